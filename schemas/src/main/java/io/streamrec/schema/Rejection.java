@@ -1,0 +1,61 @@
+package io.streamrec.schema;
+
+import java.util.Objects;
+
+/**
+ * Why an input record was refused: a machine-readable {@link Code}, the JSON field at fault (null when the problem
+ * is the record as a whole) and a sentence a person can act on. {@link #reason()} is what goes to the dead-letter
+ * topic.
+ */
+public final class Rejection {
+
+    /** Rejection categories; each one is counted in its own metric. */
+    public enum Code {
+        PAYLOAD_TOO_LARGE,
+        EMPTY_PAYLOAD,
+        NOT_JSON,
+        NOT_AN_OBJECT,
+        MISSING_FIELD,
+        WRONG_FIELD_TYPE,
+        EMPTY_ID,
+        ID_TOO_LONG,
+        INVALID_ID,
+        UNKNOWN_TYPE,
+        BAD_TIMESTAMP,
+        IMPLAUSIBLE_TIMESTAMP,
+        INVALID_VALUE
+    }
+
+    private final Code code;
+    private final String field;
+    private final String message;
+
+    public Rejection(Code code, String field, String message) {
+        this.code = Objects.requireNonNull(code);
+        this.field = field;
+        this.message = Objects.requireNonNull(message);
+    }
+
+    public Code code() {
+        return code;
+    }
+
+    /** The offending JSON field name, or null when the record as a whole is at fault. */
+    public String field() {
+        return field;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    /** "field 'user_id': missing" or, for whole-record problems, just the message. */
+    public String reason() {
+        return field == null ? message : "field '" + field + "': " + message;
+    }
+
+    @Override
+    public String toString() {
+        return code + " " + reason();
+    }
+}
