@@ -1,0 +1,76 @@
+package io.streamrec.job.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes a {@link DeadLetter} to the dead-letter topic as JSON:
+ * <pre>{"reason": "...", "code": "...", "original": "...", "original_encoding": "utf-8"|"base64",
+ *  "topic": "interactions", "partition": 0, "offset": 42, "received_at": "2024-05-01T12:00:00.123Z"}</pre>
+ * The original value is kept as text when it is valid UTF-8 and base64 otherwise, so no byte is lost. The Kafka
+ * key is the original record's key.
+ */
+public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
+    private static final long serialVersionUID = 1L;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final String topic;
+
+    public DeadLetterSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(topic, null, null, d.originalKey, toJson(d));
+    }
+
+    static byte[] toJson(DeadLetter d) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (d.originalValue == null ? 0 : d.originalValue.length));
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("reason", d.reason);
+            g.writeStringField("code", d.code);
+            byte[] original = d.originalValue == null ? new byte[0] : d.originalValue;
+            String text = utf8OrNull(original);
+            if (text != null) {
+                g.writeStringField("original", text);
+                g.writeStringField("original_encoding", "utf-8");
+            } else {
+                g.writeStringField("original", Base64.getEncoder().encodeToString(original));
+                g.writeStringField("original_encoding", "base64");
+            }
+            g.writeStringField("topic", d.topic);
+            g.writeNumberField("partition", d.partition);
+            g.writeNumberField("offset", d.offset);
+            g.writeStringField("received_at", Instant.ofEpochMilli(d.receivedAt).toString());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static String utf8OrNull(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            return decoder.decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

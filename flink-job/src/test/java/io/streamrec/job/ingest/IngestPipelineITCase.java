@@ -1,0 +1,218 @@
+package io.streamrec.job.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.job.TrainerJob;
+import io.streamrec.job.config.JobConfig;
+import io.streamrec.kafka.EmbeddedKafkaBroker;
+import io.streamrec.kafka.KafkaBrokerExtension;
+import io.streamrec.schema.EventJson;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.InteractionEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ingest path against a real broker on a MiniCluster (parallelism 2, RocksDB, checkpoints every second):
+ * 10,000 valid events mixed with 1,000 malformed ones; every malformed one reaches the dead-letter topic with a
+ * reason and its original bytes, no valid one does, the per-type counts match, and the job keeps running.
+ */
+class IngestPipelineITCase {
+
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build());
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long T0 = 1_714_564_800_000L; // 2024-05-01T12:00:00Z
+
+    @Test
+    void validEventsAreCountedAndMalformedOnesReachTheDeadLetterTopic(@TempDir Path checkpoints) throws Exception {
+        String interactions = EmbeddedKafkaBroker.uniqueTopic("interactions");
+        String dlq = EmbeddedKafkaBroker.uniqueTopic("interactions-dlq");
+        // 3 partitions for parallelism 2: one subtask reads two partitions, the other one.
+        KAFKA.broker().createTopic(interactions, 3);
+        KAFKA.broker().createTopic(dlq, 2);
+
+        Random rnd = new Random(42);
+        Map<EventType, Long> expectedCounts = new EnumMap<>(EventType.class);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            EventType type = EventType.values()[rnd.nextInt(EventType.values().length)];
+            InteractionEvent e = new InteractionEvent("user-" + rnd.nextInt(500), "item-" + rnd.nextInt(2000), type,
+                    T0 + i * 1000L);
+            if (type == EventType.RATING) {
+                e.value = 1.0 + rnd.nextInt(5);
+            }
+            expectedCounts.merge(type, 1L, Long::sum);
+            records.add(new ProducerRecord<>(interactions, e.userId.getBytes(StandardCharsets.UTF_8),
+                    EventJson.toBytes(e)));
+        }
+        List<byte[]> malformed = malformedRecords(1_000);
+        Set<String> malformedOriginals = new HashSet<>();
+        for (byte[] m : malformed) {
+            malformedOriginals.add(Base64.getEncoder().encodeToString(m));
+            records.add(new ProducerRecord<>(interactions, rnd.nextBoolean() ? null : "k".getBytes(), m));
+        }
+        assertEquals(1_000, malformedOriginals.size(), "malformed inputs must be distinct to be traced");
+        Collections.shuffle(records, rnd);
+        KAFKA.broker().produce(records);
+
+        JobConfig config = JobConfig.fromMap(Map.of(
+                "kafka.bootstrap.servers", KAFKA.bootstrapServers(),
+                "kafka.group.id", "ingest-it-" + interactions,
+                "topics.interactions", interactions,
+                "topics.dlq", dlq,
+                "job.parallelism", "2",
+                "checkpoint.dir", checkpoints.toUri().toString(),
+                "checkpoint.interval", "1 s"));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(TrainerJob.flinkConfiguration(config));
+        TrainerJob.Pipeline pipeline = TrainerJob.build(env, config);
+        CloseableIterator<Tuple2<EventType, Long>> counts = pipeline.typeCounts.collectAsync();
+        JobClient job = env.executeAsync("ingest-it");
+        try {
+            // Running counts per type: the last one seen per type is the total so far.
+            Map<EventType, Long> seen = new EnumMap<>(EventType.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            while (!seen.equals(expectedCounts) && System.nanoTime() < deadline && counts.hasNext()) {
+                Tuple2<EventType, Long> c = counts.next();
+                seen.merge(c.f0, c.f1, Math::max);
+            }
+            assertEquals(expectedCounts, seen, "per-type counts of the valid events");
+
+            List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.broker().consume(dlq, 1_000, Duration.ofSeconds(120));
+            assertEquals(1_000, dead.size(), "every malformed record, and nothing else, in the dead-letter topic");
+            Set<String> originals = new HashSet<>();
+            Map<String, Integer> byCode = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : dead) {
+                JsonNode d = JSON.readTree(r.value());
+                assertFalse(d.path("reason").asText().isBlank(), "a reason: " + d);
+                byCode.merge(d.path("code").asText(), 1, Integer::sum);
+                byte[] original = "base64".equals(d.path("original_encoding").asText())
+                        ? Base64.getDecoder().decode(d.path("original").asText())
+                        : d.path("original").asText().getBytes(StandardCharsets.UTF_8);
+                originals.add(Base64.getEncoder().encodeToString(original));
+                assertEquals(interactions, d.path("topic").asText());
+                assertTrue(d.path("offset").asLong(-1) >= 0);
+                assertTrue(d.path("partition").asInt(-1) >= 0 && d.path("partition").asInt() < 3);
+                assertNotNull(d.get("received_at"));
+            }
+            assertEquals(malformedOriginals, originals, "the dead letters are exactly the malformed inputs, byte for byte");
+            assertTrue(byCode.size() >= 8, "several distinct reasons: " + byCode);
+
+            assertEquals(1_000L, sumCounters(job, "interactionsRejected"), "rejections counted in a Flink metric");
+            assertEquals(10_000L, sumCounters(job, "interactionsValid"));
+            assertTrue(hasCompletedCheckpoint(checkpoints), "checkpoints are taken");
+            assertEquals(JobStatus.RUNNING, job.getJobStatus().get(), "bad input does not stop the job");
+        } finally {
+            counts.close();
+            job.cancel().get();
+        }
+    }
+
+    private static long sumCounters(JobClient job, String name) {
+        long sum = 0;
+        for (Map.Entry<String, Metric> m : METRICS.findMetrics(job.getJobID(), name).entrySet()) {
+            if (m.getKey().endsWith("." + name) && m.getValue() instanceof Counter) {
+                sum += ((Counter) m.getValue()).getCount();
+            }
+        }
+        return sum;
+    }
+
+    private static boolean hasCompletedCheckpoint(Path dir) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                if (files.anyMatch(p -> p.getFileName().toString().equals("_metadata"))) {
+                    return true;
+                }
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    /** Distinct malformed records of many kinds; the index makes each one unique. */
+    static List<byte[]> malformedRecords(int n) {
+        List<byte[]> out = new ArrayList<>(n);
+        for (int i = 0; out.size() < n; i++) {
+            String ok = "\"item_id\":\"i" + i + "\",\"type\":\"click\",\"timestamp\":" + T0;
+            String s;
+            switch (i % 16) {
+                case 0: s = "not json " + i; break;
+                case 1: s = "{\"user_id\":\"u" + i + "\"," + ok; break; // truncated
+                case 2: s = "[" + i + "]"; break;
+                case 3: s = "{" + ok + "}"; break; // no user_id
+                case 4: s = "{\"user_id\":\"\"," + ok + ",\"n\":" + i + "}"; break;
+                case 5: s = "{\"user_id\":\"" + "x".repeat(300) + i + "\"," + ok + "}"; break;
+                case 6: s = "{\"user_id\":\"u" + i + "\",\"item_id\":\"i\",\"type\":\"like\",\"timestamp\":" + T0 + "}";
+                    break;
+                case 7: s = "{\"user_id\":\"u" + i + "\",\"item_id\":\"i\",\"type\":\"click\",\"timestamp\":\"soon\"}";
+                    break;
+                case 8: s = "{\"user_id\":\"u" + i + "\",\"item_id\":\"i\",\"type\":\"click\",\"timestamp\":86400}";
+                    break;
+                case 9: s = "{\"user_id\":\"u" + i + "\",\"item_id\":\"i\",\"type\":\"click\",\"timestamp\":"
+                        + (System.currentTimeMillis() + 7L * 86_400_000L) + "}";
+                    break;
+                case 10: s = "{\"user_id\":{\"id\":" + i + "}," + ok + "}"; break;
+                case 11: s = "{\"user_id\":\"u" + i + "\",\"item_id\":\"i\",\"type\":\"rating\",\"timestamp\":" + T0 + "}";
+                    break;
+                case 12: s = "{\"user_id\":\"u" + i + "\"," + ok + ",\"properties\":{\"price\":9.5}}"; break;
+                case 13: s = "{\"user_id\":\"u" + i + "\"," + ok + ",\"pad\":\"" + "p".repeat(70_000) + "\"}"; break;
+                case 14: {
+                    byte[] b = ("{\"user_id\":\"u" + i + "\u0000\"," + ok + "}").getBytes(StandardCharsets.UTF_8);
+                    b[b.length - 3] = (byte) 0xFF; // invalid UTF-8 inside the record
+                    out.add(b);
+                    continue;
+                }
+                default: s = "{\"user_id\":\"u" + i + "\",\"user_id\":\"dup\"," + ok + "}"; break;
+            }
+            out.add(s.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}
