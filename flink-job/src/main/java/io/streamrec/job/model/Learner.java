@@ -1,0 +1,197 @@
+package io.streamrec.job.model;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The per-event math of both towers, stateless apart from its {@link ModelParams}: operators load their state,
+ * pass it in, and store what comes back. No global state, no Flink types.
+ *
+ * <ul>
+ *   <li>UserTower, per event (user u, item p, weight w): first {@link #rankOf} (test), then {@link #train}, which
+ *   samples negatives from the subtask's {@link NegativeBuffer}, takes one Adagrad step on u's vector, records p in
+ *   u's history and in the buffer, and returns the gradient of every distinct touched item, summed.</li>
+ *   <li>ItemTower, per gradient record: {@link #applyItemGradient}.</li>
+ *   <li>Both, for unseen keys: {@link #newUser}/{@link #newItem}, whose vectors derive from the id only
+ *   ({@link InitialVectors}), so every subtask agrees on them.</li>
+ * </ul>
+ *
+ * <p>With the item bias on, vectors have {@code dim + 1} floats: items keep a learned bias in the last one and
+ * users a constant 1, so that {@code user . item = <u, v> + b_item} is still a plain dot product for serving.
+ *
+ * <p>Thread-safe (immutable); Serializable so it can be a field of an operator.
+ */
+public final class Learner implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Different salts so that user "42" and item "42" do not start at the same point. */
+    private static final long USER_SALT = 0x75736572L; // "user"
+    private static final long ITEM_SALT = 0x6974656dL; // "item"
+
+    private final ModelParams params;
+    private final int dim;
+    private final int length;
+
+    /** @param params validated here */
+    public Learner(ModelParams params) {
+        this.params = params.copy().validate();
+        this.dim = params.dim();
+        this.length = params.vectorLength();
+    }
+
+    public ModelParams params() {
+        return params.copy();
+    }
+
+    /** Floats per stored/published vector. */
+    public int vectorLength() {
+        return length;
+    }
+
+    /** The deterministic starting state of a never-seen user. */
+    public UserState newUser(String userId) {
+        float[] v = new float[length];
+        InitialVectors.fillGaussian(userId, params.seed() ^ USER_SALT, (float) params.initScale(), v, 0, dim);
+        if (params.itemBias()) {
+            v[dim] = 1f;
+        }
+        return new UserState(v, filledAccumulator());
+    }
+
+    /** The deterministic starting state of a never-seen item. */
+    public ItemState newItem(String itemId) {
+        return new ItemState(initialItemVector(itemId), filledAccumulator());
+    }
+
+    /** The deterministic starting vector of an item (bias 0); also the cache-miss fallback. */
+    public float[] initialItemVector(String itemId) {
+        float[] v = new float[length];
+        InitialVectors.fillGaussian(itemId, params.seed() ^ ITEM_SALT, (float) params.initScale(), v, 0, dim);
+        return v;
+    }
+
+    private float[] filledAccumulator() {
+        float[] acc = new float[length];
+        java.util.Arrays.fill(acc, (float) params.initialAccumulator());
+        return acc;
+    }
+
+    /** The cached vector of {@code itemId}, or its initial vector on a miss. */
+    public float[] itemVector(String itemId, ItemVectorCache cache) {
+        float[] v = cache.get(itemId);
+        return v != null ? v : initialItemVector(itemId);
+    }
+
+    /**
+     * The prequential "test" half of test-then-train: rank of {@code itemId} for the user among all cached items,
+     * excluding the user's history (0 = top). -1 when the item is not cached (never seen), which the metric counts
+     * as a miss. Call before {@link #train} for the same event.
+     */
+    public int rankOf(UserState user, String itemId, ItemVectorCache cache) {
+        return cache.rankOf(user.vector, itemId, user.historySet());
+    }
+
+    /** A per-event random seed from the event itself, so replays after a restore draw the same negatives. */
+    public long eventSeed(String userId, String itemId, long timestamp) {
+        return InitialVectors.mix64(InitialVectors.hash64(userId, params.seed())
+                ^ InitialVectors.hash64(itemId, timestamp));
+    }
+
+    /**
+     * The "train" half: one sampled-softmax step for (user, positive) with the given weight.
+     *
+     * <p>Draws {@code model.negatives} ids from {@code negatives} (before adding the positive to it), masks draws
+     * equal to the positive and, if configured, draws in the user's history, corrects each negative's logit by
+     * {@code log(K * Q(id))}, updates the user's vector with Adagrad, appends the positive to the user's history and
+     * to {@code negatives}, and increments the user's event counter.
+     *
+     * @param user the user's state, updated in place
+     * @param positiveId the item interacted with
+     * @param weight event weight ({@link ModelParams#weightOf}); 0 still records history but learns nothing
+     * @param cache item vectors (misses fall back to the initial vector); read only
+     * @param negatives this subtask's buffer of recent positives; the positive is appended
+     * @param rng source of the negative draws (e.g. {@code new SplittableRandom(eventSeed(...))})
+     * @return the loss and the item gradients, one per distinct item, positive first
+     */
+    public StepResult train(UserState user, String positiveId, float weight, ItemVectorCache cache,
+                            NegativeBuffer negatives, RandomGenerator rng) {
+        Set<String> history = params.maskHistoryNegatives() ? user.historySet() : Set.of();
+        int k = negatives.size() == 0 || weight == 0f ? 0 : params.negatives();
+
+        // Candidates: index 0 the positive, then the draws (duplicates stay separate terms of the estimator).
+        String[] ids = new String[k + 1];
+        float[][] vectors = new float[k + 1][];
+        double[] correction = new double[k + 1];
+        boolean[] masked = new boolean[k + 1];
+        Map<String, float[]> fetched = new HashMap<>();
+        ids[0] = positiveId;
+        vectors[0] = itemVector(positiveId, cache);
+        fetched.put(positiveId, vectors[0]);
+        int maskedCount = 0;
+        for (int j = 1; j <= k; j++) {
+            String id = negatives.sample(rng);
+            ids[j] = id;
+            vectors[j] = fetched.computeIfAbsent(id, x -> itemVector(x, cache));
+            masked[j] = id.equals(positiveId) || history.contains(id);
+            if (masked[j]) {
+                maskedCount++;
+            } else if (params.logq()) {
+                correction[j] = Math.log(k * negatives.probability(id));
+            }
+        }
+        if (params.logq() && params.logqPositive() && k > 0) {
+            correction[0] = Math.log(k * negatives.probability(positiveId));
+        }
+
+        double loss = 0.0;
+        List<ItemGradient> gradients = List.of();
+        if (k - maskedCount > 0) {
+            float[] query = user.vector.clone(); // item gradients use the query before its own update
+            SampledSoftmax.Result r = SampledSoftmax.compute(query, vectors, correction, masked,
+                    (float) params.temperature(), weight);
+            loss = r.loss;
+            Adagrad.step(user.vector, user.accumulator, r.queryGradient, dim, (float) params.userLearningRate(),
+                    (float) params.l2(), dim);
+            gradients = sumPerItem(ids, masked, r.candidateCoefficients, query);
+        }
+        user.remember(positiveId, params.historyMax());
+        user.events++;
+        negatives.add(positiveId);
+        return new StepResult(loss, gradients, k, maskedCount);
+    }
+
+    /** One gradient per distinct id: the coefficients of its appearances summed, times the query. */
+    private static List<ItemGradient> sumPerItem(String[] ids, boolean[] masked, float[] coef, float[] query) {
+        LinkedHashMap<String, float[]> sums = new LinkedHashMap<>();
+        Map<String, int[]> appearances = new HashMap<>();
+        for (int j = 0; j < ids.length; j++) {
+            if (masked[j]) {
+                continue;
+            }
+            sums.computeIfAbsent(ids[j], x -> new float[1])[0] += coef[j];
+            appearances.computeIfAbsent(ids[j], x -> new int[1])[0]++;
+        }
+        List<ItemGradient> out = new ArrayList<>(sums.size());
+        for (Map.Entry<String, float[]> e : sums.entrySet()) {
+            float[] g = new float[query.length];
+            Vectors.axpy(e.getValue()[0], query, g);
+            out.add(new ItemGradient(e.getKey(), g, appearances.get(e.getKey())[0]));
+        }
+        return out;
+    }
+
+    /**
+     * The ItemTower's update: one Adagrad step of {@code item} along {@code gradient} (a summed
+     * {@link ItemGradient#gradient}), with L2 on the embedding coordinates but not on the bias.
+     */
+    public void applyItemGradient(ItemState item, float[] gradient) {
+        Adagrad.step(item.vector, item.accumulator, gradient, length, (float) params.learningRate(),
+                (float) params.l2(), dim);
+        item.updates++;
+    }
+}

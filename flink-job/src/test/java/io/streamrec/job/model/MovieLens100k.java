@@ -1,0 +1,62 @@
+package io.streamrec.job.model;
+
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.InteractionEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Reads MovieLens 100K {@code u.data} (tab-separated user, item, rating, unix seconds) into rating events, in
+ * timestamp order; ties keep file order (a stable sort), which is what every run here uses. The data is read from
+ * the directory in the system property {@code streamrec.data.dir} (surefire sets it to {@code ../shared/data}) and
+ * is never copied into the repository (MovieLens forbids redistribution).
+ */
+public final class MovieLens100k {
+    public static final String DATA_DIR_PROPERTY = "streamrec.data.dir";
+
+    private MovieLens100k() {}
+
+    /** The u.data path, or null when the data directory or the file is missing. */
+    public static Path locate() {
+        String dir = System.getProperty(DATA_DIR_PROPERTY);
+        if (dir == null) {
+            return null;
+        }
+        Path p = Paths.get(dir, "ml-100k", "u.data");
+        return Files.isRegularFile(p) ? p : null;
+    }
+
+    /** For tests: the events, or a JUnit assumption failure (test skipped) with the reason when absent. */
+    public static List<InteractionEvent> loadOrSkip() {
+        Path p = locate();
+        Assumptions.assumeTrue(p != null, "MovieLens 100K not found: set -D" + DATA_DIR_PROPERTY
+                + " to a directory holding ml-100k/u.data (was " + System.getProperty(DATA_DIR_PROPERTY) + ")");
+        return load(p);
+    }
+
+    /** All 100,000 ratings as RATING events (value = stars, time in ms), stably sorted by time. */
+    public static List<InteractionEvent> load(Path uData) {
+        List<InteractionEvent> events = new ArrayList<>(100_000);
+        try {
+            for (String line : Files.readAllLines(uData)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split("\t");
+                events.add(new InteractionEvent(f[0], f[1], EventType.RATING, Long.parseLong(f[3]) * 1000L)
+                        .withValue(Double.parseDouble(f[2])));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + uData, e);
+        }
+        events.sort(Comparator.comparingLong(e -> e.timestamp));
+        return events;
+    }
+}
