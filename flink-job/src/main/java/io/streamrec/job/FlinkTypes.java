@@ -19,6 +19,23 @@ public final class FlinkTypes {
     public static final TypeInformation<InteractionEvent> INTERACTION_EVENT = interactionEvent();
     public static final TypeInformation<IngestRecord> INGEST_RECORD = ingestRecord();
     public static final TypeInformation<DeadLetter> DEAD_LETTER = Types.POJO(DeadLetter.class);
+    public static final TypeInformation<io.streamrec.job.model.ItemGradient> ITEM_GRADIENT =
+            Types.POJO(io.streamrec.job.model.ItemGradient.class);
+    public static final TypeInformation<io.streamrec.job.snapshot.EmbeddingUpdate> EMBEDDING_UPDATE =
+            Types.POJO(io.streamrec.job.snapshot.EmbeddingUpdate.class);
+
+    /** Per-user state; its history list needs explicit list type information to avoid Kryo. */
+    public static final TypeInformation<io.streamrec.job.model.UserState> USER_STATE = userState();
+
+    private static TypeInformation<io.streamrec.job.model.UserState> userState() {
+        Map<String, TypeInformation<?>> fields = new LinkedHashMap<>();
+        fields.put("vector", Types.PRIMITIVE_ARRAY(Types.FLOAT));
+        fields.put("accumulator", Types.PRIMITIVE_ARRAY(Types.FLOAT));
+        fields.put("history", Types.LIST(Types.STRING));
+        fields.put("events", Types.LONG);
+        fields.put("lastEventTime", Types.LONG);
+        return Types.POJO(io.streamrec.job.model.UserState.class, fields);
+    }
 
     private static TypeInformation<InteractionEvent> interactionEvent() {
         Map<String, TypeInformation<?>> fields = new LinkedHashMap<>();

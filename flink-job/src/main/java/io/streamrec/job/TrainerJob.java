@@ -4,34 +4,47 @@ import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.config.TrainerOptions;
 import io.streamrec.job.ingest.DeadLetter;
 import io.streamrec.job.ingest.DeadLetterSerializer;
-import io.streamrec.job.ingest.EventTypeCounter;
 import io.streamrec.job.ingest.IngestRecord;
 import io.streamrec.job.ingest.RejectionRouter;
+import io.streamrec.job.learn.ItemTower;
+import io.streamrec.job.learn.PrequentialResult;
+import io.streamrec.job.learn.UserTower;
+import io.streamrec.job.model.ItemGradient;
+import io.streamrec.job.sink.EmbeddingSerializer;
 import io.streamrec.job.sink.KafkaTopics;
+import io.streamrec.job.snapshot.EmbeddingUpdate;
+import io.streamrec.job.snapshot.SnapshotTicks;
 import io.streamrec.job.source.InteractionSource;
-import io.streamrec.schema.EventType;
+import io.streamrec.job.source.ItemEmbeddingSource;
+import io.streamrec.job.state.States;
 import io.streamrec.schema.InteractionEvent;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The streamrec trainer: reads interaction events from Kafka, sends records that fail validation to the
- * dead-letter topic, and processes the valid ones in keyed RocksDB state.
+ * The streamrec trainer: learns user and item embeddings from every interaction event and publishes them.
  *
  * <pre>
- * KafkaSource(interactions) -> ParseInteractions -> RejectionRouter --dead letters--> KafkaSink(interactions-dlq)
- *                                                        |
- *                                                   valid events -> keyBy(type) EventTypeCounter
+ * KafkaSource(interactions) ─► ParseInteractions ─► RejectionRouter ──bad──► DeadLetterSink (interactions-dlq)
+ *                                                        │ valid
+ * KafkaSource(item-embeddings) ─broadcast─► keyBy(user) UserTower ──user vectors──► UserEmbeddingSink
+ *                                                        │ summed item gradients
+ * SnapshotClock ─broadcast────────────────► keyBy(item) ItemTower ──snapshots──► ItemEmbeddingSink (item-embeddings)
  * </pre>
  *
- * {@code main} only wires Kafka and the environment; {@link #build} takes the environment and config so tests run
- * the same graph on a MiniCluster.
+ * The job reads its own item-embeddings topic back: a Flink job graph has no cycles, and keyed state is reachable
+ * only under its key, so the UserTower learns against a cache of item vectors a few seconds old (see
+ * ARCHITECTURE.md). {@code main} only wires Kafka and the environment; {@link #build} takes the environment and
+ * config so tests, benchmarks and the embedded stack run the same graph.
  */
 public final class TrainerJob {
 
@@ -68,26 +81,47 @@ public final class TrainerJob {
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         conf.setString("execution.checkpointing.num-retained", "3");
         conf.setString("parallelism.default", Integer.toString(c.parallelism));
+        // Keep generic types out of the job: every record type between operators has explicit type information.
+        conf.setString("pipeline.generic-types", "false");
         return conf;
     }
 
-    /** Handles on the streams a caller (a test, the embedded stack) may want to observe. */
+    /** Handles on the streams a caller (a test, the evaluate command) may want to observe. */
     public static final class Pipeline {
         public final DataStream<InteractionEvent> validEvents;
         public final DataStream<DeadLetter> deadLetters;
-        public final DataStream<Tuple2<EventType, Long>> typeCounts;
+        public final DataStream<ItemGradient> itemGradients;
+        public final DataStream<EmbeddingUpdate> itemEmbeddings;
+        public final DataStream<EmbeddingUpdate> userEmbeddings;
+        /** Empty unless built with {@code emitPrequential}. */
+        public final DataStream<PrequentialResult> prequential;
 
         Pipeline(DataStream<InteractionEvent> validEvents, DataStream<DeadLetter> deadLetters,
-                 DataStream<Tuple2<EventType, Long>> typeCounts) {
+                 DataStream<ItemGradient> itemGradients, DataStream<EmbeddingUpdate> itemEmbeddings,
+                 DataStream<EmbeddingUpdate> userEmbeddings, DataStream<PrequentialResult> prequential) {
             this.validEvents = validEvents;
             this.deadLetters = deadLetters;
-            this.typeCounts = typeCounts;
+            this.itemGradients = itemGradients;
+            this.itemEmbeddings = itemEmbeddings;
+            this.userEmbeddings = userEmbeddings;
+            this.prequential = prequential;
         }
     }
 
     public static Pipeline build(StreamExecutionEnvironment env, JobConfig c) {
+        return build(env, c, InteractionSource.kafkaSource(c), false);
+    }
+
+    /**
+     * The whole graph, reading interactions from {@code interactions} (the Kafka source in production; a bounded
+     * Kafka source for evaluation and benchmarks).
+     *
+     * @param emitPrequential also emit every prequential result on {@link Pipeline#prequential}
+     */
+    public static Pipeline build(StreamExecutionEnvironment env, JobConfig c, Source<IngestRecord, ?, ?> interactions,
+                                 boolean emitPrequential) {
         DataStream<IngestRecord> parsed = env
-                .fromSource(InteractionSource.kafkaSource(c), InteractionSource.watermarks(c), "ParseInteractions")
+                .fromSource(interactions, InteractionSource.watermarks(c), "ParseInteractions")
                 .uid("interactions-source");
 
         SingleOutputStreamOperator<InteractionEvent> valid = parsed
@@ -97,12 +131,38 @@ public final class TrainerJob {
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RejectionRouter.DEAD_LETTERS);
         deadLetters.sinkTo(deadLetterSink(c)).name("DeadLetterSink").uid("dead-letter-sink");
 
-        DataStream<Tuple2<EventType, Long>> counts = valid
-                .keyBy(e -> e.type.wireName(), Types.STRING) // enums hash differently per JVM: key by name
-                .process(new EventTypeCounter(), Types.TUPLE(Types.ENUM(EventType.class), Types.LONG))
-                .name("EventTypeCounter").uid("event-type-counter");
+        BroadcastStream<EmbeddingUpdate> itemFeed = env
+                .fromSource(ItemEmbeddingSource.kafkaSource(c.bootstrapServers, c.itemEmbeddingsTopic, c.groupId),
+                        WatermarkStrategy.noWatermarks(), "ItemEmbeddingFeed")
+                .uid("item-embedding-feed")
+                .broadcast(States.ITEM_FEED);
 
-        return new Pipeline(valid, deadLetters, counts);
+        SingleOutputStreamOperator<ItemGradient> gradients = valid
+                .keyBy(e -> e.userId, Types.STRING)
+                .connect(itemFeed)
+                .process(new UserTower(c.model, c.towerSettings(emitPrequential)), FlinkTypes.ITEM_GRADIENT)
+                .name("UserTower").uid("user-tower");
+
+        DataStream<EmbeddingUpdate> users = gradients.getSideOutput(UserTower.USER_EMBEDDINGS);
+        users.sinkTo(embeddingSink(c, c.userEmbeddingsTopic, new EmbeddingSerializer(c.userEmbeddingsTopic, false)))
+                .name("UserEmbeddingSink").uid("user-embedding-sink");
+
+        BroadcastStream<Long> ticks = env
+                .fromSource(SnapshotTicks.source(c.snapshotInterval), WatermarkStrategy.noWatermarks(), "SnapshotClock")
+                .uid("snapshot-clock")
+                .setParallelism(1)
+                .broadcast(States.SNAPSHOT_TICKS);
+
+        SingleOutputStreamOperator<EmbeddingUpdate> items = gradients
+                .keyBy(g -> g.itemId, Types.STRING)
+                .connect(ticks)
+                .process(new ItemTower(c.model, c.towerSettings(emitPrequential)), FlinkTypes.EMBEDDING_UPDATE)
+                .name("ItemTower").uid("item-tower");
+        items.sinkTo(embeddingSink(c, c.itemEmbeddingsTopic, new EmbeddingSerializer(c.itemEmbeddingsTopic, true)))
+                .name("ItemEmbeddingSink").uid("item-embedding-sink");
+
+        return new Pipeline(valid, deadLetters, gradients, items, users,
+                gradients.getSideOutput(UserTower.PREQUENTIAL));
     }
 
     static KafkaSink<DeadLetter> deadLetterSink(JobConfig c) {
@@ -114,6 +174,22 @@ public final class TrainerJob {
                 .setTransactionalIdPrefix(c.groupId + "-dlq")
                 // Must not exceed the broker's transaction.max.timeout.ms (15 min by default).
                 .setProperty("transaction.timeout.ms", "600000")
+                .build();
+    }
+
+    /**
+     * Embeddings are published at least once and become visible at once (not at the next checkpoint): records are
+     * idempotent upserts keyed by entity, and a restore republishes the restored state (ItemTower), so a repeat
+     * is harmless while checkpoint-bound visibility would add seconds of staleness.
+     */
+    static KafkaSink<EmbeddingUpdate> embeddingSink(JobConfig c, String topic,
+                                                    KafkaRecordSerializationSchema<EmbeddingUpdate> serializer) {
+        return KafkaSink.<EmbeddingUpdate>builder()
+                .setBootstrapServers(c.bootstrapServers)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setProperty("linger.ms", "5")
+                .setProperty("compression.type", "lz4")
                 .build();
     }
 }

@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -17,8 +16,8 @@ public final class ConfigValidation {
     private ConfigValidation() {}
 
     /** Rejects keys no option declares; suggests the closest known key. */
-    public static void rejectUnknownKeys(Map<String, String> given, Collection<ConfigOption<?>> known) {
-        Set<String> knownKeys = known.stream().map(ConfigOption::key).collect(Collectors.toCollection(TreeSet::new));
+    public static void rejectUnknownKeys(Map<String, String> given, Collection<String> known) {
+        Set<String> knownKeys = new TreeSet<>(known);
         for (String key : given.keySet()) {
             if (!knownKeys.contains(key)) {
                 String closest = knownKeys.stream()

@@ -4,6 +4,7 @@ import static io.streamrec.job.config.ConfigValidation.read;
 import static io.streamrec.job.config.ConfigValidation.require;
 import static io.streamrec.job.config.TrainerOptions.*;
 
+import io.streamrec.job.model.ModelParams;
 import io.streamrec.schema.ParserOptions;
 import java.io.Serializable;
 import java.time.Duration;
@@ -37,8 +38,18 @@ public final class JobConfig implements Serializable {
     public final ParserOptions parserOptions;
     public final Duration outOfOrderness;
     public final Duration idleness;
+    public final Duration snapshotInterval;
+    public final Duration userPublishInterval;
+    public final int bundleMaxEvents;
+    public final Duration bundleMaxDelay;
+    public final Duration userTtl;
+    public final Duration itemTtl;
+    public final double prequentialSample;
+    /** The learning hyperparameters ({@code model.*} keys), validated. */
+    public final ModelParams model;
 
-    private JobConfig(Configuration c) {
+    private JobConfig(Configuration c, Map<String, String> values) {
+        model = ModelParams.fromMap(values).validate();
         bootstrapServers = read(c, BOOTSTRAP_SERVERS).trim();
         require(!bootstrapServers.isEmpty() && bootstrapServers.contains(":"), BOOTSTRAP_SERVERS,
                 "expected host:port[,host:port...], got '" + bootstrapServers + "'");
@@ -82,16 +93,51 @@ public final class JobConfig implements Serializable {
         require(!outOfOrderness.isNegative(), OUT_OF_ORDERNESS, "must not be negative");
         idleness = read(c, IDLENESS);
         require(idleness.toMillis() >= 1, IDLENESS, "must be positive, got " + idleness);
+
+        snapshotInterval = read(c, SNAPSHOT_INTERVAL);
+        require(snapshotInterval.toMillis() >= 1000, SNAPSHOT_INTERVAL, "must be at least 1 s, got " + snapshotInterval);
+        userPublishInterval = read(c, USER_PUBLISH_INTERVAL);
+        require(userPublishInterval.toMillis() >= 100, USER_PUBLISH_INTERVAL,
+                "must be at least 100 ms, got " + userPublishInterval);
+        bundleMaxEvents = read(c, BUNDLE_MAX_EVENTS);
+        require(bundleMaxEvents >= 1 && bundleMaxEvents <= 100_000, BUNDLE_MAX_EVENTS,
+                "must be in 1..100000, got " + bundleMaxEvents);
+        bundleMaxDelay = read(c, BUNDLE_MAX_DELAY);
+        require(bundleMaxDelay.toMillis() >= 1 && bundleMaxDelay.compareTo(Duration.ofSeconds(10)) <= 0,
+                BUNDLE_MAX_DELAY, "must be between 1 ms and 10 s, got " + bundleMaxDelay);
+        userTtl = read(c, USER_TTL);
+        require(!userTtl.isNegative(), USER_TTL, "must not be negative (0 disables expiry)");
+        itemTtl = read(c, ITEM_TTL);
+        require(!itemTtl.isNegative(), ITEM_TTL, "must not be negative (0 disables expiry)");
+        prequentialSample = read(c, PREQUENTIAL_SAMPLE);
+        require(prequentialSample >= 0 && prequentialSample <= 1, PREQUENTIAL_SAMPLE,
+                "must be a share between 0 and 1, got " + prequentialSample);
     }
 
     /** Builds and validates; throws IllegalArgumentException naming the first bad key. */
     public static JobConfig fromMap(Map<String, String> values) {
-        ConfigValidation.rejectUnknownKeys(values, TrainerOptions.all());
-        return new JobConfig(Configuration.fromMap(values));
+        ConfigValidation.rejectUnknownKeys(values, knownKeys());
+        Map<String, String> flinkKeys = new java.util.HashMap<>(values);
+        flinkKeys.keySet().removeIf(k -> k.startsWith("model."));
+        return new JobConfig(Configuration.fromMap(flinkKeys), values);
     }
 
     public static JobConfig fromArgs(String... args) {
         return fromMap(ConfigArgs.parse(args));
+    }
+
+    /** Every accepted key: the job's options and the model's. */
+    public static java.util.List<String> knownKeys() {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        TrainerOptions.all().forEach(o -> keys.add(o.key()));
+        keys.addAll(ModelParams.descriptions().keySet());
+        return keys;
+    }
+
+    /** The settings the towers receive. */
+    public io.streamrec.job.learn.TowerSettings towerSettings(boolean emitPrequential) {
+        return new io.streamrec.job.learn.TowerSettings(bundleMaxEvents, bundleMaxDelay, userPublishInterval,
+                prequentialSample, emitPrequential, userTtl, itemTtl);
     }
 
     public static JobConfig defaults() {

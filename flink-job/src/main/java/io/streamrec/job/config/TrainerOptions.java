@@ -98,11 +98,40 @@ public final class TrainerOptions {
             .durationType().defaultValue(Duration.ofSeconds(30))
             .withDescription("A partition without events for this long stops holding back event time.");
 
+    public static final ConfigOption<Duration> SNAPSHOT_INTERVAL = key("snapshot.interval")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("How often the ItemTower publishes changed item vectors as snapshot N+1 (>= 1 s).");
+
+    public static final ConfigOption<Duration> USER_PUBLISH_INTERVAL = key("user.publish-interval")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("A changed user vector is published at most once per interval.");
+
+    public static final ConfigOption<Integer> BUNDLE_MAX_EVENTS = key("bundle.max-events")
+            .intType().defaultValue(256)
+            .withDescription("The UserTower sums item gradients over this many events before sending them.");
+
+    public static final ConfigOption<Duration> BUNDLE_MAX_DELAY = key("bundle.max-delay")
+            .durationType().defaultValue(Duration.ofMillis(50))
+            .withDescription("... or for at most this long.");
+
+    public static final ConfigOption<Duration> USER_TTL = key("state.ttl.users")
+            .durationType().defaultValue(Duration.ofDays(90))
+            .withDescription("User state untouched this long is dropped (0 = keep forever).");
+
+    public static final ConfigOption<Duration> ITEM_TTL = key("state.ttl.items")
+            .durationType().defaultValue(Duration.ofDays(180))
+            .withDescription("Item state untouched this long is dropped (0 = keep forever).");
+
+    public static final ConfigOption<Double> PREQUENTIAL_SAMPLE = key("metrics.prequential.sample")
+            .doubleType().defaultValue(0.01)
+            .withDescription("Share of events scored before learning (test-then-train) for the live HR@10/HR@100.");
+
     /** All options, for unknown-key detection and the README's configuration table. */
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS, CREATE_TOPICS, TOPIC_PARTITIONS,
                 TOPIC_INTERACTIONS, TOPIC_DLQ, TOPIC_ITEM_EMBEDDINGS, TOPIC_USER_EMBEDDINGS, DLQ_DELIVERY,
                 PARALLELISM, JOB_NAME, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, EARLIEST_TIMESTAMP, MAX_FUTURE,
-                MAX_PAYLOAD, OUT_OF_ORDERNESS, IDLENESS);
+                MAX_PAYLOAD, OUT_OF_ORDERNESS, IDLENESS, SNAPSHOT_INTERVAL, USER_PUBLISH_INTERVAL, BUNDLE_MAX_EVENTS,
+                BUNDLE_MAX_DELAY, USER_TTL, ITEM_TTL, PREQUENTIAL_SAMPLE);
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrec.job.ingest;
 
+import io.streamrec.schema.EventType;
 import io.streamrec.schema.InteractionEvent;
 import io.streamrec.schema.Rejection;
 import java.util.EnumMap;
@@ -15,7 +16,8 @@ import org.apache.flink.util.OutputTag;
  * Splits parsed records: valid events continue on the main output, rejected ones go to the {@link #DEAD_LETTERS}
  * side output and are counted, in total ({@code interactionsRejected}) and per reason
  * ({@code interactionsRejected_<CODE>}), so that the dashboard shows what is wrong with the input. Valid events are
- * counted too ({@code interactionsValid}). Stateless.
+ * counted too, in total ({@code interactionsValid})
+ * and per type ({@code interactionsValid_<type>}). Stateless.
  */
 public final class RejectionRouter extends ProcessFunction<IngestRecord, InteractionEvent> {
     private static final long serialVersionUID = 1L;
@@ -25,11 +27,16 @@ public final class RejectionRouter extends ProcessFunction<IngestRecord, Interac
     private transient Counter valid;
     private transient Counter rejected;
     private transient Map<Rejection.Code, Counter> rejectedByCode;
+    private transient Map<EventType, Counter> validByType;
 
     @Override
     public void open(OpenContext openContext) {
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         valid = metrics.counter("interactionsValid");
+        validByType = new EnumMap<>(EventType.class);
+        for (EventType type : EventType.values()) {
+            validByType.put(type, metrics.counter("interactionsValid_" + type.wireName()));
+        }
         rejected = metrics.counter("interactionsRejected");
         rejectedByCode = new EnumMap<>(Rejection.Code.class);
         for (Rejection.Code code : Rejection.Code.values()) {
@@ -41,6 +48,7 @@ public final class RejectionRouter extends ProcessFunction<IngestRecord, Interac
     public void processElement(IngestRecord r, Context ctx, Collector<InteractionEvent> out) {
         if (r.isValid()) {
             valid.inc();
+            validByType.get(r.event.type).inc();
             out.collect(r.event);
             return;
         }

@@ -19,16 +19,25 @@ public final class EmbeddingSerializer implements KafkaRecordSerializationSchema
     private static final long serialVersionUID = 1L;
 
     private final String topic;
+    private final boolean partitionBySubtask;
 
-    public EmbeddingSerializer(String topic) {
+    /**
+     * @param partitionBySubtask true for snapshot topics with markers (records of subtask s go to partition
+     *     s mod partitions, so that each marker follows its subtask's records); false to partition by key
+     */
+    public EmbeddingSerializer(String topic, boolean partitionBySubtask) {
         this.topic = topic;
+        this.partitionBySubtask = partitionBySubtask;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(EmbeddingUpdate u, KafkaSinkContext context, Long timestamp) {
         EmbeddingRecord record = u.toRecord(System.currentTimeMillis());
-        int[] partitions = context.getPartitionsForTopic(topic);
-        Integer partition = partitions.length == 0 ? null : partitions[u.subtask % partitions.length];
+        Integer partition = null;
+        if (partitionBySubtask) {
+            int[] partitions = context.getPartitionsForTopic(topic);
+            partition = partitions.length == 0 ? null : partitions[u.subtask % partitions.length];
+        }
         return new ProducerRecord<>(topic, partition, null, EmbeddingCodec.key(record), EmbeddingCodec.encode(record));
     }
 }

@@ -1,0 +1,30 @@
+package io.streamrec.job.learn;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/** The job-level (non-model) settings the two towers need, passed through their constructors. Immutable. */
+public final class TowerSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public final int bundleMaxEvents;
+    public final long bundleMaxDelayMs;
+    public final long userPublishIntervalMs;
+    /** Share of events scored before learning, in [0, 1]. */
+    public final double prequentialSample;
+    /** Emit every prequential result on a side output (evaluation, tests). */
+    public final boolean emitPrequential;
+    public final Duration userTtl;
+    public final Duration itemTtl;
+
+    public TowerSettings(int bundleMaxEvents, Duration bundleMaxDelay, Duration userPublishInterval,
+                         double prequentialSample, boolean emitPrequential, Duration userTtl, Duration itemTtl) {
+        this.bundleMaxEvents = bundleMaxEvents;
+        this.bundleMaxDelayMs = bundleMaxDelay.toMillis();
+        this.userPublishIntervalMs = userPublishInterval.toMillis();
+        this.prequentialSample = prequentialSample;
+        this.emitPrequential = emitPrequential;
+        this.userTtl = userTtl;
+        this.itemTtl = itemTtl;
+    }
+}

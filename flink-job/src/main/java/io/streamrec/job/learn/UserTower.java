@@ -1,0 +1,343 @@
+package io.streamrec.job.learn;
+
+import io.streamrec.job.model.GradientBundle;
+import io.streamrec.job.model.HitRateAccumulator;
+import io.streamrec.job.model.ItemGradient;
+import io.streamrec.job.model.ItemVectorCache;
+import io.streamrec.job.model.Learner;
+import io.streamrec.job.model.ModelParams;
+import io.streamrec.job.model.NegativeBuffer;
+import io.streamrec.job.model.PopularityTracker;
+import io.streamrec.job.model.StepResult;
+import io.streamrec.job.model.UserState;
+import io.streamrec.job.snapshot.EmbeddingUpdate;
+import io.streamrec.job.state.States;
+import io.streamrec.schema.InteractionEvent;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by user id: learns the user side of the two-tower model from every valid interaction, and emits the item
+ * side's gradients keyed by item.
+ *
+ * <p>In: interaction events (keyed by user) and, broadcast to every subtask, the job's own {@code item-embeddings}
+ * topic read back, which refreshes a bounded LRU cache of item vectors (an item missing from it starts from its
+ * deterministic initial vector, the same one the ItemTower starts from). Out: one summed {@link ItemGradient} per
+ * touched item per bundle of events (main output), changed user vectors at most once per
+ * {@code user.publish-interval} ({@link #USER_EMBEDDINGS}), and optionally each prequential result
+ * ({@link #PREQUENTIAL}).
+ *
+ * <p>Per event: first, for a deterministic sample of events, the test half of test-then-train: rank the event's
+ * item for the user among all cached items (minus the user's history) and under the most-popular baseline, and
+ * record HR@10/HR@100/NDCG@10 of both. Then the train half ({@link Learner#train}): sampled softmax over the
+ * positive and negatives drawn from recent positives, logQ-corrected, weighted by the event type, one Adagrad step
+ * on the user vector in RocksDB.
+ *
+ * <p>Gradients are summed per item over a bundle ({@code bundle.max-events} events or {@code bundle.max-delay}),
+ * so the shuffle to the ItemTower carries about one record per distinct item, not K+1 per event. The pending
+ * bundle, the negative buffer and the popularity counters are operator state, checkpointed with the job, so no
+ * gradient is lost on restore. The item cache is not checkpointed: after a restore the ItemTower republishes every
+ * item, which refills it.
+ */
+public final class UserTower
+        extends KeyedBroadcastProcessFunction<String, InteractionEvent, EmbeddingUpdate, ItemGradient>
+        implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<EmbeddingUpdate> USER_EMBEDDINGS = new OutputTag<>("user-embeddings") {};
+    public static final OutputTag<PrequentialResult> PREQUENTIAL = new OutputTag<>("prequential") {};
+
+    /** Evaluations per "recent" window of the live metric. */
+    static final int RECENT_WINDOW = 2000;
+
+    private final ModelParams params;
+    private final TowerSettings settings;
+
+    private transient Learner learner;
+    private transient ValueState<UserState> user;
+    private transient ValueState<Long> publishDue;
+    private transient ItemVectorCache cache;
+    private transient NegativeBuffer negatives;
+    private transient PopularityTracker popularity;
+    private transient GradientBundle bundle;
+    private transient ListState<byte[]> negativesState;
+    private transient ListState<byte[]> popularityState;
+    private transient ListState<byte[]> bundleState;
+    private transient long flushTimerAt;
+    private transient long sampleThreshold;
+
+    private transient HitRateAccumulator modelHits;
+    private transient HitRateAccumulator popularityHits;
+    private transient HitRateAccumulator recentModel;
+    private transient HitRateAccumulator recentPopularity;
+    private transient double[] lastRecent;
+    private transient SnapshotProgress snapshots;
+    private transient Counter eventsTrained;
+    private transient Counter gradientsSent;
+    private transient Counter cacheMisses;
+    private transient Counter evaluated;
+    private transient Counter modelHits10;
+    private transient Counter modelHits100;
+    private transient Counter popularityHits10;
+    private transient Counter popularityHits100;
+    private transient Counter feedMismatched;
+    private transient double lossEma;
+    private transient int subtask;
+
+    public UserTower(ModelParams params, TowerSettings settings) {
+        this.params = params.copy().validate();
+        this.settings = settings;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        negativesState = context.getOperatorStateStore().getListState(States.NEGATIVE_BUFFER);
+        popularityState = context.getOperatorStateStore().getListState(States.POPULARITY);
+        bundleState = context.getOperatorStateStore().getListState(States.GRADIENT_BUNDLE);
+        // After a rescale a subtask may receive several entries (or none): keep the first buffer and tracker, and
+        // merge every pending bundle so that no gradient is lost.
+        negatives = null;
+        for (byte[] b : negativesState.get()) {
+            if (negatives == null) {
+                negatives = NegativeBuffer.fromBytes(b);
+            }
+        }
+        popularity = null;
+        for (byte[] b : popularityState.get()) {
+            if (popularity == null) {
+                popularity = PopularityTracker.fromBytes(b);
+            }
+        }
+        bundle = new GradientBundle();
+        for (byte[] b : bundleState.get()) {
+            for (ItemGradient g : GradientBundle.fromBytes(b).drain()) {
+                bundle.add(g);
+            }
+        }
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        learner = new Learner(params);
+        user = getRuntimeContext().getState(States.user(settings.userTtl));
+        publishDue = getRuntimeContext().getState(States.USER_PUBLISH_DUE);
+        cache = new ItemVectorCache(params.cacheSize(), learner.vectorLength());
+        if (negatives == null) {
+            negatives = new NegativeBuffer(params.negativeBufferSize(), params.logqSmoothing());
+        }
+        if (popularity == null) {
+            popularity = new PopularityTracker(params.popularityCapacity(), params.popularityHalfLifeMs());
+        }
+        if (bundle == null) {
+            bundle = new GradientBundle();
+        }
+        sampleThreshold = settings.prequentialSample >= 1.0 ? Long.MAX_VALUE
+                : (long) (settings.prequentialSample * Long.MAX_VALUE);
+        subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        snapshots = new SnapshotProgress();
+
+        modelHits = new HitRateAccumulator(10, 100);
+        popularityHits = new HitRateAccumulator(10, 100);
+        recentModel = new HitRateAccumulator(10, 100);
+        recentPopularity = new HitRateAccumulator(10, 100);
+        lastRecent = new double[] {Double.NaN, Double.NaN};
+
+        MetricGroup m = getRuntimeContext().getMetricGroup();
+        eventsTrained = m.counter("eventsTrained");
+        gradientsSent = m.counter("itemGradientsSent");
+        cacheMisses = m.counter("itemCacheMisses");
+        feedMismatched = m.counter("itemFeedDimensionMismatch");
+        evaluated = m.counter("prequentialEvaluated");
+        modelHits10 = m.counter("prequentialHits10");
+        modelHits100 = m.counter("prequentialHits100");
+        popularityHits10 = m.counter("popularityHits10");
+        popularityHits100 = m.counter("popularityHits100");
+        m.gauge("prequentialHitRate10", () -> modelHits.hitRate(10));
+        m.gauge("prequentialHitRate100", () -> modelHits.hitRate(100));
+        m.gauge("prequentialNdcg10", () -> modelHits.ndcgAt10());
+        m.gauge("popularityHitRate10", () -> popularityHits.hitRate(10));
+        m.gauge("popularityHitRate100", () -> popularityHits.hitRate(100));
+        m.gauge("recentHitRate10", () -> lastRecent[0]);
+        m.gauge("recentPopularityHitRate10", () -> lastRecent[1]);
+        m.gauge("trainingLoss", () -> lossEma);
+        m.gauge("itemCacheSize", () -> cache.size());
+        m.gauge("latestCompleteSnapshot", () -> snapshots.latestComplete());
+    }
+
+    @Override
+    public void processElement(InteractionEvent e, ReadOnlyContext ctx, Collector<ItemGradient> out)
+            throws Exception {
+        UserState u = user.value();
+        if (u == null) {
+            u = learner.newUser(e.userId);
+        }
+        long seed = learner.eventSeed(e.userId, e.itemId, e.timestamp);
+
+        if (isSampled(seed)) {
+            evaluate(u, e, ctx);
+        }
+
+        if (!cache.contains(e.itemId)) {
+            cacheMisses.inc();
+        }
+        StepResult step = learner.train(u, e.itemId, params.weightOf(e.type, e.value), cache, negatives,
+                new SplittableRandom(seed));
+        u.lastEventTime = Math.max(u.lastEventTime, e.timestamp);
+        user.update(u);
+        popularity.add(e.itemId, e.timestamp, 1.0);
+        eventsTrained.inc();
+        lossEma = lossEma == 0 ? step.loss : 0.999 * lossEma + 0.001 * step.loss;
+
+        schedulePublish(ctx);
+        bundle.addEvent(step.itemGradients);
+        if (bundle.events() >= settings.bundleMaxEvents) {
+            flush(out);
+        } else if (!bundle.isEmpty() && flushTimerAt == 0) {
+            flushTimerAt = ctx.timerService().currentProcessingTime() + settings.bundleMaxDelayMs;
+            ctx.timerService().registerProcessingTimeTimer(flushTimerAt);
+        }
+    }
+
+    private boolean isSampled(long seed) {
+        if (sampleThreshold == 0) {
+            return false;
+        }
+        // The event seed is a hash of the event: the same events are sampled on every run and after a restore.
+        return sampleThreshold == Long.MAX_VALUE || (seed >>> 1) < sampleThreshold;
+    }
+
+    private void evaluate(UserState u, InteractionEvent e, ReadOnlyContext ctx) {
+        java.util.Set<String> seen = u.historySet();
+        int modelRank = cacheRank(u, e.itemId);
+        int popRank = popularity.rankOf(e.itemId, seen);
+        modelHits.record(modelRank);
+        popularityHits.record(popRank);
+        recentModel.record(modelRank);
+        recentPopularity.record(popRank);
+        evaluated.inc();
+        if (modelRank >= 0 && modelRank < 10) {
+            modelHits10.inc();
+        }
+        if (modelRank >= 0 && modelRank < 100) {
+            modelHits100.inc();
+        }
+        if (popRank >= 0 && popRank < 10) {
+            popularityHits10.inc();
+        }
+        if (popRank >= 0 && popRank < 100) {
+            popularityHits100.inc();
+        }
+        if (recentModel.count() >= RECENT_WINDOW) {
+            lastRecent = new double[] {recentModel.hitRate(10), recentPopularity.hitRate(10)};
+            recentModel = new HitRateAccumulator(10, 100);
+            recentPopularity = new HitRateAccumulator(10, 100);
+        }
+        if (settings.emitPrequential) {
+            ctx.output(PREQUENTIAL, new PrequentialResult(e.userId, e.itemId, e.timestamp, modelRank, popRank));
+        }
+    }
+
+    private int cacheRank(UserState u, String itemId) {
+        return learner.rankOf(u, itemId, cache);
+    }
+
+    /** Publishes the user's vector at the next multiple of the publish interval (at most once per interval). */
+    private void schedulePublish(ReadOnlyContext ctx) throws Exception {
+        if (publishDue.value() != null) {
+            return;
+        }
+        long now = ctx.timerService().currentProcessingTime();
+        long due = (now / settings.userPublishIntervalMs + 1) * settings.userPublishIntervalMs;
+        publishDue.update(due);
+        ctx.timerService().registerProcessingTimeTimer(due);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemGradient> out) throws Exception {
+        if (!bundle.isEmpty() && timestamp >= flushTimerAt) {
+            flush(out);
+        }
+        Long due = publishDue.value();
+        if (due != null && due <= timestamp) {
+            publishDue.clear();
+            UserState u = user.value();
+            if (u != null) {
+                ctx.output(USER_EMBEDDINGS, EmbeddingUpdate.embedding(ctx.getCurrentKey(), u.vector,
+                        snapshots.latestComplete(), subtask, getRuntimeContext().getTaskInfo()
+                                .getNumberOfParallelSubtasks(), u.events, u.lastEventTime));
+            }
+        }
+    }
+
+    private void flush(Collector<ItemGradient> out) {
+        List<ItemGradient> summed = bundle.drain();
+        for (ItemGradient g : summed) {
+            out.collect(g);
+        }
+        gradientsSent.inc(summed.size());
+        flushTimerAt = 0;
+    }
+
+    @Override
+    public void processBroadcastElement(EmbeddingUpdate u, Context ctx, Collector<ItemGradient> out) {
+        if (u.marker) {
+            snapshots.onMarker(u.subtask, u.subtasks, u.version);
+            return;
+        }
+        if (u.vector.length != learner.vectorLength()) {
+            feedMismatched.inc(); // published by a job with another dimension: keep the initial vector instead
+            return;
+        }
+        cache.put(u.entityId, u.vector);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        negativesState.update(List.of(negatives.toBytes()));
+        popularityState.update(List.of(popularity.toBytes()));
+        bundleState.update(bundle.isEmpty() ? List.of() : List.of(bundle.toBytes()));
+    }
+
+    /** Tracks the completion markers of the item snapshots this subtask has read back. */
+    static final class SnapshotProgress {
+        private long[] lastMarker = new long[0];
+
+        void onMarker(int subtask, int subtasks, long version) {
+            if (lastMarker.length != subtasks) {
+                lastMarker = new long[subtasks];
+            }
+            if (subtask >= 0 && subtask < subtasks) {
+                lastMarker[subtask] = Math.max(lastMarker[subtask], version);
+            }
+        }
+
+        /** The newest version every publishing subtask has completed; 0 before the first complete snapshot. */
+        long latestComplete() {
+            if (lastMarker.length == 0) {
+                return 0;
+            }
+            long min = Long.MAX_VALUE;
+            for (long v : lastMarker) {
+                min = Math.min(min, v);
+            }
+            return min;
+        }
+    }
+
+    /** For tests: the pending bundle's entries. */
+    Iterator<ItemGradient> pendingGradients() {
+        return bundle.drain().iterator();
+    }
+}
