@@ -1,0 +1,254 @@
+package io.streamrec.job.learn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamrec.job.model.ItemGradient;
+import io.streamrec.job.model.Learner;
+import io.streamrec.job.model.ModelParams;
+import io.streamrec.job.snapshot.EmbeddingUpdate;
+import io.streamrec.job.state.States;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.InteractionEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two towers one at a time, in Flink's operator test harness with the RocksDB state backend: state is created,
+ * updated and expires; the deterministic initial vectors agree across towers and instances; each snapshot version
+ * gets exactly one marker per subtask, after that subtask's changed items.
+ */
+class TowerHarnessTest {
+
+    private static final ModelParams PARAMS = ModelParams.defaults().copy().set("model.dim", "8")
+            .set("model.negatives", "4");
+    private static final long T0 = 1_714_564_800_000L;
+
+    private static TowerSettings settings(int bundleEvents, Duration userTtl, Duration itemTtl) {
+        return new TowerSettings(bundleEvents, Duration.ofMillis(50), Duration.ofSeconds(1), 1.0, true, userTtl,
+                itemTtl);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient>
+            userTower(UserTower tower, OperatorSubtaskState restore) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient> h =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(tower, List.of(States.ITEM_FEED)),
+                        e -> e.userId, Types.STRING, 128, 1, 0);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.setup();
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate>
+            itemTower(ItemTower tower, OperatorSubtaskState restore) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate> h =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(tower, List.of(States.SNAPSHOT_TICKS)),
+                        g -> g.itemId, Types.STRING, 128, 1, 0);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.setup();
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    private static InteractionEvent click(String user, String item, long ts) {
+        return new InteractionEvent(user, item, EventType.CLICK, ts);
+    }
+
+    private static List<EmbeddingUpdate> userVectors(
+            KeyedBroadcastOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient> h) {
+        List<EmbeddingUpdate> out = new ArrayList<>();
+        var side = h.getSideOutput(UserTower.USER_EMBEDDINGS);
+        if (side != null) {
+            for (StreamRecord<EmbeddingUpdate> r : side) {
+                out.add(r.getValue());
+            }
+            side.clear();
+        }
+        return out;
+    }
+
+    @Test
+    void userStateIsCreatedUpdatedPublishedAndExpires() throws Exception {
+        var h = userTower(new UserTower(PARAMS, settings(1, Duration.ofHours(1), Duration.ZERO)), null);
+        h.setProcessingTime(1_000);
+        h.setStateTtlProcessingTime(1_000);
+        // Another user's events fill the negative buffer, so that u1 has something to contrast against.
+        for (int i = 3; i < 9; i++) {
+            h.processElement(click("u9", "i" + i, T0 - 10 + i), T0 - 10 + i);
+        }
+        h.processElement(click("u1", "i1", T0), T0);
+        h.processElement(click("u1", "i2", T0 + 1), T0 + 1);
+        h.processElement(click("u2", "i1", T0 + 2), T0 + 2);
+
+        // Bundles of one event: gradients for the positives (and sampled negatives) are out already.
+        List<String> touched = h.extractOutputValues().stream().map(g -> g.itemId).collect(Collectors.toList());
+        assertTrue(touched.contains("i1") && touched.contains("i2"), "gradients for the positives: " + touched);
+
+        assertTrue(userVectors(h).isEmpty(), "nothing published before the interval boundary");
+        h.setProcessingTime(2_000); // the next multiple of the 1 s publish interval
+        List<EmbeddingUpdate> published = userVectors(h);
+        assertEquals(3, published.size(), "each changed user once: " + published);
+        EmbeddingUpdate u1 = published.stream().filter(u -> u.entityId.equals("u1")).findFirst().orElseThrow();
+        assertEquals(2, u1.updateCount, "u1's state was updated by both of its events");
+        assertFalse(java.util.Arrays.equals(new Learner(PARAMS).newUser("u1").vector, u1.vector),
+                "u1's vector moved away from its initial vector");
+
+        h.setProcessingTime(3_000);
+        assertTrue(userVectors(h).isEmpty(), "an unchanged user is not republished");
+
+        // Past the TTL without events, u1's state is gone: its next event starts from scratch.
+        h.setStateTtlProcessingTime(1_000 + Duration.ofHours(2).toMillis());
+        h.processElement(click("u1", "i3", T0 + 3), T0 + 3);
+        h.setProcessingTime(4_000);
+        EmbeddingUpdate again = userVectors(h).get(0);
+        assertEquals("u1", again.entityId);
+        assertEquals(1, again.updateCount, "expired state is not read back");
+        h.close();
+    }
+
+    @Test
+    void itemTowerPublishesChangedItemsThenOneMarkerPerVersion() throws Exception {
+        var h = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), null);
+        int len = new Learner(PARAMS).vectorLength();
+        h.processElement(new ItemGradient("a", filled(len, 0.1f), 1), T0);
+        h.processElement(new ItemGradient("b", filled(len, -0.1f), 1), T0);
+        h.processElement(new ItemGradient("a", filled(len, 0.1f), 1), T0 + 5);
+        h.processBroadcastElement(1L, 0);
+        List<EmbeddingUpdate> v1 = drain(h);
+        assertEquals(List.of("a", "b", "marker"), names(v1), "changed items, then the marker");
+        assertEquals(2, v1.get(2).recordCount);
+        assertEquals(1, v1.get(2).version);
+        assertEquals(T0 + 5, v1.get(2).eventTime, "newest event time behind the snapshot");
+        assertEquals(2, v1.stream().filter(u -> u.entityId.equals("a")).findFirst().orElseThrow().updateCount);
+
+        h.processBroadcastElement(2L, 0);
+        assertEquals(List.of("marker"), names(drain(h)), "nothing changed: only the marker");
+
+        h.processElement(new ItemGradient("b", filled(len, 0.2f), 1), T0 + 9);
+        h.processBroadcastElement(3L, 0);
+        List<EmbeddingUpdate> v3 = drain(h);
+        assertEquals(List.of("b", "marker"), names(v3));
+        assertEquals(3, v3.get(1).version);
+
+        // Restore from a snapshot: the learned vectors are back (not re-initialized) and the first tick republishes
+        // every item so that readers see the state the job continues from.
+        OperatorSubtaskState snapshot = h.snapshot(1, 10);
+        float[] bBefore = v3.get(0).vector;
+        h.close();
+        var restored = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), snapshot);
+        restored.processBroadcastElement(4L, 0);
+        List<EmbeddingUpdate> v4 = drain(restored);
+        assertEquals(List.of("a", "b", "marker"), names(v4));
+        assertArrayEquals(bBefore, v4.stream().filter(u -> u.entityId.equals("b")).findFirst().orElseThrow().vector);
+        restored.processBroadcastElement(5L, 0);
+        assertEquals(List.of("marker"), names(drain(restored)), "republished once, then deltas again");
+        restored.close();
+    }
+
+    @Test
+    void initialVectorsAgreeAcrossTowersAndInstances() throws Exception {
+        Learner a = new Learner(PARAMS);
+        Learner b = new Learner(ModelParams.defaults().copy().set("model.dim", "8").set("model.negatives", "4"));
+        assertArrayEquals(a.initialItemVector("item-42"), b.initialItemVector("item-42"));
+        assertArrayEquals(a.newUser("user-7").vector, b.newUser("user-7").vector);
+        assertFalse(java.util.Arrays.equals(a.initialItemVector("item-42"), a.initialItemVector("item-43")));
+
+        // The ItemTower starts an unknown item from the same vector the UserTower assumes on a cache miss.
+        var items = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), null);
+        items.processElement(new ItemGradient("item-42", new float[a.vectorLength()], 1), T0);
+        items.processBroadcastElement(1L, 0);
+        assertArrayEquals(b.initialItemVector("item-42"), drain(items).get(0).vector);
+        items.close();
+
+        // Two UserTower instances given the same events send identical gradients.
+        List<List<Float>> runs = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            var users = userTower(new UserTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), null);
+            for (int i = 0; i < 20; i++) {
+                users.processElement(click("u" + (i % 3), "i" + (i % 7), T0 + i), T0 + i);
+            }
+            List<Float> flat = new ArrayList<>();
+            for (ItemGradient g : users.extractOutputValues()) {
+                for (float f : g.gradient) {
+                    flat.add(f);
+                }
+            }
+            runs.add(flat);
+            users.close();
+        }
+        assertFalse(runs.get(0).isEmpty());
+        assertEquals(runs.get(0), runs.get(1));
+    }
+
+    @Test
+    void pendingGradientsSurviveACheckpoint() throws Exception {
+        // A large bundle: nothing is sent before the checkpoint, so the bundle must travel in operator state.
+        var h = userTower(new UserTower(PARAMS, settings(1000, Duration.ZERO, Duration.ZERO)), null);
+        h.setProcessingTime(1_000);
+        for (int i = 0; i < 10; i++) {
+            h.processElement(click("u" + i, "i" + (i % 4), T0 + i), T0 + i);
+        }
+        assertTrue(h.extractOutputValues().isEmpty());
+        OperatorSubtaskState snapshot = h.snapshot(1, 2_000);
+        h.close();
+
+        var restored = userTower(new UserTower(PARAMS, settings(1000, Duration.ZERO, Duration.ZERO)), snapshot);
+        restored.setProcessingTime(1_000);
+        restored.setProcessingTime(5_000); // the restored flush timer fires
+        List<String> sent = restored.extractOutputValues().stream().map(g -> g.itemId).collect(Collectors.toList());
+        assertTrue(sent.containsAll(List.of("i0", "i1", "i2", "i3")), "restored bundle sent: " + sent);
+        restored.close();
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] f = new float[n];
+        java.util.Arrays.fill(f, v);
+        return f;
+    }
+
+    private static List<EmbeddingUpdate> drain(
+            KeyedBroadcastOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate> h) {
+        List<EmbeddingUpdate> out = new ArrayList<>(h.extractOutputValues());
+        h.getOutput().clear();
+        return out;
+    }
+
+    /** Entity ids in order of emission, except that ids between markers are sorted (RocksDB key order). */
+    private static List<String> names(List<EmbeddingUpdate> updates) {
+        List<String> out = new ArrayList<>();
+        List<String> run = new ArrayList<>();
+        for (EmbeddingUpdate u : updates) {
+            if (u.marker) {
+                run.sort(null);
+                out.addAll(run);
+                run.clear();
+                out.add("marker");
+            } else {
+                run.add(u.entityId);
+            }
+        }
+        run.sort(null);
+        out.addAll(run);
+        return out;
+    }
+}
