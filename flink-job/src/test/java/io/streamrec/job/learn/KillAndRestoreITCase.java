@@ -1,0 +1,167 @@
+package io.streamrec.job.learn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamrec.job.TrainerJob;
+import io.streamrec.job.config.JobConfig;
+import io.streamrec.job.model.Learner;
+import io.streamrec.job.testing.Embeddings;
+import io.streamrec.job.testing.JobMetrics;
+import io.streamrec.job.testing.SyntheticEvents;
+import io.streamrec.job.testing.TestJobs;
+import io.streamrec.kafka.KafkaBrokerExtension;
+import io.streamrec.schema.EmbeddingCodec;
+import io.streamrec.schema.EventJson;
+import io.streamrec.schema.InteractionEvent;
+import io.streamrec.schema.avro.EmbeddingRecord;
+import io.streamrec.schema.avro.RecordKind;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stops the trainer mid-stream and restarts it from its last retained checkpoint: the learned item vectors come
+ * back (they are not re-initialized), the restored job republishes them, training continues on the events
+ * published while it was down, and snapshot versions continue without a gap.
+ */
+class KillAndRestoreITCase {
+
+    private static final InMemoryReporter METRICS = InMemoryReporter.create();
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build());
+
+    @Test
+    void learnedStateAndSnapshotVersionsSurviveARestart(@TempDir Path checkpoints) throws Exception {
+        JobConfig config = TestJobs.jobConfig(KAFKA.broker(), checkpoints, 2,
+                "snapshot.interval", "1 s",
+                "checkpoint.interval", "1 s",
+                "metrics.prequential.sample", "0");
+        List<InteractionEvent> events = SyntheticEvents.clustered(200, 300, 5, 20_000, 7, 1_714_564_800_000L);
+        List<InteractionEvent> first = events.subList(0, 10_000);
+        List<InteractionEvent> second = events.subList(10_000, events.size());
+
+        publish(config.interactionsTopic, first);
+        JobClient job = start(config, null);
+        awaitCounter(job, "eventsTrained", first.size());
+        Thread.sleep(3_000); // a few more checkpoints and snapshots after the first half
+        job.cancel().get(); // checkpoints are retained on cancellation
+        long stoppedAt = System.currentTimeMillis();
+
+        List<EmbeddingRecord> before = Embeddings.readUntil(KAFKA.broker(), config.itemEmbeddingsTopic,
+                r -> false, Duration.ofSeconds(3));
+        long maxVersionBefore = before.stream().mapToLong(EmbeddingRecord::getSnapshotVersion).max().orElse(0);
+        assertTrue(maxVersionBefore >= 3, "snapshots were published before the stop: " + maxVersionBefore);
+        long itemsBefore = before.stream().filter(r -> r.getKind() == RecordKind.EMBEDDING)
+                .map(EmbeddingRecord::getEntityId).distinct().count();
+
+        // Events keep arriving while the job is down.
+        publish(config.interactionsTopic, second);
+
+        Path checkpoint = latestCheckpoint(checkpoints, job);
+        JobClient restored = start(config, checkpoint);
+        try {
+            awaitCounter(restored, "eventsTrained", second.size());
+            List<EmbeddingRecord> all = Embeddings.readUntil(KAFKA.broker(), config.itemEmbeddingsTopic,
+                    // Both subtasks' markers of a later version: each partition has been read past the restart.
+                    r -> r.stream().filter(x -> x.getKind() == RecordKind.SNAPSHOT_COMPLETE
+                            && x.getPublishedAt().toEpochMilli() > stoppedAt
+                            && x.getSnapshotVersion() > maxVersionBefore + 2)
+                            .map(EmbeddingRecord::getSubtask).distinct().count() == 2,
+                    Duration.ofSeconds(60));
+
+            TreeSet<Long> versions = all.stream().filter(r -> r.getKind() == RecordKind.SNAPSHOT_COMPLETE)
+                    .map(EmbeddingRecord::getSnapshotVersion).collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(1L, versions.first());
+            assertEquals(versions.last() - versions.first() + 1, versions.size(),
+                    "snapshot versions continue without gaps: " + versions);
+
+            List<EmbeddingRecord> afterRestart = all.stream()
+                    .filter(r -> r.getPublishedAt().toEpochMilli() > stoppedAt).collect(Collectors.toList());
+            long firstVersionAfter = afterRestart.stream().mapToLong(EmbeddingRecord::getSnapshotVersion).min()
+                    .orElseThrow();
+            assertTrue(firstVersionAfter <= maxVersionBefore + 1,
+                    "the restored job continues from the checkpointed version, not from 1: " + firstVersionAfter);
+            assertTrue(firstVersionAfter > 1, "versions did not restart from scratch");
+
+            // The restored job's first snapshot republishes every item it had, with its learned vector.
+            List<EmbeddingRecord> republished = afterRestart.stream()
+                    .filter(r -> r.getKind() == RecordKind.EMBEDDING && r.getSnapshotVersion() == firstVersionAfter)
+                    .collect(Collectors.toList());
+            assertTrue(republished.size() >= itemsBefore * 9 / 10,
+                    "republished " + republished.size() + " of " + itemsBefore + " items");
+            Learner fresh = new Learner(config.model);
+            for (EmbeddingRecord r : republished) {
+                assertTrue(r.getUpdateCount() > 0, "restored, not re-initialized: " + r.getEntityId());
+                assertFalse(Arrays.equals(fresh.initialItemVector(r.getEntityId()),
+                        EmbeddingCodec.unpackVector(r.getVector())), "vector of " + r.getEntityId() + " was reset");
+            }
+        } finally {
+            restored.cancel().get();
+        }
+    }
+
+    private static void publish(String topic, List<InteractionEvent> events) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (InteractionEvent e : events) {
+            records.add(new ProducerRecord<>(topic, e.userId.getBytes(StandardCharsets.UTF_8), EventJson.toBytes(e)));
+        }
+        KAFKA.broker().produce(records);
+    }
+
+    private static JobClient start(JobConfig config, Path restoreFrom) throws Exception {
+        Configuration conf = TrainerJob.flinkConfiguration(config);
+        if (restoreFrom != null) {
+            conf.setString("execution.state-recovery.path", restoreFrom.toUri().toString());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        TrainerJob.build(env, config);
+        return env.executeAsync(restoreFrom == null ? "kill-restore-first" : "kill-restore-second");
+    }
+
+    private static void awaitCounter(JobClient job, String name, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (JobMetrics.sumCounter(METRICS, job.getJobID(), name) < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(JobMetrics.sumCounter(METRICS, job.getJobID(), name) >= atLeast,
+                name + " did not reach " + atLeast);
+    }
+
+    private static Path latestCheckpoint(Path dir, JobClient job) throws Exception {
+        try (Stream<Path> files = Files.walk(dir.resolve(job.getJobID().toString()))) {
+            Optional<Path> latest = files.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .map(Path::getParent)
+                    .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))));
+            return latest.orElseThrow(() -> new AssertionError("no completed checkpoint under " + dir));
+        }
+    }
+}
