@@ -11,6 +11,7 @@ import io.streamrec.job.TrainerJob;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.testing.EmbeddingTopics;
 import io.streamrec.job.testing.JobMetrics;
+import io.streamrec.job.testing.TestJobs;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.kafka.KafkaBrokerExtension;
 import io.streamrec.schema.EventJson;
@@ -155,7 +156,7 @@ class IngestPipelineITCase {
             assertTrue(hasCompletedCheckpoint(checkpoints), "checkpoints are taken");
             assertEquals(JobStatus.RUNNING, job.getJobStatus().get(), "bad input does not stop the job");
         } finally {
-            job.cancel().get();
+            TestJobs.cancel(job);
         }
     }
 

@@ -73,7 +73,7 @@ class KillAndRestoreITCase {
         JobClient job = start(config, null);
         awaitCounter(job, "eventsTrained", first.size());
         Thread.sleep(3_000); // a few more checkpoints and snapshots after the first half
-        job.cancel().get(); // checkpoints are retained on cancellation
+        TestJobs.cancel(job); // checkpoints are retained on cancellation
         long stoppedAt = System.currentTimeMillis();
 
         List<EmbeddingRecord> before = Embeddings.readUntil(KAFKA.broker(), config.itemEmbeddingsTopic,
@@ -125,7 +125,7 @@ class KillAndRestoreITCase {
                         EmbeddingCodec.unpackVector(r.getVector())), "vector of " + r.getEntityId() + " was reset");
             }
         } finally {
-            restored.cancel().get();
+            TestJobs.cancel(restored);
         }
     }
 

@@ -88,7 +88,7 @@ class MovieLensTrainerITCase {
             assertTrue(hr10 >= 0.10, "HR@10 " + hr10 + " below the 0.10 floor");
             assertTrue(hr10 >= 1.3 * pop10, "HR@10 " + hr10 + " not 1.3x popularity " + pop10);
         } finally {
-            job.cancel().get();
+            TestJobs.cancel(job);
         }
     }
 

@@ -35,6 +35,15 @@ public final class TestJobs {
         return c;
     }
 
+    /** Cancels the job and waits until it has reached a terminal state (so its files are no longer written). */
+    public static void cancel(org.apache.flink.core.execution.JobClient job) throws Exception {
+        job.cancel().get();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!job.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
     public static JobConfig jobConfig(EmbeddedKafkaBroker broker, Path checkpoints, int partitions,
                                       String... overrides) {
         return JobConfig.fromMap(config(broker, checkpoints, partitions, overrides));
