@@ -20,9 +20,17 @@ public final class InteractionSource {
     private InteractionSource() {}
 
     public static KafkaSource<IngestRecord> kafkaSource(JobConfig c) {
+        return kafkaSource(c, false);
+    }
+
+    /**
+     * @param bounded stop at the offsets that are the latest when the job starts (replays of a log for
+     *     evaluation and benchmarks); otherwise read forever
+     */
+    public static KafkaSource<IngestRecord> kafkaSource(JobConfig c, boolean bounded) {
         OffsetResetStrategy reset = c.startingOffsets == TrainerOptions.StartingOffsets.LATEST
                 ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
-        return KafkaSource.<IngestRecord>builder()
+        var builder = KafkaSource.<IngestRecord>builder()
                 .setBootstrapServers(c.bootstrapServers)
                 .setTopics(c.interactionsTopic)
                 .setGroupId(c.groupId)
@@ -31,8 +39,11 @@ public final class InteractionSource {
                 .setDeserializer(new IngestDeserializer(c.parserOptions))
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 // Discover partitions added to the topic while the job runs.
-                .setProperty("partition.discovery.interval.ms", "60000")
-                .build();
+                .setProperty("partition.discovery.interval.ms", bounded ? "-1" : "60000");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     public static WatermarkStrategy<IngestRecord> watermarks(JobConfig c) {

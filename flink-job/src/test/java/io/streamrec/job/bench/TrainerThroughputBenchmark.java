@@ -1,0 +1,159 @@
+package io.streamrec.job.bench;
+
+import io.streamrec.job.FlinkTypes;
+import io.streamrec.job.TrainerJob;
+import io.streamrec.job.config.JobConfig;
+import io.streamrec.job.ingest.RejectionRouter;
+import io.streamrec.job.source.InteractionSource;
+import io.streamrec.job.testing.JobMetrics;
+import io.streamrec.job.testing.TestJobs;
+import io.streamrec.kafka.EmbeddedKafkaBroker;
+import io.streamrec.schema.EventJson;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.InteractionEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Throughput of the trainer against a floor job, in one run on the same pre-filled topic: the floor reads the same
+ * Kafka source with the same parsing, keys by user and counts in RocksDB; the trainer does everything (two towers,
+ * the feedback loop, snapshots, sinks). Both at parallelism 2 with RocksDB and checkpoints every 10 s. Reported:
+ * events/s of each, from the first event counted to the last, and their ratio (the machine is noisy, so compare
+ * ratios within a run).
+ *
+ * <p>Not a test. Run: {@code flink-job/run-benchmark.sh TrainerThroughputBenchmark [events] [rounds]}.
+ */
+public final class TrainerThroughputBenchmark {
+
+    private static final InMemoryReporter METRICS = InMemoryReporter.create();
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        Path work = Files.createTempDirectory("streamrec-bench-");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            JobConfig config = TestJobs.jobConfig(broker, work.resolve("checkpoints"), 4,
+                    "checkpoint.interval", "10 s");
+            System.out.printf("pre-filling %s with %,d events ...%n", config.interactionsTopic, events);
+            prefill(broker, config.interactionsTopic, events);
+
+            for (int round = 1; round <= rounds; round++) {
+                double floor = run(config, events, true, "floor-" + round);
+                double trainer = run(config, events, false, "trainer-" + round);
+                System.out.printf(Locale.ROOT, "round %d: floor %,.0f events/s, trainer %,.0f events/s, ratio %.2f%n",
+                        round, floor, trainer, trainer / floor);
+            }
+        }
+    }
+
+    /** Zipf-like items, 20k users, 20k items, clicks with some purchases. */
+    static void prefill(EmbeddedKafkaBroker broker, String topic, int n) {
+        SplittableRandom rnd = new SplittableRandom(1);
+        long t0 = System.currentTimeMillis() - n;
+        List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>(50_000);
+        for (int i = 0; i < n; i++) {
+            String user = "user-" + rnd.nextInt(20_000);
+            int item = (int) Math.floor(20_000 * Math.pow(rnd.nextDouble(), 3));
+            InteractionEvent e = new InteractionEvent(user, "item-" + item,
+                    rnd.nextDouble() < 0.05 ? EventType.PURCHASE : EventType.CLICK, t0 + i);
+            batch.add(new ProducerRecord<>(topic, user.getBytes(StandardCharsets.UTF_8), EventJson.toBytes(e)));
+            if (batch.size() == 50_000) {
+                broker.produce(batch);
+                batch.clear();
+            }
+        }
+        broker.produce(batch);
+    }
+
+    static double run(JobConfig config, int events, boolean floor, String name) throws Exception {
+        Configuration conf = TrainerJob.flinkConfiguration(config);
+        METRICS.addToConfiguration(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, conf);
+        // A fresh consumer group per run: every run reads the whole topic.
+        JobConfig runConfig = JobConfig.fromMap(withGroup(config, name));
+        String counter;
+        if (floor) {
+            env.fromSource(InteractionSource.kafkaSource(runConfig, true), InteractionSource.watermarks(runConfig),
+                            "ParseInteractions")
+                    .process(new RejectionRouter(), FlinkTypes.INTERACTION_EVENT).name("RejectionRouter")
+                    .keyBy(e -> e.userId, Types.STRING)
+                    .process(new FloorCounter(), Types.LONG).name("FloorCounter")
+                    .sinkTo(new DiscardingSink<>());
+            counter = "floorEvents";
+        } else {
+            TrainerJob.build(env, runConfig, InteractionSource.kafkaSource(runConfig, true), false);
+            counter = "eventsTrained";
+        }
+        JobClient job = env.executeAsync(name);
+        long first = 0;
+        long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
+        long done;
+        while (true) {
+            done = JobMetrics.sumCounter(METRICS, job.getJobID(), counter);
+            if (first == 0 && done > 0) {
+                first = System.nanoTime();
+            }
+            if (done >= events || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        double seconds = (System.nanoTime() - first) / 1e9;
+        if (!job.getJobStatus().get().isGloballyTerminalState()) {
+            TestJobs.cancel(job);
+        }
+        System.out.printf(Locale.ROOT, "  %-10s %,d events in %.1f s%n", name, done, seconds);
+        return done / seconds;
+    }
+
+    private static java.util.Map<String, String> withGroup(JobConfig c, String group) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        m.put("kafka.bootstrap.servers", c.bootstrapServers);
+        m.put("kafka.group.id", "bench-" + group + "-" + System.nanoTime());
+        m.put("topics.interactions", c.interactionsTopic);
+        m.put("topics.dlq", c.dlqTopic);
+        m.put("topics.item-embeddings", c.itemEmbeddingsTopic + (group.startsWith("trainer") ? "" : "-unused"));
+        m.put("topics.user-embeddings", c.userEmbeddingsTopic);
+        m.put("job.parallelism", Integer.toString(c.parallelism));
+        m.put("checkpoint.dir", c.checkpointDir);
+        m.put("checkpoint.interval", "10 s");
+        return m;
+    }
+
+    /** The floor: one RocksDB read and write per event, keyed by user, nothing else. */
+    static final class FloorCounter extends KeyedProcessFunction<String, InteractionEvent, Long> {
+        private transient ValueState<Long> count;
+        private transient Counter events;
+
+        @Override
+        public void open(OpenContext ctx) {
+            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
+            events = getRuntimeContext().getMetricGroup().counter("floorEvents");
+        }
+
+        @Override
+        public void processElement(InteractionEvent e, Context ctx, Collector<Long> out) throws Exception {
+            Long c = count.value();
+            count.update(c == null ? 1 : c + 1);
+            events.inc();
+        }
+    }
+}
