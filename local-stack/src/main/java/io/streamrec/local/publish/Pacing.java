@@ -17,7 +17,10 @@ import java.util.function.LongSupplier;
  */
 public interface Pacing {
 
-    /** Nanoseconds to wait before sending {@code event}; 0 sends it now. {@code nowNanos} is System.nanoTime(). */
+    /**
+     * Nanoseconds to wait before sending {@code event}; 0 sends it now. {@code nowNanos} is System.nanoTime().
+     * {@code event} is null when {@link #dependsOnEvent()} is false (the wait is asked before the event exists).
+     */
     long waitNanos(InteractionEvent event, long nowNanos);
 
     /**
