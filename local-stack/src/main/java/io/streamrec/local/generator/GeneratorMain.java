@@ -30,7 +30,7 @@ public final class GeneratorMain {
             .section("World (hidden ground truth)")
             .option("--users", "N", "number of users u-0 .. u-(N-1) (default 1000)")
             .option("--items", "N", "number of items i-0 .. i-(N-1) (default 2000)")
-            .option("--topics", "N", "hidden taste topics (default 10)")
+            .option("--topics", "N", "hidden taste topics (default 20)")
             .option("--seed", "N", "seed of the world and the event sequence (default 42)")
             .flag("--print-truth", "print a few users of distinct tastes and their true top items at the start")
             .section("Stream")
@@ -91,7 +91,7 @@ public final class GeneratorMain {
             GeneratorConfig.Builder b = GeneratorConfig.builder()
                     .users(cl.getInt("--users", 1_000, 1))
                     .items(cl.getInt("--items", 2_000, 1))
-                    .topics(cl.getInt("--topics", 10, 1))
+                    .topics(cl.getInt("--topics", 20, 1))
                     .seed(cl.getLong("--seed", 42, Long.MIN_VALUE));
             if (backfill != null) {
                 if (rate <= 0) {

@@ -3,9 +3,11 @@ package io.streamrec.local.generator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -262,12 +264,27 @@ public final class GroundTruth {
 
     private List<String> top(int k, Collection<String> exclude, java.util.function.IntToDoubleFunction score) {
         Set<String> excluded = exclude instanceof Set ? (Set<String>) exclude : new HashSet<>(exclude);
-        return IntStream.range(0, items()).boxed()
-                .filter(i -> excluded.isEmpty() || !excluded.contains(itemId(i)))
-                .sorted(Comparator.comparingDouble((Integer i) -> -score.applyAsDouble(i)).thenComparing(i -> i))
-                .limit(k)
-                .map(GroundTruth::itemId)
-                .toList();
+        // A bounded min-heap: k log k per item instead of sorting every item for every query.
+        PriorityQueue<double[]> heap = new PriorityQueue<>(Math.max(1, k),
+                Comparator.<double[]>comparingDouble(e -> e[0]).thenComparingDouble(e -> -e[1]));
+        for (int i = 0; i < items() && k > 0; i++) {
+            if (!excluded.isEmpty() && excluded.contains(itemId(i))) {
+                continue;
+            }
+            double s = score.applyAsDouble(i);
+            if (heap.size() < k) {
+                heap.add(new double[] {s, i});
+            } else if (s > heap.peek()[0]) {
+                heap.poll();
+                heap.add(new double[] {s, i});
+            }
+        }
+        List<String> out = new ArrayList<>(heap.size());
+        while (!heap.isEmpty()) {
+            out.add(itemId((int) heap.poll()[1]));
+        }
+        Collections.reverse(out);
+        return out;
     }
 
     /** A copy of the user's taste: a probability for each topic. */
