@@ -154,7 +154,7 @@ public final class ConsoleProgress implements ProgressListener {
 
     private static String describe(ReplayProgress p, boolean bar) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-10s", p.phase()));
+        sb.append(String.format(Locale.ROOT, "%-11s", p.phase()));
         if (bar) {
             int filled = p.fraction() < 0 ? 0 : (int) Math.round(p.fraction() * BAR_WIDTH);
             sb.append('[').append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ");

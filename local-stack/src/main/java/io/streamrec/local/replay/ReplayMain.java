@@ -81,7 +81,7 @@ public final class ReplayMain {
                     + "2 input file unreadable, 3 every record was bad, 64 bad options.")
             .epilogue("Examples:\n"
                     + "  streamrec replay ../shared/data/ml-100k/u.data --speed max\n"
-                    + "  streamrec replay train.jsonl --speed 60x --max-wait 5s\n"
+                    + "  streamrec replay train.jsonl --sort --speed 60x --max-wait 5s\n"
                     + "  streamrec replay 2019-Oct.csv --preset rees46 --limit 100000 --shift-to-now\n"
                     + "  streamrec replay clicks.csv --csv.user-column uid --csv.item-column sku \\\n"
                     + "      --csv.type-column action --csv.timestamp-column ts --csv.timestamp-format epoch-ms \\\n"
