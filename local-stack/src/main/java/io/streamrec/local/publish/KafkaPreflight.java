@@ -52,9 +52,12 @@ public final class KafkaPreflight {
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while connecting to Kafka at " + target.bootstrapServers(), e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(target, "no answer within " + timeoutMs + " ms; is the broker running?", e.getCause());
+            }
             throw unreachable(target, rootMessage(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
-            throw unreachable(target, "no answer within " + timeoutMs + " ms", e);
+            throw unreachable(target, "no answer within " + timeoutMs + " ms; is the broker running?", e);
         } finally {
             admin.close(java.time.Duration.ofSeconds(1));
         }

@@ -62,6 +62,7 @@ public final class Replayer {
     private String stopReason;
     private long startNanos;
     private long nextProgressNanos;
+    private long progressCalls;
     private final List<String> notices = new ArrayList<>();
 
     /** Publishes to Kafka as {@link ReplayOptions#target()} says (or nowhere in a dry run). */
@@ -104,6 +105,7 @@ public final class Replayer {
         EventParser parser = new EventParser(ParserOptions.defaults()
                 .withTimestampRange(earliest, ParserOptions.DEFAULT_MAX_FUTURE_SKEW));
 
+        probe(r);
         EventSink sink = openSink();
         Pacing pacing = options.speed() > 0
                 ? new SpeedPacing(options.speed(),
@@ -202,6 +204,16 @@ public final class Replayer {
             return KafkaEventSink.open(options.target());
         } catch (PublishException e) {
             throw new ReplayException(ReplayException.KAFKA_ERROR, e.getMessage(), e);
+        }
+    }
+
+    /** Opens and closes a reader: options that do not fit the file (a CSV column) fail before Kafka is contacted. */
+    private void probe(Resolved r) {
+        try {
+            open(r, ReadProblems.NONE).close();
+        } catch (IOException e) {
+            throw new ReplayException(ReplayException.INPUT_ERROR, "cannot read " + options.file() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -359,7 +371,7 @@ public final class Replayer {
 
     private void progress(String phase, long done, long total) {
         // nanoTime per event is measurable at a million events/s; every 64th is plenty for a 100 ms cadence.
-        if ((sent & 63) != 0 && !"reading".equals(phase)) {
+        if ((++progressCalls & 63) != 0) {
             return;
         }
         long now = System.nanoTime();
