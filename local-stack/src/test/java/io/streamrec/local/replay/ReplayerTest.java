@@ -171,6 +171,30 @@ class ReplayerTest {
     }
 
     @Test
+    void backlogGoesAtFullSpeedThenLiveEventsArePacedWithWallClockTimestamps() throws IOException {
+        // Three backlog events spread over an hour, then two "live" ones 600 ms apart.
+        long t = Instant.parse("2024-05-01T12:00:00Z").toEpochMilli();
+        long[] ts = {t, t + 1_800_000, t + 3_599_000, t + 3_600_000, t + 3_600_600};
+        StringBuilder sb = new StringBuilder();
+        for (long x : ts) {
+            sb.append("{\"user_id\":\"a\",\"item_id\":\"i\",\"type\":\"click\",\"timestamp\":").append(x).append("}\n");
+        }
+        Path file = write("history.jsonl", sb.toString());
+        ListSink sink = new ListSink();
+        long start = System.currentTimeMillis();
+        ReplaySummary s = replay(ReplayOptions.builder(file).speed(1).shiftToNow(true)
+                .backlogUntil(Instant.ofEpochMilli(t + 3_600_000)).build(), sink);
+        long took = System.currentTimeMillis() - start;
+        assertEquals(5, s.published());
+        assertTrue(took >= 550 && took < 5_000, "took " + took + " ms; expected the 600 ms live gap only");
+        // The end of the backlog became "now": live events carry roughly the wall-clock time they were sent at.
+        long firstLive = sink.events.get(3).timestamp;
+        assertTrue(Math.abs(firstLive - start) < 2_000, "first live event at " + firstLive + ", started " + start);
+        assertEquals(600, sink.events.get(4).timestamp - firstLive);
+        assertEquals(3_600_000, firstLive - sink.events.get(0).timestamp);
+    }
+
+    @Test
     void stopEndsAPacedReplayPromptly() throws Exception {
         // Gaps of 100 s at 1x: without stop() this would take minutes.
         Path file = write("slow.jsonl", "{\"user_id\":\"a\",\"item_id\":\"1\",\"type\":\"click\",\"timestamp\":1714564800000}\n"
