@@ -1,0 +1,85 @@
+package io.streamrec.local.replay;
+
+import io.streamrec.schema.InteractionEvent;
+import java.io.IOException;
+import java.util.ArrayDeque;
+
+/**
+ * Base of the line-oriented readers: turns each non-empty, decodable line into zero or more events through
+ * {@link #parseLine}; empty and undecodable lines are reported as bad lines here, once for every format.
+ */
+abstract class LineLogReader implements LogReader {
+    static final String EMPTY_LINE = "empty line";
+
+    private final LineSource lines;
+    private final ReadProblems problems;
+    private final ArrayDeque<SourcedEvent> ready = new ArrayDeque<>();
+
+    LineLogReader(LineSource lines, ReadProblems problems) {
+        this.lines = lines;
+        this.problems = problems;
+    }
+
+    /** Parses one line; calls {@link #emit}, {@link #bad} or {@link #ignored} as many times as it needs. */
+    abstract void parseLine(long line, String text);
+
+    /** The next line for subclasses that read a header first; null at the end. Bad lines are reported. */
+    final LineSource.Line nextGoodLine() throws IOException {
+        while (true) {
+            LineSource.Line l = lines.next();
+            if (l == null) {
+                return null;
+            }
+            if (l.error() != null) {
+                bad(l.number(), l.error().startsWith("invalid UTF-8") ? "invalid UTF-8" : "line too long", l.error());
+            } else if (l.text().isBlank()) {
+                bad(l.number(), EMPTY_LINE, "empty line");
+            } else {
+                return l;
+            }
+        }
+    }
+
+    @Override
+    public final SourcedEvent next() throws IOException {
+        while (ready.isEmpty()) {
+            LineSource.Line l = nextGoodLine();
+            if (l == null) {
+                return null;
+            }
+            parseLine(l.number(), l.text());
+        }
+        return ready.poll();
+    }
+
+    final void emit(long line, InteractionEvent event) {
+        ready.add(new SourcedEvent(line, event));
+    }
+
+    final void bad(long line, String reason, String detail) {
+        problems.bad(new BadRecord(line, reason, detail));
+    }
+
+    final void ignored(String reason) {
+        problems.ignored(reason);
+    }
+
+    @Override
+    public long bytesRead() {
+        return lines.bytesRead();
+    }
+
+    @Override
+    public long totalBytes() {
+        return lines.totalBytes();
+    }
+
+    @Override
+    public void close() throws IOException {
+        lines.close();
+    }
+
+    static String quote(String s) {
+        return "'" + (s.length() <= 40 ? s : s.substring(0, 37) + "...") + "'";
+    }
+}

@@ -1,0 +1,195 @@
+package io.streamrec.local.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamrec.kafka.EmbeddedKafkaBroker;
+import io.streamrec.kafka.KafkaBrokerExtension;
+import io.streamrec.local.TestData;
+import io.streamrec.schema.EventParser;
+import io.streamrec.schema.InteractionEvent;
+import io.streamrec.schema.ParseResult;
+import io.streamrec.schema.ParserOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replay end to end against a real in-process Kafka broker: the samples go in through the command line, come
+ * back out of the topic, and must be the same events, keyed by user, in each user's order.
+ */
+class ReplayITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @TempDir
+    Path dir;
+
+    private String out;
+    private String err;
+
+    private int replay(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = ReplayMain.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    private static String newTopic(String prefix) {
+        String topic = EmbeddedKafkaBroker.uniqueTopic(prefix);
+        KAFKA.broker().createTopic(topic, 3);
+        return topic;
+    }
+
+    /** Reads the topic back and checks keys, JSON and every user's order against the expected events. */
+    private static List<ConsumerRecord<byte[], byte[]>> assertTopicHolds(String topic, List<InteractionEvent> expected,
+                                                                         Instant earliest) {
+        List<ConsumerRecord<byte[], byte[]>> records =
+                KAFKA.broker().consume(topic, expected.size(), Duration.ofSeconds(60));
+        assertEquals(expected.size(), records.size(), "records in " + topic);
+        EventParser parser = new EventParser(ParserOptions.defaults()
+                .withTimestampRange(earliest, ParserOptions.DEFAULT_MAX_FUTURE_SKEW));
+        // A user's records are all in one partition (the key decides it), so their offsets order them.
+        records.sort(Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition())
+                .thenComparingLong(ConsumerRecord::offset));
+        Map<String, List<InteractionEvent>> actualByUser = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            ParseResult p = parser.parse(r.value());
+            assertTrue(p.isValid(), () -> "unparseable record " + new String(r.value(), StandardCharsets.UTF_8));
+            assertEquals(p.event().userId, new String(r.key(), StandardCharsets.UTF_8), "key = user id");
+            actualByUser.computeIfAbsent(p.event().userId, u -> new ArrayList<>()).add(p.event());
+        }
+        Map<String, List<InteractionEvent>> expectedByUser = new LinkedHashMap<>();
+        expected.forEach(e -> expectedByUser.computeIfAbsent(e.userId, u -> new ArrayList<>()).add(e));
+        assertEquals(expectedByUser.keySet(), actualByUser.keySet());
+        expectedByUser.forEach((user, events) -> assertEquals(events, actualByUser.get(user), "events of " + user));
+        return records;
+    }
+
+    private static List<InteractionEvent> sortedMovieLens(Path file) {
+        List<InteractionEvent> events = new ArrayList<>(Reading.of(file, LogFormat.MOVIELENS).plainEvents());
+        events.sort(Comparator.comparingLong(e -> e.timestamp)); // stable, as the replayer's
+        return events;
+    }
+
+    @Test
+    void movieLensArrivesSortedKeyedByUserAndUnchanged() {
+        Path file = TestData.movieLens100k();
+        List<InteractionEvent> all = sortedMovieLens(file);
+        Instant earliest = LogFormat.MOVIELENS.defaultEarliestTimestamp();
+
+        String subset = newTopic("ml-subset");
+        assertEquals(0, replay(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", subset,
+                "--limit", "5000"), err);
+        assertTopicHolds(subset, all.subList(0, 5_000), earliest);
+        assertTrue(out.contains("published 5,000 events"), out);
+        assertTrue(out.contains("stopped at --limit"), out);
+
+        String full = newTopic("ml-full");
+        assertEquals(0, replay(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", full), err);
+        assertTopicHolds(full, all, earliest);
+        assertTrue(out.contains("published 100,000 events"), out);
+        Matcher rate = Pattern.compile("in ([0-9.]+ s) \\(([0-9,]+) events/s\\)").matcher(out);
+        assertTrue(rate.find(), out);
+        System.out.println("ml-100k u.data full replay into the embedded broker: " + rate.group(1) + ", "
+                + rate.group(2) + " events/s (including load + sort)");
+        // The trainer's default earliest timestamp (2000) would reject 1997 data: the tool says so.
+        assertTrue(err.contains("ingest.timestamp.earliest"), err);
+    }
+
+    @Test
+    void ottoSampleArrivesInFileOrderPerSession() {
+        Path file = TestData.ottoSample();
+        String topic = newTopic("otto");
+        assertEquals(0, replay(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic),
+                err);
+        assertTopicHolds(topic, Reading.of(file, LogFormat.OTTO).plainEvents(),
+                LogFormat.TRAINER_DEFAULT_EARLIEST);
+        assertTrue(out.contains("published 862 events"), out);
+    }
+
+    @Test
+    void rees46SampleArrivesWithThePresetMapping() {
+        Path file = TestData.rees46Sample();
+        String topic = newTopic("rees46");
+        assertEquals(0, replay(file.toString(), "--preset", "rees46", "--bootstrap-servers",
+                KAFKA.bootstrapServers(), "--topic", topic), err);
+        List<InteractionEvent> expected = Reading.of(file, LogFormat.CSV,
+                Reading.options(LogFormat.CSV, CsvLayout.REES46, CsvLayout.REES46_TYPES)).plainEvents();
+        assertTopicHolds(topic, expected, LogFormat.TRAINER_DEFAULT_EARLIEST);
+        assertTrue(out.contains("published 1,000 events"), out);
+    }
+
+    @Test
+    void speedTwoXTakesHalfTheLogsOwnTimeSpan() throws IOException {
+        // Four events over 3 s of event time: at 2x they should leave about 1.5 s apart.
+        long t0 = Instant.parse("2024-05-01T12:00:00Z").toEpochMilli();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            sb.append("{\"user_id\":\"u").append(i % 2).append("\",\"item_id\":\"i").append(i)
+                    .append("\",\"type\":\"click\",\"timestamp\":").append(t0 + i * 1000L).append("}\n");
+        }
+        Path file = dir.resolve("paced.jsonl");
+        Files.writeString(file, sb.toString());
+        String topic = newTopic("paced");
+        assertEquals(0, replay(file.toString(), "--speed", "2x", "--bootstrap-servers", KAFKA.bootstrapServers(),
+                "--topic", topic), err);
+        List<ConsumerRecord<byte[], byte[]>> records = KAFKA.broker().consume(topic, 4, Duration.ofSeconds(30));
+        assertEquals(4, records.size());
+        // Record timestamps are the producer's send times (CreateTime).
+        long first = records.stream().mapToLong(ConsumerRecord::timestamp).min().orElseThrow();
+        long last = records.stream().mapToLong(ConsumerRecord::timestamp).max().orElseThrow();
+        long spread = last - first;
+        assertTrue(spread >= 1_400 && spread <= 4_000, "sent over " + spread + " ms, expected about 1,500");
+    }
+
+    @Test
+    void missingBrokerIsAClearErrorAndExitCodeOne() throws IOException {
+        Path file = TestData.ottoSample();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort(); // free once closed: nothing listens there
+        }
+        long start = System.nanoTime();
+        int code = replay(file.toString(), "--bootstrap-servers", "localhost:" + port, "--connect-timeout", "2s");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(ReplayException.KAFKA_ERROR, code);
+        assertTrue(err.contains("replay: error: cannot reach Kafka at localhost:" + port + " (--bootstrap-servers)"),
+                err);
+        assertTrue(ms < 15_000, "gave up after " + ms + " ms");
+    }
+
+    @Test
+    void missingTopicIsAnErrorUnlessCreateTopicIsGiven() {
+        Path file = TestData.ottoSample();
+        String topic = EmbeddedKafkaBroker.uniqueTopic("absent");
+        assertEquals(ReplayException.KAFKA_ERROR, replay(file.toString(), "--bootstrap-servers",
+                KAFKA.bootstrapServers(), "--topic", topic));
+        assertTrue(err.contains("topic '" + topic + "' does not exist"), err);
+        assertTrue(err.contains("--create-topic"), err);
+
+        assertEquals(0, replay(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
+                "--create-topic", "--partitions", "2", "--limit", "10"), err);
+        assertEquals(10, KAFKA.broker().consume(topic, 10, Duration.ofSeconds(30)).size());
+    }
+}
