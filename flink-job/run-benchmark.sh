@@ -7,6 +7,6 @@ main="${1:?benchmark class, e.g. TrainerThroughputBenchmark}"; shift
 ./mvnw -q -B -pl flink-job -am test-compile dependency:build-classpath -DskipTests \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null
 opens=$(sed -n 's:.*<flink.jvm.opens>\(.*\)</flink.jvm.opens>.*:\1:p' pom.xml)
-exec java -Xmx3g $opens -Dlog4j2.configurationFile=flink-job/src/test/resources/log4j2-test.properties \
+exec java -Xmx3g ${BENCH_JAVA_OPTS:-} $opens -Dlog4j2.configurationFile=flink-job/src/test/resources/log4j2-test.properties \
   -cp "flink-job/target/test-classes:flink-job/target/classes:$(cat flink-job/target/bench.classpath)" \
   "io.streamrec.job.bench.$main" "$@"

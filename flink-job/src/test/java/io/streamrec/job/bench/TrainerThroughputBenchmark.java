@@ -43,8 +43,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class TrainerThroughputBenchmark {
 
-    private static final InMemoryReporter METRICS = InMemoryReporter.create();
-
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
@@ -85,7 +83,10 @@ public final class TrainerThroughputBenchmark {
 
     static double run(JobConfig config, int events, boolean floor, String name) throws Exception {
         Configuration conf = TrainerJob.flinkConfiguration(config);
-        METRICS.addToConfiguration(conf);
+        // One reporter per run (each run has its own MiniCluster); retained, because a bounded floor job
+        // unregisters its metrics when it finishes.
+        InMemoryReporter metrics = InMemoryReporter.createWithRetainedMetrics();
+        metrics.addToConfiguration(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, conf);
         // A fresh consumer group per run: every run reads the whole topic.
         JobConfig runConfig = JobConfig.fromMap(withGroup(config, name));
@@ -107,17 +108,18 @@ public final class TrainerThroughputBenchmark {
         long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
         long done;
         while (true) {
-            done = JobMetrics.sumCounter(METRICS, job.getJobID(), counter);
+            done = JobMetrics.sumCounter(metrics, job.getJobID(), counter);
             if (first == 0 && done > 0) {
                 first = System.nanoTime();
             }
-            if (done >= events || System.nanoTime() > deadline) {
+            if (done >= events || System.nanoTime() > deadline
+                    || TestJobs.isTerminal(job)) {
                 break;
             }
             Thread.sleep(20);
         }
         double seconds = (System.nanoTime() - first) / 1e9;
-        if (!job.getJobStatus().get().isGloballyTerminalState()) {
+        if (!TestJobs.isTerminal(job)) {
             TestJobs.cancel(job);
         }
         System.out.printf(Locale.ROOT, "  %-10s %,d events in %.1f s%n", name, done, seconds);

@@ -39,8 +39,17 @@ public final class TestJobs {
     public static void cancel(org.apache.flink.core.execution.JobClient job) throws Exception {
         job.cancel().get();
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        while (!job.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < deadline) {
+        while (!isTerminal(job) && System.nanoTime() < deadline) {
             Thread.sleep(100);
+        }
+    }
+
+    /** Whether the job has finished, failed or been cancelled (or its per-job MiniCluster is gone). */
+    public static boolean isTerminal(org.apache.flink.core.execution.JobClient job) throws Exception {
+        try {
+            return job.getJobStatus().get().isGloballyTerminalState();
+        } catch (IllegalStateException | java.util.concurrent.ExecutionException e) {
+            return true; // a per-job MiniCluster shuts down with its job
         }
     }
 
