@@ -239,9 +239,8 @@ public abstract class TopicConsumerLoop implements AutoCloseable {
         running = false;
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
-            c.wakeup();
+            c.wakeup(); // not interrupt(): an interrupted consumer cannot close its connections cleanly
         }
-        thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
