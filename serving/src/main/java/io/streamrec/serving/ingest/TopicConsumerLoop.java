@@ -168,7 +168,10 @@ public abstract class TopicConsumerLoop implements AutoCloseable {
                 fresh.add(tp);
             }
         }
-        c.seekToBeginning(fresh);
+        if (!fresh.isEmpty()) {
+            // Never with an empty list: Kafka reads that as "all assigned partitions" and would re-read everything.
+            c.seekToBeginning(fresh);
+        }
         LOG.info("reading {} partition(s) of {} from stored offsets {} (others from the beginning)", parts.size(),
                 topic, stored);
         return parts;
@@ -182,7 +185,9 @@ public abstract class TopicConsumerLoop implements AutoCloseable {
         List<TopicPartition> added = new ArrayList<>(now);
         added.removeAll(current);
         c.assign(now);
-        c.seekToBeginning(added); // a new partition has nothing stored yet
+        if (!added.isEmpty()) {
+            c.seekToBeginning(added); // a new partition has nothing stored yet
+        }
         LOG.info("topic {} grew to {} partitions", topic, now.size());
         return now;
     }
