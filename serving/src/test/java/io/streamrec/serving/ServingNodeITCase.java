@@ -180,6 +180,9 @@ class ServingNodeITCase {
 
     @Test
     void unknownUserGetsPopularItemsMinusWhatTheySaw() throws Exception {
+        // popularity is re-ranked at most once a second: wait for a full ranking
+        await(Duration.ofSeconds(10), "popular ranking", quietly(() ->
+                getJson(node.port(), "/v1/users/newcomer/recommendations?k=5").get("items").size() == 5));
         JsonNode anon = getJson(node.port(), "/v1/users/newcomer/recommendations?k=5");
         assertEquals("popular", anon.get("strategy").asText());
         assertEquals(5, anon.get("items").size());

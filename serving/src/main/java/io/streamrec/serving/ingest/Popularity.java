@@ -161,7 +161,8 @@ public final class Popularity {
     /** Recomputes the ranking if it changed and a second has passed (or {@code force}). */
     public void publish(boolean force) {
         long now = System.currentTimeMillis();
-        if (!changedSinceRank || (!force && now - lastRankMs < 1000)) {
+        // The first ranking goes out at once (a cold-start user should not wait a second for any answer).
+        if (!changedSinceRank || (!force && now - lastRankMs < 1000 && !ranked.items.isEmpty())) {
             return;
         }
         lastRankMs = now;

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VectorTopKTest {
     private static final TopK VECTOR = new VectorTopK();
     private static final TopK ORACLE = new BruteForceTopK();
+    private static final TopK SCALAR = new ScalarTopK();
 
     static Stream<Arguments> grid() {
         List<Arguments> out = new ArrayList<>();
@@ -56,9 +57,9 @@ class VectorTopKTest {
         float[] q = randomVector(rnd, dim);
         Exclusion ex = exclusion(rnd, n, excludedFraction);
         for (Similarity sim : Similarity.values()) {
-            TopKResult got = VECTOR.search(m, q, k, ex, sim);
             TopKResult want = ORACLE.search(m, q, k, ex, sim);
-            assertValidTopK(m, q, k, ex, sim, got, want);
+            assertValidTopK(m, q, k, ex, sim, VECTOR.search(m, q, k, ex, sim), want);
+            assertValidTopK(m, q, k, ex, sim, SCALAR.search(m, q, k, ex, sim), want);
         }
     }
 
