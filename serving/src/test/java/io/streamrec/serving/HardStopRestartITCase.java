@@ -157,6 +157,11 @@ class HardStopRestartITCase {
             assertEquals(0, consumed(metrics, topics.items));
             assertEquals(0, consumed(metrics, topics.users));
             assertEquals(200, getJson(third.port, "/v1/users/carol/recommendations").get("excluded_count").asInt());
+            // and a clean stop: SIGTERM runs the shutdown hook, which closes HTTP, consumers and RocksDB
+            third.process.destroy();
+            assertTrue(third.process.waitFor(30, TimeUnit.SECONDS), "SIGTERM stops the node");
+            assertTrue(Files.readString(tmp.resolve("node-3.log")).contains("serving node stopped"),
+                    "the shutdown hook closed the node");
         } finally {
             third.kill();
         }

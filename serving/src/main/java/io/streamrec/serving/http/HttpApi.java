@@ -145,6 +145,9 @@ public final class HttpApi implements AutoCloseable {
         try {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getRawPath();
+            if (path == null) {
+                path = ""; // e.g. an absolute-form or opaque request target: matches no route
+            }
             String[] seg = path.split("/", 6);
             if (path.equals("/health")) {
                 route = "health";
