@@ -146,8 +146,21 @@ public final class TopKBenchmark {
             Popularity pop = new Popularity(store, Duration.ofDays(1), 1000, 100);
             SnapshotHolder holder = new SnapshotHolder();
             holder.set(new ItemSnapshot(m, new SnapshotVersion(1, System.currentTimeMillis(), 0)));
-            HttpApi api = new HttpApi(config, new Recommender(holder, uv, seen, pop, new VectorTopK()), holder,
-                    new ServingMetrics(), () -> null);
+            Recommender rec = new Recommender(holder, uv, seen, pop, new VectorTopK());
+            // The whole request path minus HTTP: RocksDB user vector + seen scan, exclusion, top-k.
+            for (int i = 0; i < 1000; i++) {
+                rec.forUser("user-" + rnd.nextInt(users), k, Recommender.ExcludePolicy.SEEN, List.of());
+            }
+            long[] lat = new long[2000];
+            for (int i = 0; i < lat.length; i++) {
+                long t0 = System.nanoTime();
+                rec.forUser("user-" + rnd.nextInt(users), k, Recommender.ExcludePolicy.SEEN, List.of());
+                lat[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(lat);
+            System.out.printf("in-process Recommender.forUser (RocksDB vector + %d seen, top-%d), 1 thread: "
+                    + "p50 %.3f ms  p99 %.3f ms%n", excluded, k, ms(pct(lat, 50)), ms(pct(lat, 99)));
+            HttpApi api = new HttpApi(config, rec, holder, new ServingMetrics(), () -> null);
             api.start();
             try {
                 for (int c : clientCounts) {
