@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -pl serving -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
-exec java --add-modules jdk.incubator.vector -Dsun.net.httpserver.nodelay=true -Xmx2g -XX:+UseParallelGC \
+exec java --add-modules jdk.incubator.vector -Dsun.net.httpserver.nodelay=true -Xmx2g \
+  -Dorg.apache.avro.limits.string.maxLength=65536 -Dorg.apache.avro.limits.bytes.maxLength=4194304 -XX:+UseParallelGC \
   -Dlog4j2.configurationFile=log4j2-test.properties \
   -cp "serving/target/test-classes:serving/target/classes:$(cat serving/target/classpath.txt)" \
   io.streamrec.serving.bench.TopKBenchmark "$@"

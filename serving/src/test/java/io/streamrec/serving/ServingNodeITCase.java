@@ -195,6 +195,21 @@ class ServingNodeITCase {
         assertEquals(5, after.get("items").size());
     }
 
+    /** A valid header, then an entity id declaring 2,000,000,000 bytes: must not make the decoder allocate them. */
+    private static byte[] hugeDeclaredString() {
+        byte[] ok = io.streamrec.schema.EmbeddingCodec.encode(io.streamrec.schema.EmbeddingCodec.embedding(
+                "x", new float[0], 1, 0, 1, 1, 0, 0));
+        byte[] b = java.util.Arrays.copyOf(ok, 11 + 5);
+        long zigzag = 4_000_000_000L;
+        int p = 11;
+        while ((zigzag & ~0x7FL) != 0) {
+            b[p++] = (byte) ((zigzag & 0x7F) | 0x80);
+            zigzag >>>= 7;
+        }
+        b[p] = (byte) zigzag;
+        return b;
+    }
+
     @Test
     void garbageRecordsAreCountedAndSkipped() throws Exception {
         List<ProducerRecord<byte[], byte[]>> junk = new ArrayList<>();
@@ -205,6 +220,11 @@ class ServingNodeITCase {
                         StandardCharsets.UTF_8)));
         junk.add(new ProducerRecord<>(topics.items, "x".getBytes(StandardCharsets.UTF_8), notJson));
         junk.add(new ProducerRecord<>(topics.users, "x".getBytes(StandardCharsets.UTF_8), notJson));
+        junk.add(new ProducerRecord<>(topics.items, "y".getBytes(StandardCharsets.UTF_8), hugeDeclaredString()));
+        byte[] badEnum = io.streamrec.schema.EmbeddingCodec.encode(io.streamrec.schema.EmbeddingCodec.embedding(
+                "z", new float[DIM], 1, 0, 2, 1, 0, 0));
+        badEnum[10] = 0x08; // kind = enum index 4 of 2
+        junk.add(new ProducerRecord<>(topics.items, "z".getBytes(StandardCharsets.UTF_8), badEnum));
         KAFKA.broker().produce(junk);
         // a user vector of the wrong dimension is skipped too
         ServingTestSupport.publishUserVector(KAFKA.broker(), topics.users, "user-1", new float[] {1, 2, 3}, 2);
@@ -212,7 +232,8 @@ class ServingNodeITCase {
             String m = get(node.port(), "/metrics").body();
             return m.contains("reason=\"not_json\"") && m.contains("reason=\"implausible_timestamp\"")
                     && m.contains("reason=\"dimension\"")
-                    && m.contains("streamrec_records_skipped_total{reason=\"undecodable\",topic=\"" + topics.items);
+                    && m.contains("streamrec_records_skipped_total{reason=\"undecodable\",topic=\"" + topics.items
+                            + "\"} 3.0");
         }));
         assertEquals(200, get(node.port(), "/health").statusCode());
         assertEquals("model", getJson(node.port(), "/v1/users/user-1/recommendations").get("strategy").asText(),
