@@ -173,12 +173,15 @@ public final class RequestParsing {
      */
     public static byte[] body(InputStream in, String contentLength, int max) throws ApiException, IOException {
         if (contentLength != null) {
+            long declared;
             try {
-                if (Long.parseLong(contentLength.trim()) > max) {
-                    throw tooLarge(max);
-                }
+                declared = Long.parseLong(contentLength.trim());
             } catch (NumberFormatException e) {
                 throw new ApiException(400, "invalid_header", "Content-Length", "Content-Length is not a number");
+            }
+            if (declared > max) {
+                drain(in, max);
+                throw tooLarge(max);
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 8192));
@@ -189,10 +192,25 @@ public final class RequestParsing {
             out.write(buf, 0, n);
             total += n;
             if (total > max) {
+                drain(in, max);
                 throw tooLarge(max);
             }
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Reads and discards up to {@code 4 * max} more bytes before a 413. Closing a connection with unread request
+     * bytes makes TCP send a reset, which can destroy the 413 before the client reads it; beyond the bound the
+     * client may see that reset, but the server never spends more than a bounded read on it (memory stays flat).
+     */
+    private static void drain(InputStream in, int max) throws IOException {
+        byte[] buf = new byte[8192];
+        long left = 4L * max;
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+            left -= n;
+        }
     }
 
     private static ApiException tooLarge(int max) {

@@ -66,6 +66,9 @@ public final class SnapshotAssembler {
         }
     }
 
+    /** Pending versions kept per item; normally 1-2 (one snapshot interval ahead at most). */
+    static final int MAX_PENDING_VERSIONS = 16;
+
     private final Map<String, ArrayDeque<Pending>> pending = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
     /** (subtask, version) -> {received, expected or -1}. */
@@ -101,6 +104,11 @@ public final class SnapshotAssembler {
             q.pollLast();
         }
         q.addLast(new Pending(version, vector));
+        if (q.size() > MAX_PENDING_VERSIONS) {
+            // Markers have stopped coming (a stuck subtask): bound memory. Dropping the oldest only means a swap to
+            // one of those old versions would keep the item's previous vector; newer versions are unaffected.
+            q.pollFirst();
+        }
         dirty.add(itemId);
         if (version > servedVersion) {
             counts.computeIfAbsent(countKey(subtask, version), k -> new long[] {0, -1})[0]++;

@@ -125,6 +125,23 @@ class SnapshotAssemblerTest {
     }
 
     @Test
+    void shouldBoundPendingVersionsPerItemWhenMarkersStopComing() {
+        SnapshotAssembler a = new SnapshotAssembler(-1, 0);
+        for (int ver = 1; ver <= 100; ver++) {
+            a.onEmbedding("a", v(ver), ver, 0);
+        }
+        a.onMarker(100, 0, 1, 1, 0);
+        SnapshotAssembler.Swap s = a.trySwap(0, 0);
+        assertArrayEquals(v(100), s.updates.get("a"));
+        assertTrue(a.pendingBytes("a") == null, "nothing left pending");
+        a.onEmbedding("b", v(1), 101, 0);
+        for (int ver = 102; ver <= 200; ver++) {
+            a.onEmbedding("b", v(ver), ver, 0);
+        }
+        assertTrue(a.pendingBytes("b").length <= 4 + SnapshotAssembler.MAX_PENDING_VERSIONS * (12 + 16));
+    }
+
+    @Test
     void shouldRoundTripItsStateAndPendingEntries() {
         SnapshotAssembler a = new SnapshotAssembler(-1, 0);
         a.onEmbedding("a", v(1), 1, 0);
