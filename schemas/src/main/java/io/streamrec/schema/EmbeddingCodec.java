@@ -103,6 +103,9 @@ public final class EmbeddingCodec {
         } catch (org.apache.avro.AvroRuntimeException e) {
             // BadHeaderException / MissingSchemaException: not our format or a schema this reader does not know.
             throw new IOException("not a readable EmbeddingRecord: " + e.getMessage(), e);
+        } catch (IndexOutOfBoundsException e) {
+            // A corrupted enum index (e.g. kind = 4) surfaces from Avro's decoder as an index error.
+            throw new IOException("not a readable EmbeddingRecord: " + e.getMessage(), e);
         }
     }
 }

@@ -1,0 +1,438 @@
+package io.streamrec.serving.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.streamrec.serving.ServingConfig;
+import io.streamrec.serving.metrics.ServingMetrics;
+import io.streamrec.serving.retrieval.Recommender;
+import io.streamrec.serving.retrieval.Recommender.ExcludePolicy;
+import io.streamrec.serving.snapshot.ItemSnapshot;
+import io.streamrec.serving.snapshot.SnapshotHolder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API on the JDK's built-in server: JSON in and out, strict input checks (every refusal is a 4xx naming
+ * the parameter), a bounded handler pool, and request counts and latencies per route in {@link ServingMetrics}.
+ *
+ * <pre>
+ * GET  /v1/users/{id}/recommendations?k=10&amp;exclude=seen|purchased|none&amp;exclude_items=a&amp;exclude_items=b
+ * POST /v1/recommendations  {"history": [ids], "k": 10, "exclude_items": [ids]}
+ * GET  /v1/items/{id}/similar?k=10
+ * GET  /health   GET /ready   GET /metrics
+ * </pre>
+ *
+ * <p>Requires {@code -Dsun.net.httpserver.nodelay=true} (set by {@code ServingMain} before the server is created)
+ * or every response waits ~40 ms for a delayed ACK. Thread-safe; one instance per server.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper MAPPER = newMapper();
+    private static final String JSON_TYPE = "application/json";
+
+    private final Recommender recommender;
+    private final SnapshotHolder snapshots;
+    private final ServingMetrics metrics;
+    private final Supplier<String> healthProblem;
+    private final int defaultK;
+    private final int maxK;
+    private final int maxExclude;
+    private final int maxHistory;
+    private final int maxBody;
+    private final HttpServer server;
+    private final ThreadPoolExecutor pool;
+
+    /**
+     * @param healthProblem null while the node is healthy, else a sentence saying what is wrong
+     */
+    public HttpApi(ServingConfig config, Recommender recommender, SnapshotHolder snapshots, ServingMetrics metrics,
+                   Supplier<String> healthProblem) {
+        this.recommender = recommender;
+        this.snapshots = snapshots;
+        this.metrics = metrics;
+        this.healthProblem = healthProblem;
+        this.defaultK = config.get(ServingConfig.DEFAULT_K);
+        this.maxK = config.get(ServingConfig.MAX_K);
+        this.maxExclude = config.get(ServingConfig.MAX_EXCLUDE_ITEMS);
+        this.maxHistory = config.get(ServingConfig.MAX_HISTORY);
+        this.maxBody = config.get(ServingConfig.MAX_BODY_BYTES);
+        int threads = config.get(ServingConfig.HTTP_THREADS);
+        AtomicInteger n = new AtomicInteger();
+        // Bounded both ways; when the queue is full the accepting thread runs the request itself, which stops it
+        // from accepting more: back-pressure instead of unbounded memory or a dead dispatcher.
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.get(ServingConfig.HTTP_QUEUE)),
+                r -> {
+                    Thread t = new Thread(r, "http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                },
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(config.get(ServingConfig.HTTP_HOST),
+                    config.get(ServingConfig.HTTP_PORT)), 256);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not bind the HTTP server to " + config.get(ServingConfig.HTTP_HOST)
+                    + ":" + config.get(ServingConfig.HTTP_PORT), e);
+        }
+        server.setExecutor(pool);
+        server.createContext("/", this::handle);
+    }
+
+    private static ObjectMapper newMapper() {
+        JsonFactory f = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build()).build();
+        f.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        ObjectMapper m = new ObjectMapper(f);
+        m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        return m;
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    /** The bound port (useful with {@code http.port 0}). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Stops accepting, lets running requests finish (up to 2 s), stops the pool. */
+    @Override
+    public void close() {
+        server.stop(1);
+        pool.shutdown();
+        try {
+            pool.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- dispatch ----
+
+    private void handle(HttpExchange ex) {
+        long start = System.nanoTime();
+        String route = "unknown";
+        int status;
+        try {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getRawPath();
+            if (path == null) {
+                path = ""; // e.g. an absolute-form or opaque request target: matches no route
+            }
+            String[] seg = path.split("/", 6);
+            if (path.equals("/health")) {
+                route = "health";
+                requireMethod(method, "GET");
+                status = health(ex);
+            } else if (path.equals("/ready")) {
+                route = "ready";
+                requireMethod(method, "GET");
+                status = ready(ex);
+            } else if (path.equals("/metrics")) {
+                route = "metrics";
+                requireMethod(method, "GET");
+                status = metricsPage(ex);
+            } else if (path.equals("/v1/recommendations")) {
+                route = "session_recommendations";
+                requireMethod(method, "POST");
+                status = sessionRecommendations(ex);
+            } else if (seg.length == 5 && seg[0].isEmpty() && seg[1].equals("v1") && seg[2].equals("users")
+                    && seg[4].equals("recommendations")) {
+                route = "user_recommendations";
+                requireMethod(method, "GET");
+                status = userRecommendations(ex, seg[3]);
+            } else if (seg.length == 5 && seg[0].isEmpty() && seg[1].equals("v1") && seg[2].equals("items")
+                    && seg[4].equals("similar")) {
+                route = "similar_items";
+                requireMethod(method, "GET");
+                status = similarItems(ex, seg[3]);
+            } else {
+                throw new ApiException(404, "not_found", null, "no such resource: " + abbreviatedPath(path));
+            }
+        } catch (ApiException e) {
+            status = e.status;
+            if (e.status == 405) {
+                ex.getResponseHeaders().set("Allow", e.parameter);
+                status = sendQuietly(ex, 405, ErrorMapper.body(e.error, e.detail(), null));
+            } else {
+                status = sendQuietly(ex, e.status, ErrorMapper.body(e));
+            }
+        } catch (IOException e) {
+            // The client went away mid-request or mid-response: nothing to answer.
+            status = 499;
+        } catch (RuntimeException e) {
+            // Last resort: a bug must cost one request a 500, never the handler thread or the process.
+            LOG.error("request {} {} failed", ex.getRequestMethod(), abbreviatedPath(ex.getRequestURI().getRawPath()),
+                    e);
+            status = sendQuietly(ex, 500, ErrorMapper.internalError());
+        } finally {
+            ex.close();
+        }
+        metrics.httpRequests.labelValues(route, Integer.toString(status)).inc();
+        metrics.httpLatency.labelValues(route).observe((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void requireMethod(String method, String allowed) throws ApiException {
+        if (!method.equals(allowed)) {
+            throw new ApiException(405, "method_not_allowed", allowed, "use " + allowed + " for this resource");
+        }
+    }
+
+    private static String abbreviatedPath(String p) {
+        return RequestParsing.abbreviate(p == null ? "" : p);
+    }
+
+    // ---- routes ----
+
+    private int health(HttpExchange ex) throws IOException {
+        String problem = healthProblem.get();
+        byte[] body = json(g -> {
+            g.writeStringField("status", problem == null ? "up" : "down");
+            if (problem != null) {
+                g.writeStringField("detail", problem);
+            }
+        });
+        return send(ex, problem == null ? 200 : 503, body);
+    }
+
+    private int ready(HttpExchange ex) throws IOException {
+        ItemSnapshot s = snapshots.get();
+        if (s == null) {
+            return send(ex, 503, ErrorMapper.body("not_ready", "no complete item snapshot has arrived yet", null));
+        }
+        long now = System.currentTimeMillis();
+        return send(ex, 200, json(g -> {
+            g.writeBooleanField("ready", true);
+            g.writeNumberField("snapshot_version", s.version.version);
+            g.writeNumberField("snapshot_age_ms", s.version.ageMs(now));
+            g.writeNumberField("items", s.matrix.size());
+        }));
+    }
+
+    private int metricsPage(HttpExchange ex) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
+        metrics.write(out);
+        ex.getResponseHeaders().set("Content-Type", metrics.contentType());
+        byte[] b = out.toByteArray();
+        ex.sendResponseHeaders(200, b.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(b);
+        }
+        return 200;
+    }
+
+    private int userRecommendations(HttpExchange ex, String rawUser) throws ApiException, IOException {
+        String user = RequestParsing.id(RequestParsing.percentDecode(rawUser, false, "user_id"), "user_id");
+        Map<String, List<String>> q = RequestParsing.query(ex.getRequestURI().getRawQuery());
+        allowOnly(q, Set.of("k", "exclude", "exclude_items"));
+        int k = RequestParsing.k(RequestParsing.single(q, "k"), defaultK, maxK);
+        ExcludePolicy policy = excludePolicy(RequestParsing.single(q, "exclude"));
+        List<String> excludeItems = ids(q.getOrDefault("exclude_items", List.of()), "exclude_items", maxExclude);
+        Recommender.Result r = recommender.forUser(user, k, policy, excludeItems);
+        return send(ex, 200, result(r, k, g -> {
+            g.writeStringField("user_id", user);
+            g.writeStringField("exclude", policy.name().toLowerCase(Locale.ROOT));
+        }));
+    }
+
+    private int similarItems(HttpExchange ex, String rawItem) throws ApiException, IOException {
+        String item = RequestParsing.id(RequestParsing.percentDecode(rawItem, false, "item_id"), "item_id");
+        Map<String, List<String>> q = RequestParsing.query(ex.getRequestURI().getRawQuery());
+        allowOnly(q, Set.of("k"));
+        int k = RequestParsing.k(RequestParsing.single(q, "k"), defaultK, maxK);
+        Recommender.Result r;
+        try {
+            r = recommender.similar(item, k);
+        } catch (Recommender.UnknownItemException e) {
+            throw new ApiException(404, "unknown_item", "item_id", e.getMessage());
+        }
+        return send(ex, 200, result(r, k, g -> g.writeStringField("item_id", item)));
+    }
+
+    private int sessionRecommendations(HttpExchange ex) throws ApiException, IOException {
+        if (ex.getRequestURI().getRawQuery() != null && !ex.getRequestURI().getRawQuery().isEmpty()) {
+            throw ApiException.invalid("query", "this resource takes its parameters in the JSON body");
+        }
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = RequestParsing.body(in, ex.getRequestHeaders().getFirst("Content-Length"), maxBody);
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "invalid_json", "body", "request body is not valid JSON: "
+                    + RequestParsing.abbreviate(String.valueOf(e.getOriginalMessage())));
+        }
+        if (root == null || root.isMissingNode() || !root.isObject()) {
+            throw new ApiException(400, "invalid_json", "body", "request body must be a JSON object");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("history") && !f.equals("k") && !f.equals("exclude_items")) {
+                throw ApiException.invalid(f, "unknown field '" + RequestParsing.abbreviate(f)
+                        + "'; known fields: history, k, exclude_items");
+            }
+        }
+        int k = defaultK;
+        JsonNode kn = root.get("k");
+        if (kn != null && !kn.isNull()) {
+            if (!kn.isIntegralNumber() || !kn.canConvertToLong()) {
+                throw ApiException.invalid("k", "k must be an integer between 1 and " + maxK);
+            }
+            k = RequestParsing.checkK(kn.longValue(), maxK);
+        }
+        List<String> history = idArray(root.get("history"), "history", maxHistory);
+        List<String> exclude = idArray(root.get("exclude_items"), "exclude_items", maxExclude);
+        Recommender.Result r = recommender.forHistory(history, k, exclude);
+        return send(ex, 200, result(r, k, g -> g.writeNumberField("history_size", history.size())));
+    }
+
+    // ---- input helpers ----
+
+    private static void allowOnly(Map<String, List<String>> q, Set<String> allowed) throws ApiException {
+        for (String name : q.keySet()) {
+            if (!allowed.contains(name)) {
+                throw ApiException.invalid(RequestParsing.abbreviate(name), "unknown query parameter '"
+                        + RequestParsing.abbreviate(name) + "'; allowed: " + String.join(", ", allowed));
+            }
+        }
+    }
+
+    private static ExcludePolicy excludePolicy(String raw) throws ApiException {
+        if (raw == null) {
+            return ExcludePolicy.SEEN;
+        }
+        switch (raw) {
+            case "seen": return ExcludePolicy.SEEN;
+            case "purchased": return ExcludePolicy.PURCHASED;
+            case "none": return ExcludePolicy.NONE;
+            default:
+                throw ApiException.invalid("exclude", "exclude must be one of seen, purchased, none; got '"
+                        + RequestParsing.abbreviate(raw) + "'");
+        }
+    }
+
+    private static List<String> ids(List<String> raw, String parameter, int max) throws ApiException {
+        if (raw.size() > max) {
+            throw ApiException.invalid(parameter, parameter + " has " + raw.size() + " ids, over the limit of "
+                    + max);
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String id : raw) {
+            out.add(RequestParsing.id(id, parameter));
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static List<String> idArray(JsonNode node, String parameter, int max) throws ApiException {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw ApiException.invalid(parameter, parameter + " must be an array of id strings");
+        }
+        if (node.size() > max) {
+            throw ApiException.invalid(parameter, parameter + " has " + node.size() + " ids, over the limit of "
+                    + max);
+        }
+        List<String> out = new ArrayList<>(node.size());
+        for (JsonNode e : node) {
+            if (!e.isTextual()) {
+                throw ApiException.invalid(parameter, parameter + " must contain only strings");
+            }
+            out.add(RequestParsing.id(e.textValue(), parameter));
+        }
+        return out;
+    }
+
+    // ---- output ----
+
+    @FunctionalInterface
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] json(Fields fields) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] result(Recommender.Result r, int k, Fields head) {
+        long now = System.currentTimeMillis();
+        return json(g -> {
+            head.write(g);
+            g.writeStringField("strategy", r.strategy);
+            if (r.snapshot == null) {
+                g.writeNullField("snapshot_version");
+                g.writeNullField("snapshot_age_ms");
+            } else {
+                g.writeNumberField("snapshot_version", r.snapshot.version);
+                g.writeNumberField("snapshot_age_ms", r.snapshot.ageMs(now));
+            }
+            g.writeNumberField("k", k);
+            g.writeNumberField("excluded_count", r.excluded);
+            g.writeArrayFieldStart("items");
+            for (Recommender.Scored s : r.items) {
+                g.writeStartObject();
+                g.writeStringField("item_id", s.itemId);
+                g.writeNumberField("score", s.score);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private static int send(HttpExchange ex, int status, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", JSON_TYPE);
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(body);
+        }
+        return status;
+    }
+
+    private static int sendQuietly(HttpExchange ex, int status, byte[] body) {
+        try {
+            return send(ex, status, body);
+        } catch (IOException e) {
+            return 499;
+        }
+    }
+}

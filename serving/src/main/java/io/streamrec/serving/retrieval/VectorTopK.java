@@ -1,0 +1,94 @@
+package io.streamrec.serving.retrieval;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Exact top-k by a SIMD dot-product scan (the JDK Vector API) over the contiguous item rows, a bounded min-heap of
+ * size k, and the exclusion bitset consulted only when a candidate would enter the heap.
+ *
+ * <p>Stateless and thread-safe; each call allocates only its heap.
+ */
+public final class VectorTopK implements TopK {
+    /*
+     * A static final species lets C2 turn the loop into plain AVX instructions; a species held in a field or
+     * captured by a lambda ran 3x slower than scalar code here (PLATFORM.md). 256-bit lanes were as fast as 512.
+     */
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
+    private static final int LANES = SPECIES.length();
+
+    @Override
+    public TopKResult search(ItemMatrix matrix, float[] query, int k, Exclusion excluded, Similarity sim) {
+        TopK.checkArgs(matrix, query, k);
+        int n = matrix.size();
+        int dim = matrix.dim();
+        float[] data = matrix.data();
+        float[] inv = sim == Similarity.COSINE ? matrix.invNorms() : null;
+        float queryScale = sim == Similarity.COSINE ? ItemMatrix.inverseNorm(query) : 1f;
+        ScoreHeap heap = new ScoreHeap(Math.min(k, Math.max(n - excluded.count(), 0)));
+        if (heap.capacity() == 0) {
+            return heap.toResult();
+        }
+        int bound = SPECIES.loopBound(dim);
+        // Four rows per step share each query load and give the CPU four independent fma chains; measured ~20%
+        // faster than one row at a time with the matrix in cache, ~13% on 100k x 64 (memory-bound).
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            int o0 = i * dim;
+            int o1 = o0 + dim;
+            int o2 = o1 + dim;
+            int o3 = o2 + dim;
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                FloatVector qv = FloatVector.fromArray(SPECIES, query, j);
+                a0 = FloatVector.fromArray(SPECIES, data, o0 + j).fma(qv, a0);
+                a1 = FloatVector.fromArray(SPECIES, data, o1 + j).fma(qv, a1);
+                a2 = FloatVector.fromArray(SPECIES, data, o2 + j).fma(qv, a2);
+                a3 = FloatVector.fromArray(SPECIES, data, o3 + j).fma(qv, a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD);
+            float s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD);
+            float s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; j < dim; j++) {
+                float qj = query[j];
+                s0 += data[o0 + j] * qj;
+                s1 += data[o1 + j] * qj;
+                s2 += data[o2 + j] * qj;
+                s3 += data[o3 + j] * qj;
+            }
+            offer(heap, s0, i, inv, queryScale, excluded);
+            offer(heap, s1, i + 1, inv, queryScale, excluded);
+            offer(heap, s2, i + 2, inv, queryScale, excluded);
+            offer(heap, s3, i + 3, inv, queryScale, excluded);
+        }
+        for (; i < n; i++) {
+            int off = i * dim;
+            FloatVector acc = FloatVector.zero(SPECIES);
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                acc = FloatVector.fromArray(SPECIES, data, off + j).fma(FloatVector.fromArray(SPECIES, query, j), acc);
+            }
+            float s = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < dim; j++) {
+                s += data[off + j] * query[j];
+            }
+            offer(heap, s, i, inv, queryScale, excluded);
+        }
+        return heap.toResult();
+    }
+
+    /** Ordinals must be offered in ascending order (the heap's tie rule relies on it). */
+    private static void offer(ScoreHeap heap, float dot, int ordinal, float[] inv, float queryScale,
+                              Exclusion excluded) {
+        float s = inv == null ? dot : dot * inv[ordinal] * queryScale;
+        if (heap.wouldAccept(s) && !excluded.contains(ordinal)) {
+            heap.push(s, ordinal);
+        }
+    }
+}
