@@ -112,6 +112,9 @@ public final class TrainerThroughputBenchmark {
             if (first == 0 && done > 0) {
                 first = System.nanoTime();
             }
+            if (Boolean.getBoolean("bench.trace") && (System.nanoTime() / 1_000_000) % 1000 < 20) {
+                System.out.printf("    t=%.1fs done=%d%n", (System.nanoTime() - first) / 1e9, done);
+            }
             if (done >= events || System.nanoTime() > deadline
                     || TestJobs.isTerminal(job)) {
                 break;
@@ -136,7 +139,7 @@ public final class TrainerThroughputBenchmark {
         m.put("topics.user-embeddings", c.userEmbeddingsTopic);
         m.put("job.parallelism", Integer.toString(c.parallelism));
         m.put("checkpoint.dir", c.checkpointDir);
-        m.put("checkpoint.interval", "10 s");
+        m.put("checkpoint.interval", System.getProperty("bench.checkpoint-interval", "10 s"));
         return m;
     }
 

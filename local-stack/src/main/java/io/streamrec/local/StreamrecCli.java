@@ -1,0 +1,44 @@
+package io.streamrec.local;
+
+import io.streamrec.local.demo.DemoMain;
+import io.streamrec.local.generator.GeneratorMain;
+import io.streamrec.local.replay.ReplayMain;
+import java.util.Arrays;
+
+/**
+ * The {@code ./streamrec} command: one entry point, a subcommand per task.
+ */
+public final class StreamrecCli {
+    private StreamrecCli() {}
+
+    static final String USAGE = String.join("\n",
+            "usage: ./streamrec <command> [options]   (./streamrec <command> --help for its options)",
+            "",
+            "  demo       the whole system on this machine: Kafka, the trainer on Flink (dashboard :8081),",
+            "             the serving node (:8080), fed by a synthetic clickstream or a replayed log",
+            "  replay     publish a historical log (MovieLens, CSV, OTTO, event JSON) into Kafka",
+            "  generate   publish the synthetic clickstream into Kafka",
+            "");
+
+    public static void main(String[] args) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            System.out.println(USAGE);
+            System.exit(args.length == 0 ? 64 : 0);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "demo":
+                DemoMain.main(rest);
+                break;
+            case "replay":
+                ReplayMain.main(rest);
+                break;
+            case "generate":
+                GeneratorMain.main(rest);
+                break;
+            default:
+                System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
+                System.exit(64);
+        }
+    }
+}

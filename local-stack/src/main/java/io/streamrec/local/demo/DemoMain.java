@@ -1,0 +1,266 @@
+package io.streamrec.local.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.local.cli.CommandLine;
+import io.streamrec.local.cli.UsageException;
+import io.streamrec.local.replay.ReplayMain;
+import io.streamrec.local.replay.ReplayOptions;
+import io.streamrec.local.replay.ReplaySummary;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * {@code streamrec demo}: starts {@link Demo} (Kafka, the trainer on Flink with its dashboard, the serving node,
+ * and a feed), shows where everything is, a real recommendation with the curl that fetched it, and then, every
+ * 10 s, the model's live HR@10 against popularity. Ctrl-C stops everything cleanly; running it again resumes.
+ */
+public final class DemoMain {
+
+    static final CommandLine.Spec SPEC = CommandLine.spec("streamrec demo [options] [--replay FILE [replay options]]")
+            .section("Where")
+            .option("--state-dir", "DIR", "state kept between runs: Kafka log, checkpoints, savepoints, serving\n"
+                    + "RocksDB, logs (default .streamrec/demo)")
+            .flag("--fresh", "delete the state directory first (start over)")
+            .option("--kafka-port", "PORT", "Kafka broker (default 9092; the KRaft controller uses PORT+1)")
+            .option("--dashboard-port", "PORT", "Flink dashboard and REST API (default 8081)")
+            .option("--serving-port", "PORT", "serving node HTTP API (default 8080)")
+            .option("--parallelism", "N", "trainer parallelism (default 2)")
+            .section("Feed (the synthetic clickstream, unless --replay)")
+            .option("--rate", "R", "events per second (default 100)")
+            .option("--backfill", "DUR", "first publish this much simulated history at full speed (default 5m; 0 = none)")
+            .option("--users", "N", "users (default 1000)")
+            .option("--items", "N", "items (default 2000)")
+            .option("--topics", "N", "hidden taste topics (default 20)")
+            .option("--seed", "N", "seed of the synthetic world (default 42)")
+            .section("Run")
+            .option("--duration", "DUR", "stop by itself after this long (default: run until Ctrl-C)")
+            .option("--report-every", "DUR", "how often to print the live metrics (default 10s)")
+            .flag("--help", "print this help")
+            .epilogue("Trainer settings: --trainer.KEY VALUE, e.g. --trainer.model.dim 32 --trainer.snapshot.interval 2s\n"
+                    + "(any key of the trainer's configuration table in README.md).")
+            .epilogue("--replay FILE replays a log instead of the generator; every option after FILE is a replay\n"
+                    + "option (./streamrec replay --help), e.g.\n"
+                    + "  ./streamrec demo --replay ../shared/data/ml-100k/u.data\n"
+                    + "  ./streamrec demo --replay events.jsonl --speed 1x --backlog-until 2024-05-01T00:00:00Z --shift-to-now");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DemoMain() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        DemoSettings settings;
+        Duration duration;
+        Duration reportEvery;
+        try {
+            int replayAt = Arrays.asList(args).indexOf("--replay");
+            String[] own = replayAt < 0 ? args : Arrays.copyOfRange(args, 0, replayAt);
+            String[] replayArgs = replayAt < 0 ? null : Arrays.copyOfRange(args, replayAt + 1, args.length);
+            Map<String, String> trainer = new LinkedHashMap<>();
+            List<String> rest = new java.util.ArrayList<>();
+            for (int i = 0; i < own.length; i++) {
+                if (own[i].startsWith("--trainer.")) {
+                    String key = own[i].substring("--trainer.".length());
+                    int eq = key.indexOf('=');
+                    if (eq > 0) {
+                        trainer.put(key.substring(0, eq), key.substring(eq + 1));
+                    } else if (i + 1 < own.length) {
+                        trainer.put(key, own[++i]);
+                    } else {
+                        throw new UsageException("--trainer." + key + " needs a value");
+                    }
+                } else {
+                    rest.add(own[i]);
+                }
+            }
+            CommandLine cl = SPEC.parse(rest.toArray(String[]::new));
+            if (cl.flag("--help")) {
+                out.println(SPEC.usage());
+                return 0;
+            }
+            ReplayOptions replay = null;
+            if (replayArgs != null) {
+                if (replayArgs.length == 0) {
+                    throw new UsageException("--replay needs a FILE");
+                }
+                replay = ReplayMain.parse(replayArgs);
+            }
+            int kafkaPort = cl.getInt("--kafka-port", 9092, 1);
+            Path home = Path.of(System.getProperty("streamrec.home", ".")).toAbsolutePath().normalize();
+            Path stateDir = Path.of(cl.get("--state-dir", home.resolve(".streamrec/demo").toString()));
+            if (cl.flag("--fresh")) {
+                deleteRecursively(stateDir);
+            }
+            settings = new DemoSettings(home, stateDir, kafkaPort, kafkaPort + 1,
+                    cl.getInt("--dashboard-port", 8081, 1), cl.getInt("--serving-port", 8080, 1),
+                    cl.getInt("--parallelism", 2, 1), cl.getDouble("--rate", 100),
+                    cl.getInt("--users", 1000, 2), cl.getInt("--items", 2000, 10), cl.getInt("--topics", 20, 1),
+                    cl.getLong("--seed", 42, Long.MIN_VALUE),
+                    cl.getDuration("--backfill", Duration.ofMinutes(5)), replay, trainer);
+            duration = cl.getDuration("--duration", null);
+            reportEvery = cl.getDuration("--report-every", Duration.ofSeconds(10));
+        } catch (UsageException e) {
+            err.println("streamrec demo: " + e.getMessage());
+            err.println("Run ./streamrec demo --help for the options.");
+            return 64;
+        } catch (Exception e) {
+            err.println("streamrec demo: " + e.getMessage());
+            return 64;
+        }
+
+        Demo demo = new Demo(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            out.println();
+            out.println("stopping: feed, trainer (savepoint), serving node, Flink, Kafka ...");
+            try {
+                String savepoint = demo.stop();
+                out.println(savepoint != null ? "stopped cleanly; savepoint " + savepoint
+                        : "stopped; the next run resumes from the last checkpoint");
+                out.println("run ./streamrec demo again to resume from here (--fresh to start over).");
+            } catch (Exception e) {
+                err.println("error while stopping: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        try {
+            out.println("streamrec demo: starting Kafka, the trainer on Flink, the serving node ...");
+            demo.start();
+            printWhere(demo, settings, out);
+            long t0 = System.nanoTime();
+            out.println("waiting for the first complete snapshot of item embeddings (/ready) ...");
+            if (!demo.awaitReady(Duration.ofMinutes(5))) {
+                err.println("the serving node is not ready after 5 minutes; see " + demo.serving().log());
+            } else {
+                out.printf("ready after %d s.%n%n", (System.nanoTime() - t0) / 1_000_000_000L);
+                showExample(demo, settings, out);
+            }
+            out.println("Live metrics (HR@10 = share of scored events whose item the model ranked in its top 10"
+                    + " just before learning from it):");
+            long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            Map<String, Double> previous = Map.of();
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.min(reportEvery.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                previous = report(demo, previous, out);
+                if (demo.replayFailure() != null) {
+                    err.println("replay failed: " + demo.replayFailure().getMessage());
+                }
+            }
+        } catch (Exception e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            err.println("streamrec demo: " + (root instanceof BindException
+                    ? "a port is in use (" + root.getMessage() + "); choose others with --kafka-port, "
+                            + "--dashboard-port, --serving-port"
+                    : e.getMessage()));
+            // fall through to a clean stop
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        hook.run();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void printWhere(Demo demo, DemoSettings s, PrintStream out) {
+        out.println();
+        out.println("  Kafka      " + demo.bootstrapServers() + "   (KRaft broker; topic interactions, "
+                + "item-embeddings, user-embeddings, interactions-dlq)");
+        out.println("  Flink      " + demo.dashboard() + "   <- the dashboard: job \"streamrec-trainer (demo)\","
+                + " RocksDB state");
+        out.println("  Serving    " + demo.servingUri() + "   (/v1/users/{id}/recommendations, /metrics, /ready)");
+        if (s.replay() == null) {
+            out.printf(Locale.ROOT, "  Feed       synthetic clickstream: %d users, %d items, %d hidden tastes, %.0f "
+                    + "events/s%s%n", s.users(), s.items(), s.topics(), s.rate(),
+                    s.backfill().isZero() ? "" : " after " + s.backfill().toMinutes() + " min of backfilled history");
+        } else {
+            out.println("  Feed       replay of " + s.replay().file());
+        }
+        out.println("  State      " + s.stateDir().toAbsolutePath() + (demo.restoredFrom() != null
+                ? "   (resumed from " + demo.restoredFrom() + ")" : "   (fresh start)"));
+        out.println();
+    }
+
+    private static void showExample(Demo demo, DemoSettings s, PrintStream out) throws Exception {
+        String user = demo.groundTruth() != null
+                ? demo.groundTruth().usersWithDistinctTastes(1).get(0)
+                : demo.lastUser();
+        if (user == null) {
+            return;
+        }
+        String path = "/v1/users/" + user + "/recommendations?k=5";
+        out.println("Try it:");
+        out.println("  curl '" + demo.servingUri().resolve(path) + "'");
+        JsonNode answer = demo.get(path);
+        out.println("  " + JSON.writeValueAsString(answer));
+        out.println();
+    }
+
+    private static Map<String, Double> report(Demo demo, Map<String, Double> previous, PrintStream out) {
+        Map<String, Double> m;
+        try {
+            m = demo.trainerMetrics();
+        } catch (Exception e) {
+            out.println("  (metrics unavailable: " + e.getMessage() + ")");
+            return previous;
+        }
+        double evaluated = m.getOrDefault("prequentialEvaluated", 0.0);
+        double dEval = evaluated - previous.getOrDefault("prequentialEvaluated", 0.0);
+        String recent = "";
+        if (dEval > 0) {
+            recent = String.format(Locale.ROOT, "   last interval %.3f vs %.3f",
+                    (m.getOrDefault("prequentialHits10", 0.0) - previous.getOrDefault("prequentialHits10", 0.0))
+                            / dEval,
+                    (m.getOrDefault("popularityHits10", 0.0) - previous.getOrDefault("popularityHits10", 0.0))
+                            / dEval);
+        }
+        double snapshot = m.getOrDefault("latestCompleteSnapshot", 0.0) / 2; // a sum over 2 subtasks of one value
+        out.printf(Locale.ROOT, "  %s  published %,d  trained %,.0f  HR@10 model %.3f vs popularity %.3f%s"
+                        + "  snapshot v%.0f%s%n",
+                LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), demo.eventsPublished(),
+                m.getOrDefault("eventsTrained", 0.0),
+                evaluated == 0 ? 0 : m.getOrDefault("prequentialHits10", 0.0) / evaluated,
+                evaluated == 0 ? 0 : m.getOrDefault("popularityHits10", 0.0) / evaluated, recent, snapshot,
+                demo.replayFinished() ? "  (replay done: " + summary(demo.replaySummary()) + ")" : "");
+        return m;
+    }
+
+    private static String summary(ReplaySummary s) {
+        return s == null ? "failed" : s.published() + " published, " + s.bad() + " bad lines";
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
