@@ -1,0 +1,173 @@
+package io.streamrec.local.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.local.generator.GroundTruth;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo path end to end, as {@code ./streamrec demo} runs it: a real broker, the trainer on a MiniCluster with
+ * its REST API, the serving node as a second JVM, fed by the synthetic generator. Events flow, /ready turns 200,
+ * recommendations are personal (users of different hidden tastes get different items, mostly of their own taste)
+ * and exclude what they have seen, the model's live HR@10 beats popularity, the stop is clean (savepoint, serving
+ * exits on SIGTERM), and a second start resumes from the savepoint.
+ */
+class DemoITCase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void demoLearnsServesPersonalRecommendationsAndStopsCleanly(@TempDir Path state) throws Exception {
+        Path home = Path.of(System.getProperty("streamrec.home", "..")).toAbsolutePath();
+        int kafkaPort = freePort();
+        DemoSettings settings = new DemoSettings(home, state, kafkaPort, freePort(), freePort(), freePort(), 2,
+                200, 300, 600, 10, 7, Duration.ofSeconds(75), null,
+                Map.of("snapshot.interval", "2 s", "metrics.prequential.sample", "1.0"));
+        Demo demo = new Demo(settings);
+        String savepoint;
+        try {
+            demo.start();
+            assertNull(demo.restoredFrom(), "a fresh state directory starts fresh");
+            assertTrue(demo.awaitReady(Duration.ofMinutes(3)), "/ready turns 200");
+
+            // The 15,000 backfilled events, and then some live ones, are trained on.
+            awaitTrained(demo, 16_000, Duration.ofMinutes(4));
+            Map<String, Double> m = demo.trainerMetrics();
+            double evaluated = m.get("prequentialEvaluated");
+            double model = m.get("prequentialHits10") / evaluated;
+            double popularity = m.get("popularityHits10") / evaluated;
+            System.out.printf("demo: %,.0f events scored, HR@10 model %.3f vs popularity %.3f%n", evaluated, model,
+                    popularity);
+            assertTrue(model > popularity, "live HR@10 " + model + " beats popularity " + popularity);
+
+            GroundTruth truth = demo.groundTruth();
+            List<String> users = truth.usersWithDistinctTastes(3);
+            Map<String, List<String>> recs = new HashMap<>();
+            long asked = System.currentTimeMillis();
+            for (String user : users) {
+                JsonNode answer = demo.get("/v1/users/" + user + "/recommendations?k=10");
+                assertEquals("model", answer.path("strategy").asText(), answer.toString());
+                List<String> items = new ArrayList<>();
+                answer.path("items").forEach(i -> items.add(i.path("item_id").asText()));
+                assertEquals(10, items.size(), answer.toString());
+                recs.put(user, items);
+            }
+            // Personal: different tastes, (mostly) different items, and items of the user's own taste.
+            for (int a = 0; a < users.size(); a++) {
+                for (int b = a + 1; b < users.size(); b++) {
+                    Set<String> overlap = new HashSet<>(recs.get(users.get(a)));
+                    overlap.retainAll(recs.get(users.get(b)));
+                    assertTrue(overlap.size() <= 3, users.get(a) + " and " + users.get(b) + " share " + overlap);
+                }
+            }
+            // ... and each list suits its own user's hidden taste better than the other users' tastes.
+            for (String user : users) {
+                for (String other : users) {
+                    if (!other.equals(user)) {
+                        double mine = affinity(truth, user, recs.get(user));
+                        double theirs = affinity(truth, other, recs.get(user));
+                        assertTrue(mine > theirs, "recommendations for " + user + " fit it (" + mine
+                                + ") better than " + other + " (" + theirs + ")");
+                    }
+                }
+            }
+            // Never an item the user had interacted with (well) before the question.
+            Map<String, Set<String>> seen = seenBefore(demo.bootstrapServers(), Set.copyOf(users), asked - 2_000);
+            for (String user : users) {
+                Set<String> leaked = new HashSet<>(recs.get(user));
+                leaked.retainAll(seen.getOrDefault(user, Set.of()));
+                assertTrue(leaked.isEmpty(), user + " was recommended items it had seen: " + leaked);
+                assertTrue(seen.getOrDefault(user, Set.of()).size() > 0, user + " has history");
+            }
+        } finally {
+            savepoint = demo.stop();
+        }
+        assertNotNull(savepoint, "stopped with a savepoint");
+        try (ServerSocket s = new ServerSocket(kafkaPort)) {
+            assertTrue(s.isBound(), "the broker's port is released");
+        }
+
+        Demo again = new Demo(settings);
+        try {
+            again.start();
+            assertNotNull(again.restoredFrom(), "a second start resumes");
+            assertTrue(again.awaitReady(Duration.ofSeconds(60)), "serving is ready at once from its own state");
+            awaitTrained(again, 1, Duration.ofMinutes(2));
+        } finally {
+            again.stop();
+        }
+    }
+
+    private static double affinity(GroundTruth truth, String user, List<String> items) {
+        return items.stream().mapToDouble(i -> truth.trueAffinity(truth.userIndex(user), truth.itemIndex(i))).sum();
+    }
+
+    private static void awaitTrained(Demo demo, double atLeast, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        double trained = 0;
+        while (System.nanoTime() < deadline) {
+            trained = demo.trainerMetrics().getOrDefault("eventsTrained", 0.0);
+            if (trained >= atLeast) {
+                return;
+            }
+            Thread.sleep(1_000);
+        }
+        throw new AssertionError("trained " + trained + " events, expected at least " + atLeast);
+    }
+
+    /** Items each user interacted with in events stamped before {@code beforeMs}, read back from Kafka. */
+    private static Map<String, Set<String>> seenBefore(String bootstrap, Set<String> users, long beforeMs)
+            throws IOException {
+        Map<String, Object> c = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Map<String, Set<String>> seen = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor("interactions").forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    String user = new String(r.key(), StandardCharsets.UTF_8);
+                    if (!users.contains(user)) {
+                        continue;
+                    }
+                    JsonNode e = JSON.readTree(r.value());
+                    if (e.path("timestamp").asLong() < beforeMs) {
+                        seen.computeIfAbsent(user, u -> new HashSet<>()).add(e.path("item_id").asText());
+                    }
+                }
+            }
+        }
+        return seen;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
