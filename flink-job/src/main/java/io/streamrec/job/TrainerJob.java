@@ -80,6 +80,9 @@ public final class TrainerJob {
         conf.setString("execution.checkpointing.interval", c.checkpointInterval.toMillis() + " ms");
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         conf.setString("execution.checkpointing.num-retained", "3");
+        // Timers on the heap (still checkpointed): the towers set one per changed user per publish interval and one
+        // per gradient bundle, which in RocksDB would cost a write and a delete each.
+        conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
         conf.setString("parallelism.default", Integer.toString(c.parallelism));
         // Keep generic types out of the job: every record type between operators has explicit type information.
         conf.setString("pipeline.generic-types", "false");

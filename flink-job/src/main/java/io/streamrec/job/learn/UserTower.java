@@ -67,7 +67,6 @@ public final class UserTower
 
     private transient Learner learner;
     private transient ValueState<UserState> user;
-    private transient ValueState<Long> publishDue;
     private transient ItemVectorCache cache;
     private transient NegativeBuffer negatives;
     private transient PopularityTracker popularity;
@@ -132,7 +131,6 @@ public final class UserTower
     public void open(OpenContext openContext) {
         learner = new Learner(params);
         user = getRuntimeContext().getState(States.user(settings.userTtl));
-        publishDue = getRuntimeContext().getState(States.USER_PUBLISH_DUE);
         cache = new ItemVectorCache(params.cacheSize(), learner.vectorLength());
         if (negatives == null) {
             negatives = new NegativeBuffer(params.negativeBufferSize(), params.logqSmoothing());
@@ -205,7 +203,7 @@ public final class UserTower
         if (bundle.events() >= settings.bundleMaxEvents) {
             flush(out);
         } else if (!bundle.isEmpty() && flushTimerAt == 0) {
-            flushTimerAt = ctx.timerService().currentProcessingTime() + settings.bundleMaxDelayMs;
+            flushTimerAt = flushTime(ctx.timerService().currentProcessingTime());
             ctx.timerService().registerProcessingTimeTimer(flushTimerAt);
         }
     }
@@ -253,15 +251,23 @@ public final class UserTower
         return learner.rankOf(u, itemId, cache);
     }
 
-    /** Publishes the user's vector at the next multiple of the publish interval (at most once per interval). */
-    private void schedulePublish(ReadOnlyContext ctx) throws Exception {
-        if (publishDue.value() != null) {
-            return;
-        }
+    /**
+     * Publishes the user's vector at the next multiple of the publish interval: at most once per interval, and with
+     * no state of its own, because the timer service keeps one timer per key and timestamp.
+     */
+    private void schedulePublish(ReadOnlyContext ctx) {
         long now = ctx.timerService().currentProcessingTime();
-        long due = (now / settings.userPublishIntervalMs + 1) * settings.userPublishIntervalMs;
-        publishDue.update(due);
-        ctx.timerService().registerProcessingTimeTimer(due);
+        ctx.timerService().registerProcessingTimeTimer(nextPublishTime(now));
+    }
+
+    private long nextPublishTime(long now) {
+        return (now / settings.userPublishIntervalMs + 1) * settings.userPublishIntervalMs;
+    }
+
+    /** Bundle flush timers avoid the publish boundaries, so that a flush never doubles as a publish. */
+    private long flushTime(long now) {
+        long t = now + settings.bundleMaxDelayMs;
+        return t % settings.userPublishIntervalMs == 0 ? t + 1 : t;
     }
 
     @Override
@@ -269,9 +275,8 @@ public final class UserTower
         if (!bundle.isEmpty() && timestamp >= flushTimerAt) {
             flush(out);
         }
-        Long due = publishDue.value();
-        if (due != null && due <= timestamp) {
-            publishDue.clear();
+        if (timestamp % settings.userPublishIntervalMs == 0) {
+            // A publish timer: the user changed during the interval that ends now.
             UserState u = user.value();
             if (u != null) {
                 ctx.output(USER_EMBEDDINGS, EmbeddingUpdate.embedding(ctx.getCurrentKey(), u.vector,

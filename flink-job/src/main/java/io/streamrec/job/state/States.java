@@ -16,8 +16,8 @@ import org.apache.flink.api.common.typeinfo.Types;
  * Every state the trainer keeps, in one place: names are part of the savepoint format (renaming one loses it), so
  * they must not change casually.
  *
- * <p>Keyed state (RocksDB): per user {@code user} (vector, Adagrad accumulator, bounded history, counters) and
- * {@code user-publish-due}; per item {@code item} (vector, accumulator, counters) and {@code item-dirty}. Users
+ * <p>Keyed state (RocksDB): per user {@code user} (vector, Adagrad accumulator, bounded history, counters); per
+ * item {@code item} (vector, accumulator, counters) and {@code item-dirty}. Users
  * and items untouched for their TTL are dropped by RocksDB compaction. Operator state (small, per subtask): the
  * UserTower's negative buffer, popularity counters and pending gradient bundle, as bytes.
  */
@@ -27,10 +27,6 @@ public final class States {
     public static ValueStateDescriptor<UserState> user(Duration ttl) {
         return withTtl(new ValueStateDescriptor<>("user", FlinkTypes.USER_STATE), ttl);
     }
-
-    /** When the user's changed vector is due to be published (a processing-time timer is set for it). */
-    public static final ValueStateDescriptor<Long> USER_PUBLISH_DUE =
-            new ValueStateDescriptor<>("user-publish-due", Types.LONG);
 
     public static ValueStateDescriptor<ItemState> item(Duration ttl) {
         return withTtl(new ValueStateDescriptor<>("item", Types.POJO(ItemState.class)), ttl);
