@@ -88,12 +88,62 @@ public final class Learner implements Serializable {
     }
 
     /**
-     * The prequential "test" half of test-then-train: rank of {@code itemId} for the user among all cached items,
-     * excluding the user's history (0 = top). -1 when the item is not cached (never seen), which the metric counts
-     * as a miss. Call before {@link #train} for the same event.
+     * The user's query vector: the user's own vector plus, when {@code model.query.history-weight} is above 0, that
+     * weight times the mean of the embeddings of the user's most recent history items (from the cache, initial
+     * vector on a miss). The bias coordinate stays 1. This is also the vector to publish for serving.
+     *
+     * <p>Why the history term: a user who arrived a few events ago has an almost untrained vector, but the items
+     * they just touched are well trained; their mean points at similar items at once (the asymmetric, FISM/SVD++
+     * style of factorization), while the user vector learns the rest.
+     */
+    public float[] queryVector(UserState user, ItemVectorCache cache) {
+        float[] q = user.vector.clone();
+        List<String> recent = recentHistory(user);
+        if (!recent.isEmpty()) {
+            float f = historyFactor(recent.size());
+            float[] buf = new float[length];
+            for (String id : recent) {
+                if (!cache.get(id, buf)) {
+                    buf = initialItemVector(id);
+                }
+                for (int i = 0; i < dim; i++) {
+                    q[i] += f * buf[i];
+                }
+            }
+        }
+        return q;
+    }
+
+    private List<String> recentHistory(UserState user) {
+        if (params.historyQueryWeight() == 0 || user.history.isEmpty()) {
+            return List.of();
+        }
+        int n = user.history.size();
+        return user.history.subList(Math.max(0, n - params.historyQuerySize()), n);
+    }
+
+    private float historyFactor(int n) {
+        return (float) (params.historyQueryWeight() / n);
+    }
+
+    /**
+     * The prequential "test" half of test-then-train: rank of {@code itemId} for the user's query among all cached
+     * items, excluding the user's history (0 = top). -1 when the item is not cached (never seen), which the metric
+     * counts as a miss. Call before {@link #train} for the same event.
      */
     public int rankOf(UserState user, String itemId, ItemVectorCache cache) {
-        return cache.rankOf(user.vector, itemId, user.historySet());
+        return rankOf(user, itemId, cache, user.historySet(), Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #rankOf(UserState, String, ItemVectorCache)} with the exclusions given and the rank capped at
+     * {@code limit} (e.g. 100 when only HR@10/HR@100/NDCG@10 are needed; the scan stops early).
+     */
+    public int rankOf(UserState user, String itemId, ItemVectorCache cache, Set<String> exclude, int limit) {
+        if (!cache.contains(itemId)) {
+            return -1;
+        }
+        return cache.rankOf(queryVector(user, cache), itemId, exclude, limit);
     }
 
     /** A per-event random seed from the event itself, so replays after a restore draw the same negatives. */
@@ -151,13 +201,16 @@ public final class Learner implements Serializable {
         double loss = 0.0;
         List<ItemGradient> gradients = List.of();
         if (k - maskedCount > 0) {
-            float[] query = user.vector.clone(); // item gradients use the query before its own update
+            float[] query = queryVector(user, cache); // item gradients use the query before its own update
             SampledSoftmax.Result r = SampledSoftmax.compute(query, vectors, correction, masked,
                     (float) params.temperature(), weight);
             loss = r.loss;
             Adagrad.step(user.vector, user.accumulator, r.queryGradient, dim, (float) params.userLearningRate(),
                     (float) params.l2(), dim);
             gradients = sumPerItem(ids, masked, r.candidateCoefficients, query);
+            if (params.historyQueryGradient()) {
+                gradients = addHistoryGradients(gradients, recentHistory(user), r.queryGradient);
+            }
         }
         user.remember(positiveId, params.historyMax());
         user.events++;
@@ -183,6 +236,27 @@ public final class Learner implements Serializable {
             out.add(new ItemGradient(e.getKey(), g, appearances.get(e.getKey())[0]));
         }
         return out;
+    }
+
+    /** dLoss/dv_h = factor * dLoss/dq on the embedding coordinates, for each history item h in the query. */
+    private List<ItemGradient> addHistoryGradients(List<ItemGradient> gradients, List<String> recent,
+                                                   float[] queryGradient) {
+        if (recent.isEmpty()) {
+            return gradients;
+        }
+        float f = historyFactor(recent.size());
+        LinkedHashMap<String, ItemGradient> byId = new LinkedHashMap<>();
+        for (ItemGradient g : gradients) {
+            byId.put(g.itemId, g);
+        }
+        for (String id : recent) {
+            ItemGradient g = byId.computeIfAbsent(id, x -> new ItemGradient(x, new float[length], 0));
+            for (int i = 0; i < dim; i++) {
+                g.gradient[i] += f * queryGradient[i];
+            }
+            g.appearances++;
+        }
+        return new ArrayList<>(byId.values());
     }
 
     /**

@@ -49,6 +49,9 @@ public final class ModelParams implements Serializable {
     private int cacheSize = 200_000;
     private int popularityCapacity = 2_000;
     private long popularityHalfLifeMs = 0L;
+    private double historyQueryWeight = 0.0;
+    private int historyQuerySize = 50;
+    private boolean historyQueryGradient = false;
 
     /** One config key: its name, meaning, and how to read, parse and set it. */
     private static final class Key<T> {
@@ -149,6 +152,14 @@ public final class ModelParams implements Serializable {
                 Integer::parseInt, p -> p.popularityCapacity, (p, v) -> p.popularityCapacity = v);
         key("model.popularity.half-life-ms", "Half-life of popularity counts in event time; 0 = most popular so far.",
                 Long::decode, p -> p.popularityHalfLifeMs, (p, v) -> p.popularityHalfLifeMs = v);
+        key("model.query.history-weight", "Weight of the mean of the user's recent item vectors added to the user "
+                + "vector to form the query (0 = query is the user vector alone).",
+                Double::parseDouble, p -> p.historyQueryWeight, (p, v) -> p.historyQueryWeight = v);
+        key("model.query.history-size", "How many of the most recent history items form that mean.",
+                Integer::parseInt, p -> p.historyQuerySize, (p, v) -> p.historyQuerySize = v);
+        key("model.query.history-gradient", "Also send gradients to the history items through the query "
+                + "(more item-side records per event).",
+                ModelParams::parseBoolean, p -> p.historyQueryGradient, (p, v) -> p.historyQueryGradient = v);
     }
 
     public ModelParams() {}
@@ -247,6 +258,8 @@ public final class ModelParams implements Serializable {
                 "times the vector length must fit one array", cacheSize);
         require(popularityCapacity >= 1, "model.popularity.capacity", "must be >= 1", popularityCapacity);
         require(popularityHalfLifeMs >= 0, "model.popularity.half-life-ms", "must be >= 0", popularityHalfLifeMs);
+        require(historyQueryWeight >= 0, "model.query.history-weight", "must be >= 0", historyQueryWeight);
+        require(historyQuerySize >= 1, "model.query.history-size", "must be >= 1", historyQuerySize);
         return this;
     }
 
@@ -300,6 +313,9 @@ public final class ModelParams implements Serializable {
     public int cacheSize() { return cacheSize; }
     public int popularityCapacity() { return popularityCapacity; }
     public long popularityHalfLifeMs() { return popularityHalfLifeMs; }
+    public double historyQueryWeight() { return historyQueryWeight; }
+    public int historyQuerySize() { return historyQuerySize; }
+    public boolean historyQueryGradient() { return historyQueryGradient; }
 
     @Override
     public String toString() {

@@ -139,7 +139,7 @@ public final class StreamingSimulator {
             boolean isNew = !known.contains(e.itemId);
             if (options.evaluate) {
                 Set<String> history = user.historySet();
-                modelHits.record(isNew ? -1 : caches[sub].rankOf(user.vector, e.itemId, history, RANK_LIMIT));
+                modelHits.record(isNew ? -1 : learner.rankOf(user, e.itemId, caches[sub], history, RANK_LIMIT));
                 popHits.record(isNew ? -1 : popularity.rankOf(e.itemId, history));
             }
             float weight = params.weightOf(e.type, e.value);
