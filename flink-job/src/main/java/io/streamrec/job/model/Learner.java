@@ -25,6 +25,13 @@ import java.util.random.RandomGenerator;
  * <p>With the item bias on, vectors have {@code dim + 1} floats: items keep a learned bias in the last one and
  * users a constant 1, so that {@code user . item = <u, v> + b_item} is still a plain dot product for serving.
  *
+ * <p>Stored vs published vectors: the ItemTower stores raw parameters and publishes
+ * {@link #servingItemVector}; the UserTower caches and scores with published vectors and publishes
+ * {@link #queryVector}. Item gradients are always with respect to the published vector; the ItemTower maps them
+ * to its raw parameters in {@link #applyItemGradient}. Without {@code model.normalize} both forms are equal; with
+ * it the published embedding is L2-normalized (and the query's is divided by the temperature), so serving still
+ * ranks by a plain dot product: {@code cos(u, v) / temperature + b_item}.
+ *
  * <p>Thread-safe (immutable); Serializable so it can be a field of an operator.
  */
 public final class Learner implements Serializable {
@@ -63,16 +70,59 @@ public final class Learner implements Serializable {
         return new UserState(v, filledAccumulator());
     }
 
-    /** The deterministic starting state of a never-seen item. */
+    /** The deterministic starting state of a never-seen item (raw parameters, bias 0). */
     public ItemState newItem(String itemId) {
-        return new ItemState(initialItemVector(itemId), filledAccumulator());
-    }
-
-    /** The deterministic starting vector of an item (bias 0); also the cache-miss fallback. */
-    public float[] initialItemVector(String itemId) {
         float[] v = new float[length];
         InitialVectors.fillGaussian(itemId, params.seed() ^ ITEM_SALT, (float) params.initScale(), v, 0, dim);
+        return new ItemState(v, filledAccumulator());
+    }
+
+    /**
+     * The published form of a never-seen item's vector; what a cache miss falls back to. Equal to
+     * {@code servingItemVector(newItem(itemId))}.
+     */
+    public float[] initialItemVector(String itemId) {
+        return servingItemVector(newItem(itemId));
+    }
+
+    /**
+     * What the ItemTower publishes for {@code item} (a new array): its raw vector, or with {@code model.normalize}
+     * the L2-normalized embedding followed by the unchanged bias.
+     */
+    public float[] servingItemVector(ItemState item) {
+        float[] v = item.vector.clone();
+        if (params.normalize()) {
+            float n = norm(v);
+            for (int i = 0; i < dim; i++) {
+                v[i] /= n;
+            }
+        }
         return v;
+    }
+
+    /** Norm of the first dim coordinates, floored so that a zero vector does not divide by zero. */
+    private float norm(float[] v) {
+        double s = 0;
+        for (int i = 0; i < dim; i++) {
+            s += (double) v[i] * v[i];
+        }
+        return (float) Math.max(Math.sqrt(s), 1e-12);
+    }
+
+    /**
+     * Maps a gradient with respect to a normalized vector {@code v / |v|} to one with respect to {@code v}:
+     * {@code (g - (g . v^) v^) / |v|}, on the first dim coordinates, in place.
+     */
+    void throughNormalization(float[] g, float[] raw) {
+        float n = norm(raw);
+        double dot = 0;
+        for (int i = 0; i < dim; i++) {
+            dot += (double) g[i] * raw[i];
+        }
+        float along = (float) (dot / n);
+        for (int i = 0; i < dim; i++) {
+            g[i] = (g[i] - along * raw[i] / n) / n;
+        }
     }
 
     private float[] filledAccumulator() {
@@ -97,6 +147,24 @@ public final class Learner implements Serializable {
      * style of factorization), while the user vector learns the rest.
      */
     public float[] queryVector(UserState user, ItemVectorCache cache) {
+        return servingQuery(rawQuery(user, cache));
+    }
+
+    /** The published form of a raw query: itself, or normalized and divided by the temperature. */
+    private float[] servingQuery(float[] raw) {
+        if (!params.normalize()) {
+            return raw;
+        }
+        float[] q = raw.clone();
+        float f = (float) (1.0 / (norm(raw) * params.temperature()));
+        for (int i = 0; i < dim; i++) {
+            q[i] *= f;
+        }
+        return q;
+    }
+
+    /** User vector plus the weighted mean of recent history items' published embeddings. */
+    private float[] rawQuery(UserState user, ItemVectorCache cache) {
         float[] q = user.vector.clone();
         List<String> recent = recentHistory(user);
         if (!recent.isEmpty()) {
@@ -200,22 +268,34 @@ public final class Learner implements Serializable {
 
         double loss = 0.0;
         List<ItemGradient> gradients = List.of();
+        float[] userGradient = null;
         if (k - maskedCount > 0) {
-            float[] query = queryVector(user, cache); // item gradients use the query before its own update
-            SampledSoftmax.Result r = SampledSoftmax.compute(query, vectors, correction, masked,
-                    (float) params.temperature(), weight);
+            // Item gradients use the query before its own update.
+            float[] raw = rawQuery(user, cache);
+            float[] query = servingQuery(raw);
+            // Normalized: the temperature is already folded into the query, and must not divide the bias.
+            float temperature = params.normalize() ? 1f : (float) params.temperature();
+            SampledSoftmax.Result r = SampledSoftmax.compute(query, vectors, correction, masked, temperature, weight);
             loss = r.loss;
-            Adagrad.step(user.vector, user.accumulator, r.queryGradient, dim, (float) params.userLearningRate(),
-                    (float) params.l2(), dim);
+            float[] rawGradient = r.queryGradient.clone();
+            if (params.normalize()) {
+                throughNormalization(rawGradient, raw);
+                for (int i = 0; i < dim; i++) {
+                    rawGradient[i] /= (float) params.temperature();
+                }
+            }
+            userGradient = rawGradient;
+            Adagrad.step(user.vector, user.accumulator, rawGradient, dim, (float) params.userLearningRate(),
+                    (float) params.l2(), dim, (float) params.adagradDecay());
             gradients = sumPerItem(ids, masked, r.candidateCoefficients, query);
             if (params.historyQueryGradient()) {
-                gradients = addHistoryGradients(gradients, recentHistory(user), r.queryGradient);
+                gradients = addHistoryGradients(gradients, recentHistory(user), rawGradient);
             }
         }
         user.remember(positiveId, params.historyMax());
         user.events++;
         negatives.add(positiveId);
-        return new StepResult(loss, gradients, k, maskedCount);
+        return new StepResult(loss, gradients, k, maskedCount, userGradient);
     }
 
     /** One gradient per distinct id: the coefficients of its appearances summed, times the query. */
@@ -261,11 +341,16 @@ public final class Learner implements Serializable {
 
     /**
      * The ItemTower's update: one Adagrad step of {@code item} along {@code gradient} (a summed
-     * {@link ItemGradient#gradient}), with L2 on the embedding coordinates but not on the bias.
+     * {@link ItemGradient#gradient}, with respect to the published vector; mapped through the normalization when
+     * it is on), with L2 on the embedding coordinates but not on the bias.
      */
     public void applyItemGradient(ItemState item, float[] gradient) {
+        if (params.normalize()) {
+            gradient = gradient.clone();
+            throughNormalization(gradient, item.vector);
+        }
         Adagrad.step(item.vector, item.accumulator, gradient, length, (float) params.learningRate(),
-                (float) params.l2(), dim);
+                (float) params.l2(), dim, (float) params.adagradDecay());
         item.updates++;
     }
 }

@@ -25,13 +25,15 @@ public final class ModelParams implements Serializable {
     // Field defaults are the tuned values; keep TUNING.md in step when changing one.
     private int dim = 64;
     private boolean itemBias = true;
-    private double learningRate = 0.05;
-    private double userLearningRate = 0.1;
+    private double learningRate = 0.1;
+    private double userLearningRate = 0.3;
     private int negatives = 64;
     private double temperature = 1.0;
+    private boolean normalize = false;
     private double l2 = 0.0;
     private double initScale = 0.05;
     private double initialAccumulator = 0.1;
+    private double adagradDecay = 1.0;
     private int negativeBufferSize = 4096;
     private boolean logq = true;
     private boolean logqPositive = false;
@@ -110,12 +112,18 @@ public final class ModelParams implements Serializable {
                 Integer::parseInt, p -> p.negatives, (p, v) -> p.negatives = v);
         key("model.temperature", "Logits are dot products divided by this.",
                 Double::parseDouble, p -> p.temperature, (p, v) -> p.temperature = v);
+        key("model.normalize", "Score by cosine: user and item embeddings are L2-normalized (published that way), "
+                + "the temperature divides the cosine and the item bias is added unscaled.",
+                ModelParams::parseBoolean, p -> p.normalize, (p, v) -> p.normalize = v);
         key("model.l2", "L2 regularization added to the gradient of every learned coordinate except the bias.",
                 Double::parseDouble, p -> p.l2, (p, v) -> p.l2 = v);
         key("model.init-scale", "Standard deviation of the deterministic initial vector coordinates.",
                 Double::parseDouble, p -> p.initScale, (p, v) -> p.initScale = v);
         key("model.adagrad.initial-accumulator", "Starting value of every Adagrad accumulator coordinate.",
                 Double::parseDouble, p -> p.initialAccumulator, (p, v) -> p.initialAccumulator = v);
+        key("model.adagrad.decay", "Forgetting factor of the Adagrad accumulators per update (1 = plain Adagrad; "
+                + "below 1 the step size stops shrinking).",
+                Double::parseDouble, p -> p.adagradDecay, (p, v) -> p.adagradDecay = v);
         key("model.negative-buffer.size", "Recent positives kept per UserTower subtask to draw negatives from.",
                 Integer::parseInt, p -> p.negativeBufferSize, (p, v) -> p.negativeBufferSize = v);
         key("model.logq", "Subtract log(K * Q(item)) from each sampled negative's logit (logQ correction).",
@@ -244,6 +252,7 @@ public final class ModelParams implements Serializable {
         require(initScale >= 0 && Double.isFinite(initScale), "model.init-scale", "must be >= 0", initScale);
         require(initialAccumulator >= 0 && Double.isFinite(initialAccumulator), "model.adagrad.initial-accumulator",
                 "must be >= 0", initialAccumulator);
+        require(adagradDecay > 0 && adagradDecay <= 1, "model.adagrad.decay", "must be in (0, 1]", adagradDecay);
         require(negativeBufferSize >= 1, "model.negative-buffer.size", "must be >= 1", negativeBufferSize);
         require(logqSmoothing >= 0, "model.logq.smoothing", "must be >= 0", logqSmoothing);
         require(historyMax >= 0, "model.history.max", "must be >= 0", historyMax);
@@ -299,9 +308,11 @@ public final class ModelParams implements Serializable {
     public double userLearningRate() { return userLearningRate; }
     public int negatives() { return negatives; }
     public double temperature() { return temperature; }
+    public boolean normalize() { return normalize; }
     public double l2() { return l2; }
     public double initScale() { return initScale; }
     public double initialAccumulator() { return initialAccumulator; }
+    public double adagradDecay() { return adagradDecay; }
     public int negativeBufferSize() { return negativeBufferSize; }
     public boolean logq() { return logq; }
     public boolean logqPositive() { return logqPositive; }

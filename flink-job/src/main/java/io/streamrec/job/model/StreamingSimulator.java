@@ -140,7 +140,7 @@ public final class StreamingSimulator {
             if (options.evaluate) {
                 Set<String> history = user.historySet();
                 modelHits.record(isNew ? -1 : learner.rankOf(user, e.itemId, caches[sub], history, RANK_LIMIT));
-                popHits.record(isNew ? -1 : popularity.rankOf(e.itemId, history));
+                popHits.record(isNew ? -1 : popularity.rankOf(e.itemId, history, RANK_LIMIT));
             }
             float weight = params.weightOf(e.type, e.value);
             StepResult step = learner.train(user, e.itemId, weight, caches[sub], buffers[sub],
@@ -199,7 +199,7 @@ public final class StreamingSimulator {
 
     private void publishSnapshot() {
         for (String id : dirty) {
-            float[] v = items.get(id).vector;
+            float[] v = learner.servingItemVector(items.get(id));
             for (ItemVectorCache c : caches) {
                 c.put(id, v);
             }

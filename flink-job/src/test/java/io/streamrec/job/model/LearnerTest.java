@@ -97,6 +97,104 @@ class LearnerTest {
         assertEquals("p", buffer.contents().get(buffer.size() - 1));
     }
 
+    /**
+     * End to end, in the most involved configuration (normalized vectors, temperature, item bias, history in the
+     * query, logQ on positive and negatives, history masking): the user gradient that train applies and the item
+     * gradients it emits match central differences of train's own loss.
+     */
+    @Test
+    void normalizedHistoryQueryGradientsMatchFiniteDifferences() {
+        ModelParams p = small().set("model.normalize", "true").set("model.temperature", "0.2")
+                .set("model.query.history-weight", "0.7").set("model.query.history-size", "2")
+                .set("model.logq.positive", "true").set("model.negatives", "5");
+        Learner l = new Learner(p);
+        ItemVectorCache cache = cacheWith(l, "p", "a", "bb", "ccc", "h1", "h2");
+        NegativeBuffer buffer = new NegativeBuffer(16, 0.5);
+        for (String id : List.of("a", "bb", "bb", "ccc", "p", "h1", "a")) {
+            buffer.add(id);
+        }
+        UserState user = l.newUser("u");
+        user.remember("h1", 10);
+        user.remember("h2", 10);
+        long seed = 99L;
+        StepResult step = l.train(copy(user), "p", 1.3f, cache, NegativeBuffer.fromBytes(buffer.toBytes()),
+                new SplittableRandom(seed));
+        double h = 1e-3;
+        for (int i = 0; i < 4; i++) {
+            UserState up = copy(user);
+            up.vector[i] += h;
+            UserState down = copy(user);
+            down.vector[i] -= h;
+            double fd = (lossOf(l, up, cache, buffer, seed) - lossOf(l, down, cache, buffer, seed)) / (2 * h);
+            assertEquals(fd, step.userGradient[i], 2e-3 * Math.max(1, Math.abs(fd)), "user coordinate " + i);
+        }
+        // Item gradients are with respect to the published (cached) vector, bias included.
+        for (ItemGradient g : step.itemGradients) {
+            for (int i = 0; i < 5; i++) {
+                float[] v = cache.get(g.itemId);
+                float keep = v[i];
+                v[i] = (float) (keep + h);
+                cache.put(g.itemId, v);
+                double up = lossOf(l, user, cache, buffer, seed);
+                v[i] = (float) (keep - h);
+                cache.put(g.itemId, v);
+                double down = lossOf(l, user, cache, buffer, seed);
+                v[i] = keep;
+                cache.put(g.itemId, v);
+                double fd = (up - down) / (2 * h);
+                assertEquals(fd, g.gradient[i], 2e-3 * Math.max(1, Math.abs(fd)), g.itemId + "[" + i + "]");
+            }
+        }
+        assertTrue(step.itemGradients.stream().anyMatch(g -> g.itemId.equals("h1")) == false,
+                "history gradients are off by default");
+    }
+
+    private static UserState copy(UserState u) {
+        return UserState.fromBytes(u.toBytes());
+    }
+
+    private static double lossOf(Learner l, UserState u, ItemVectorCache cache, NegativeBuffer buffer, long seed) {
+        return l.train(copy(u), "p", 1.3f, cache, NegativeBuffer.fromBytes(buffer.toBytes()),
+                new SplittableRandom(seed)).loss;
+    }
+
+    @Test
+    void normalizationJacobianMatchesFiniteDifferences() {
+        Learner l = new Learner(small().set("model.normalize", "true"));
+        SplittableRandom rnd = new SplittableRandom(4);
+        float[] raw = new float[5];
+        float[] c = new float[5];
+        for (int i = 0; i < 4; i++) {
+            raw[i] = (float) rnd.nextGaussian();
+            c[i] = (float) rnd.nextGaussian();
+        }
+        // f(x) = c . (x / |x|); its gradient is (c - (c . x^) x^) / |x|.
+        float[] g = c.clone();
+        l.throughNormalization(g, raw);
+        double h = 1e-4;
+        for (int i = 0; i < 4; i++) {
+            double[] up = new double[4];
+            double[] down = new double[4];
+            for (int k = 0; k < 4; k++) {
+                up[k] = raw[k];
+                down[k] = raw[k];
+            }
+            up[i] += h;
+            down[i] -= h;
+            assertEquals((cosine(c, up) - cosine(c, down)) / (2 * h), g[i], 1e-4);
+        }
+    }
+
+    private static double cosine(float[] c, double[] x) {
+        double n = 0;
+        double d = 0;
+        for (int k = 0; k < 4; k++) {
+            n += x[k] * x[k];
+            d += c[k] * x[k];
+        }
+        return d / Math.sqrt(n);
+    }
+
     @Test
     void sameEventSeedGivesTheSameStep() {
         Learner l = new Learner(small());
