@@ -16,8 +16,10 @@ import java.util.random.RandomGenerator;
  * <ul>
  *   <li>UserTower, per event (user u, item p, weight w): first {@link #rankOf} (test), then {@link #train}, which
  *   samples negatives from the subtask's {@link NegativeBuffer}, takes one Adagrad step on u's vector, records p in
- *   u's history and in the buffer, and returns the gradient of every distinct touched item, summed.</li>
- *   <li>ItemTower, per gradient record: {@link #applyItemGradient}.</li>
+ *   u's history and in the buffer, and returns the gradient of every distinct touched item, summed; then
+ *   {@link #applyLocally} (own updates visible in the cache at once) and adding the gradients to the subtask's
+ *   {@link GradientBundle}. The user vector to publish is {@link #queryVector}.</li>
+ *   <li>ItemTower, per gradient record: {@link #applyItemGradient}; it publishes {@link #servingItemVector}.</li>
  *   <li>Both, for unseen keys: {@link #newUser}/{@link #newItem}, whose vectors derive from the id only
  *   ({@link InitialVectors}), so every subtask agrees on them.</li>
  * </ul>
@@ -168,14 +170,15 @@ public final class Learner implements Serializable {
         float[] q = user.vector.clone();
         List<String> recent = recentHistory(user);
         if (!recent.isEmpty()) {
-            float f = historyFactor(recent.size());
+            float[] f = historyFactors(recent.size());
             float[] buf = new float[length];
-            for (String id : recent) {
+            for (int h = 0; h < f.length; h++) {
+                String id = recent.get(h);
                 if (!cache.get(id, buf)) {
                     buf = initialItemVector(id);
                 }
                 for (int i = 0; i < dim; i++) {
-                    q[i] += f * buf[i];
+                    q[i] += f[h] * buf[i];
                 }
             }
         }
@@ -190,8 +193,23 @@ public final class Learner implements Serializable {
         return user.history.subList(Math.max(0, n - params.historyQuerySize()), n);
     }
 
-    private float historyFactor(int n) {
-        return (float) (params.historyQueryWeight() / n);
+    /**
+     * Weight of each of the n recent items in the query, oldest first: {@code weight * decay^age / sum}, so that
+     * they always add up to the history weight (decay 1 is the plain mean).
+     */
+    private float[] historyFactors(int n) {
+        double decay = params.historyQueryDecay();
+        double[] w = new double[n];
+        double sum = 0;
+        for (int h = n - 1, age = 0; h >= 0; h--, age++) {
+            w[h] = Math.pow(decay, age);
+            sum += w[h];
+        }
+        float[] f = new float[n];
+        for (int h = 0; h < n; h++) {
+            f[h] = (float) (params.historyQueryWeight() * w[h] / sum);
+        }
+        return f;
     }
 
     /**
@@ -324,19 +342,49 @@ public final class Learner implements Serializable {
         if (recent.isEmpty()) {
             return gradients;
         }
-        float f = historyFactor(recent.size());
+        float[] f = historyFactors(recent.size());
         LinkedHashMap<String, ItemGradient> byId = new LinkedHashMap<>();
         for (ItemGradient g : gradients) {
             byId.put(g.itemId, g);
         }
-        for (String id : recent) {
-            ItemGradient g = byId.computeIfAbsent(id, x -> new ItemGradient(x, new float[length], 0));
+        for (int h = 0; h < f.length; h++) {
+            ItemGradient g = byId.computeIfAbsent(recent.get(h), x -> new ItemGradient(x, new float[length], 0));
             for (int i = 0; i < dim; i++) {
-                g.gradient[i] += f * queryGradient[i];
+                g.gradient[i] += f[h] * queryGradient[i];
             }
             g.appearances++;
         }
         return new ArrayList<>(byId.values());
+    }
+
+    /**
+     * Optional, UserTower side: applies the item gradients just produced to this subtask's cached copies (plain SGD
+     * with {@code model.cache.local-learning-rate}; renormalized when vectors are normalized), so that the
+     * subtask's next events see its own updates before the ItemTower's next snapshot overwrites them with the
+     * authoritative vectors. Does nothing when that rate is 0 or an item is not cached.
+     *
+     * <p>Why: staleness of the cached item vectors costs accuracy quickly once it exceeds a few thousand events
+     * (see TUNING.md); this recovers part of it without another round trip.
+     */
+    public void applyLocally(ItemVectorCache cache, List<ItemGradient> gradients) {
+        float lr = (float) params.cacheLocalLearningRate();
+        if (lr == 0f) {
+            return;
+        }
+        float[] v = new float[length];
+        for (ItemGradient g : gradients) {
+            if (!cache.get(g.itemId, v)) {
+                continue;
+            }
+            Vectors.axpy(-lr, g.gradient, v);
+            if (params.normalize()) {
+                float n = norm(v);
+                for (int i = 0; i < dim; i++) {
+                    v[i] /= n;
+                }
+            }
+            cache.put(g.itemId, v);
+        }
     }
 
     /**

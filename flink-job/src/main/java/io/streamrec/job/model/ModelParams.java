@@ -26,7 +26,7 @@ public final class ModelParams implements Serializable {
     private int dim = 64;
     private boolean itemBias = true;
     private double learningRate = 0.1;
-    private double userLearningRate = 0.3;
+    private double userLearningRate = 0.1;
     private int negatives = 64;
     private double temperature = 1.0;
     private boolean normalize = false;
@@ -36,7 +36,7 @@ public final class ModelParams implements Serializable {
     private double adagradDecay = 1.0;
     private int negativeBufferSize = 4096;
     private boolean logq = true;
-    private boolean logqPositive = false;
+    private boolean logqPositive = true;
     private double logqSmoothing = 0.5;
     private int historyMax = 500;
     private boolean maskHistoryNegatives = true;
@@ -49,11 +49,13 @@ public final class ModelParams implements Serializable {
     private double ratingReference = 4.0;
     private long seed = 0x5eed_5eedL;
     private int cacheSize = 200_000;
+    private double cacheLocalLearningRate = 0.02;
     private int popularityCapacity = 2_000;
     private long popularityHalfLifeMs = 0L;
-    private double historyQueryWeight = 0.0;
-    private int historyQuerySize = 50;
-    private boolean historyQueryGradient = false;
+    private double historyQueryWeight = 1.5;
+    private int historyQuerySize = 10;
+    private boolean historyQueryGradient = true;
+    private double historyQueryDecay = 0.7;
 
     /** One config key: its name, meaning, and how to read, parse and set it. */
     private static final class Key<T> {
@@ -156,6 +158,9 @@ public final class ModelParams implements Serializable {
                 Long::decode, p -> p.seed, (p, v) -> p.seed = v);
         key("model.cache.size", "Item vectors cached per UserTower subtask (LRU).",
                 Integer::parseInt, p -> p.cacheSize, (p, v) -> p.cacheSize = v);
+        key("model.cache.local-learning-rate", "SGD step a UserTower applies to its own cached copy of an item with "
+                + "the gradient it just sent (0 = off): its next events see the update before the next snapshot.",
+                Double::parseDouble, p -> p.cacheLocalLearningRate, (p, v) -> p.cacheLocalLearningRate = v);
         key("model.popularity.capacity", "Counters of the most-popular baseline (Space-Saving) per subtask.",
                 Integer::parseInt, p -> p.popularityCapacity, (p, v) -> p.popularityCapacity = v);
         key("model.popularity.half-life-ms", "Half-life of popularity counts in event time; 0 = most popular so far.",
@@ -165,6 +170,9 @@ public final class ModelParams implements Serializable {
                 Double::parseDouble, p -> p.historyQueryWeight, (p, v) -> p.historyQueryWeight = v);
         key("model.query.history-size", "How many of the most recent history items form that mean.",
                 Integer::parseInt, p -> p.historyQuerySize, (p, v) -> p.historyQuerySize = v);
+        key("model.query.history-decay", "Recency decay of the history items in the query: the item k events back "
+                + "weighs decay^k before normalizing (1 = plain mean).",
+                Double::parseDouble, p -> p.historyQueryDecay, (p, v) -> p.historyQueryDecay = v);
         key("model.query.history-gradient", "Also send gradients to the history items through the query "
                 + "(more item-side records per event).",
                 ModelParams::parseBoolean, p -> p.historyQueryGradient, (p, v) -> p.historyQueryGradient = v);
@@ -265,9 +273,13 @@ public final class ModelParams implements Serializable {
         require(cacheSize >= 1, "model.cache.size", "must be >= 1", cacheSize);
         require((long) cacheSize * vectorLength() < Integer.MAX_VALUE - 8, "model.cache.size",
                 "times the vector length must fit one array", cacheSize);
+        require(cacheLocalLearningRate >= 0, "model.cache.local-learning-rate", "must be >= 0",
+                cacheLocalLearningRate);
         require(popularityCapacity >= 1, "model.popularity.capacity", "must be >= 1", popularityCapacity);
         require(popularityHalfLifeMs >= 0, "model.popularity.half-life-ms", "must be >= 0", popularityHalfLifeMs);
         require(historyQueryWeight >= 0, "model.query.history-weight", "must be >= 0", historyQueryWeight);
+        require(historyQueryDecay > 0 && historyQueryDecay <= 1, "model.query.history-decay", "must be in (0, 1]",
+                historyQueryDecay);
         require(historyQuerySize >= 1, "model.query.history-size", "must be >= 1", historyQuerySize);
         return this;
     }
@@ -322,11 +334,13 @@ public final class ModelParams implements Serializable {
     public boolean ratingAsWeight() { return ratingAsWeight; }
     public long seed() { return seed; }
     public int cacheSize() { return cacheSize; }
+    public double cacheLocalLearningRate() { return cacheLocalLearningRate; }
     public int popularityCapacity() { return popularityCapacity; }
     public long popularityHalfLifeMs() { return popularityHalfLifeMs; }
     public double historyQueryWeight() { return historyQueryWeight; }
     public int historyQuerySize() { return historyQuerySize; }
     public boolean historyQueryGradient() { return historyQueryGradient; }
+    public double historyQueryDecay() { return historyQueryDecay; }
 
     @Override
     public String toString() {

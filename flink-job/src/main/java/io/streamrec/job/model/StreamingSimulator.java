@@ -153,6 +153,7 @@ public final class StreamingSimulator {
             for (ItemGradient g : step.itemGradients) {
                 itemAppearances += g.appearances;
             }
+            learner.applyLocally(caches[sub], step.itemGradients);
             bundles[sub].addEvent(step.itemGradients);
             if (bundles[sub].events() >= options.bundleEvents) {
                 flush(sub);

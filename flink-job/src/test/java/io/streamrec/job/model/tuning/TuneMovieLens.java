@@ -93,9 +93,10 @@ public final class TuneMovieLens {
         long t0 = System.nanoTime();
         StreamingSimulator.Result r = new StreamingSimulator(p, o).run(events);
         double secs = (System.nanoTime() - t0) / 1e9;
-        return String.format("HR@10 %.4f HR@100 %.4f NDCG@10 %.4f | pop %.4f %.4f %.4f | loss %.3f %5.1fs | %s",
+        return String.format("HR@10 %.4f HR@100 %.4f NDCG@10 %.4f | pop %.4f %.4f %.4f | loss %.3f %5.1fs"
+                        + " | item records %d of %d appearances | %s",
                 r.model.hitRate(10), r.model.hitRate(100), r.model.ndcgAt10(),
                 r.popularity.hitRate(10), r.popularity.hitRate(100), r.popularity.ndcgAt10(),
-                r.meanLoss, secs, overrides);
+                r.meanLoss, secs, r.itemRecords, r.itemAppearances, overrides);
     }
 }
