@@ -241,10 +241,13 @@ public final class Learner implements Serializable {
     /**
      * The "train" half: one sampled-softmax step for (user, positive) with the given weight.
      *
-     * <p>Draws {@code model.negatives} ids from {@code negatives} (before adding the positive to it), masks draws
-     * equal to the positive and, if configured, draws in the user's history, corrects each negative's logit by
-     * {@code log(K * Q(id))}, updates the user's vector with Adagrad, appends the positive to the user's history and
-     * to {@code negatives}, and increments the user's event counter.
+     * <p>Scores with {@link #queryVector} (user vector plus the decayed mean of recent history items). Draws
+     * {@code model.negatives} ids from {@code negatives} (before adding the positive to it), masks draws equal to the
+     * positive and, if configured, draws in the user's history, corrects logits by {@code log(K * Q(id))} (negatives,
+     * and the positive with {@code model.logq.positive}), updates the user's vector with Adagrad, appends the
+     * positive to the user's history and to {@code negatives}, and increments the user's event counter. The item
+     * gradients cover the positive, the unmasked negatives and, with {@code model.query.history-gradient}, the
+     * history items in the query.
      *
      * @param user the user's state, updated in place
      * @param positiveId the item interacted with

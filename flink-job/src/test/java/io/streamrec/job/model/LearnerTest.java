@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class LearnerTest {
 
+    /** Small vectors; the query is the user vector alone (the history term has its own test below). */
     private static ModelParams small() {
         return ModelParams.defaults().set("model.dim", "4").set("model.negatives", "6")
-                .set("model.init-scale", "0.5");
+                .set("model.init-scale", "0.5").set("model.query.history-weight", "0")
+                .set("model.logq.positive", "false");
     }
 
     private static ItemVectorCache cacheWith(Learner l, String... ids) {
@@ -98,14 +100,15 @@ class LearnerTest {
     }
 
     /**
-     * End to end, in the most involved configuration (normalized vectors, temperature, item bias, history in the
-     * query, logQ on positive and negatives, history masking): the user gradient that train applies and the item
-     * gradients it emits match central differences of train's own loss.
+     * End to end, in the most involved configuration (normalized vectors, temperature, item bias, decayed history
+     * in the query with gradients to the history items, logQ on positive and negatives, history masking): the user
+     * gradient that train applies and every item gradient it emits match central differences of train's own loss.
      */
     @Test
     void normalizedHistoryQueryGradientsMatchFiniteDifferences() {
         ModelParams p = small().set("model.normalize", "true").set("model.temperature", "0.2")
                 .set("model.query.history-weight", "0.7").set("model.query.history-size", "2")
+                .set("model.query.history-decay", "0.5").set("model.query.history-gradient", "true")
                 .set("model.logq.positive", "true").set("model.negatives", "5");
         Learner l = new Learner(p);
         ItemVectorCache cache = cacheWith(l, "p", "a", "bb", "ccc", "h1", "h2");
@@ -145,8 +148,8 @@ class LearnerTest {
                 assertEquals(fd, g.gradient[i], 2e-3 * Math.max(1, Math.abs(fd)), g.itemId + "[" + i + "]");
             }
         }
-        assertTrue(step.itemGradients.stream().anyMatch(g -> g.itemId.equals("h1")) == false,
-                "history gradients are off by default");
+        // The history items in the query received gradients too (and were checked above).
+        assertTrue(step.itemGradients.stream().anyMatch(g -> g.itemId.equals("h2")), step.itemGradients.toString());
     }
 
     private static UserState copy(UserState u) {
