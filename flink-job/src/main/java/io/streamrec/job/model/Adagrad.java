@@ -30,6 +30,17 @@ public final class Adagrad {
      * @param l2Coordinates how many leading coordinates get the L2 term
      */
     public static void step(float[] w, float[] acc, float[] grad, int n, float lr, float l2, int l2Coordinates) {
+        step(w, acc, grad, n, lr, l2, l2Coordinates, 1f);
+    }
+
+    /**
+     * {@link #step(float[], float[], float[], int, float, float, int)} with a forgetting factor on the
+     * accumulator: {@code acc = decay * acc + g^2}. {@code decay = 1} is Adagrad. Below 1 the step size stops
+     * shrinking for ever (RMSProp-like, applied lazily per update of the row), which lets a frequently updated row
+     * keep tracking a drifting stream, e.g. an item whose popularity changes.
+     */
+    public static void step(float[] w, float[] acc, float[] grad, int n, float lr, float l2, int l2Coordinates,
+                            float decay) {
         for (int i = 0; i < n; i++) {
             float g = grad[i];
             if (i < l2Coordinates) {
@@ -39,7 +50,7 @@ public final class Adagrad {
                 // No signal: leaving acc alone keeps the step size for the next real gradient.
                 continue;
             }
-            float a = acc[i] + g * g;
+            float a = decay * acc[i] + g * g;
             acc[i] = a;
             w[i] -= lr * g / ((float) Math.sqrt(a) + EPSILON);
         }

@@ -16,14 +16,23 @@ import java.util.random.RandomGenerator;
  * <ul>
  *   <li>UserTower, per event (user u, item p, weight w): first {@link #rankOf} (test), then {@link #train}, which
  *   samples negatives from the subtask's {@link NegativeBuffer}, takes one Adagrad step on u's vector, records p in
- *   u's history and in the buffer, and returns the gradient of every distinct touched item, summed.</li>
- *   <li>ItemTower, per gradient record: {@link #applyItemGradient}.</li>
+ *   u's history and in the buffer, and returns the gradient of every distinct touched item, summed; then
+ *   {@link #applyLocally} (own updates visible in the cache at once) and adding the gradients to the subtask's
+ *   {@link GradientBundle}. The user vector to publish is {@link #queryVector}.</li>
+ *   <li>ItemTower, per gradient record: {@link #applyItemGradient}; it publishes {@link #servingItemVector}.</li>
  *   <li>Both, for unseen keys: {@link #newUser}/{@link #newItem}, whose vectors derive from the id only
  *   ({@link InitialVectors}), so every subtask agrees on them.</li>
  * </ul>
  *
  * <p>With the item bias on, vectors have {@code dim + 1} floats: items keep a learned bias in the last one and
  * users a constant 1, so that {@code user . item = <u, v> + b_item} is still a plain dot product for serving.
+ *
+ * <p>Stored vs published vectors: the ItemTower stores raw parameters and publishes
+ * {@link #servingItemVector}; the UserTower caches and scores with published vectors and publishes
+ * {@link #queryVector}. Item gradients are always with respect to the published vector; the ItemTower maps them
+ * to its raw parameters in {@link #applyItemGradient}. Without {@code model.normalize} both forms are equal; with
+ * it the published embedding is L2-normalized (and the query's is divided by the temperature), so serving still
+ * ranks by a plain dot product: {@code cos(u, v) / temperature + b_item}.
  *
  * <p>Thread-safe (immutable); Serializable so it can be a field of an operator.
  */
@@ -63,16 +72,59 @@ public final class Learner implements Serializable {
         return new UserState(v, filledAccumulator());
     }
 
-    /** The deterministic starting state of a never-seen item. */
+    /** The deterministic starting state of a never-seen item (raw parameters, bias 0). */
     public ItemState newItem(String itemId) {
-        return new ItemState(initialItemVector(itemId), filledAccumulator());
-    }
-
-    /** The deterministic starting vector of an item (bias 0); also the cache-miss fallback. */
-    public float[] initialItemVector(String itemId) {
         float[] v = new float[length];
         InitialVectors.fillGaussian(itemId, params.seed() ^ ITEM_SALT, (float) params.initScale(), v, 0, dim);
+        return new ItemState(v, filledAccumulator());
+    }
+
+    /**
+     * The published form of a never-seen item's vector; what a cache miss falls back to. Equal to
+     * {@code servingItemVector(newItem(itemId))}.
+     */
+    public float[] initialItemVector(String itemId) {
+        return servingItemVector(newItem(itemId));
+    }
+
+    /**
+     * What the ItemTower publishes for {@code item} (a new array): its raw vector, or with {@code model.normalize}
+     * the L2-normalized embedding followed by the unchanged bias.
+     */
+    public float[] servingItemVector(ItemState item) {
+        float[] v = item.vector.clone();
+        if (params.normalize()) {
+            float n = norm(v);
+            for (int i = 0; i < dim; i++) {
+                v[i] /= n;
+            }
+        }
         return v;
+    }
+
+    /** Norm of the first dim coordinates, floored so that a zero vector does not divide by zero. */
+    private float norm(float[] v) {
+        double s = 0;
+        for (int i = 0; i < dim; i++) {
+            s += (double) v[i] * v[i];
+        }
+        return (float) Math.max(Math.sqrt(s), 1e-12);
+    }
+
+    /**
+     * Maps a gradient with respect to a normalized vector {@code v / |v|} to one with respect to {@code v}:
+     * {@code (g - (g . v^) v^) / |v|}, on the first dim coordinates, in place.
+     */
+    void throughNormalization(float[] g, float[] raw) {
+        float n = norm(raw);
+        double dot = 0;
+        for (int i = 0; i < dim; i++) {
+            dot += (double) g[i] * raw[i];
+        }
+        float along = (float) (dot / n);
+        for (int i = 0; i < dim; i++) {
+            g[i] = (g[i] - along * raw[i] / n) / n;
+        }
     }
 
     private float[] filledAccumulator() {
@@ -88,12 +140,96 @@ public final class Learner implements Serializable {
     }
 
     /**
-     * The prequential "test" half of test-then-train: rank of {@code itemId} for the user among all cached items,
-     * excluding the user's history (0 = top). -1 when the item is not cached (never seen), which the metric counts
-     * as a miss. Call before {@link #train} for the same event.
+     * The user's query vector: the user's own vector plus, when {@code model.query.history-weight} is above 0, that
+     * weight times the mean of the embeddings of the user's most recent history items (from the cache, initial
+     * vector on a miss). The bias coordinate stays 1. This is also the vector to publish for serving.
+     *
+     * <p>Why the history term: a user who arrived a few events ago has an almost untrained vector, but the items
+     * they just touched are well trained; their mean points at similar items at once (the asymmetric, FISM/SVD++
+     * style of factorization), while the user vector learns the rest.
+     */
+    public float[] queryVector(UserState user, ItemVectorCache cache) {
+        return servingQuery(rawQuery(user, cache));
+    }
+
+    /** The published form of a raw query: itself, or normalized and divided by the temperature. */
+    private float[] servingQuery(float[] raw) {
+        if (!params.normalize()) {
+            return raw;
+        }
+        float[] q = raw.clone();
+        float f = (float) (1.0 / (norm(raw) * params.temperature()));
+        for (int i = 0; i < dim; i++) {
+            q[i] *= f;
+        }
+        return q;
+    }
+
+    /** User vector plus the weighted mean of recent history items' published embeddings. */
+    private float[] rawQuery(UserState user, ItemVectorCache cache) {
+        float[] q = user.vector.clone();
+        List<String> recent = recentHistory(user);
+        if (!recent.isEmpty()) {
+            float[] f = historyFactors(recent.size());
+            float[] buf = new float[length];
+            for (int h = 0; h < f.length; h++) {
+                String id = recent.get(h);
+                if (!cache.get(id, buf)) {
+                    buf = initialItemVector(id);
+                }
+                for (int i = 0; i < dim; i++) {
+                    q[i] += f[h] * buf[i];
+                }
+            }
+        }
+        return q;
+    }
+
+    private List<String> recentHistory(UserState user) {
+        if (params.historyQueryWeight() == 0 || user.history.isEmpty()) {
+            return List.of();
+        }
+        int n = user.history.size();
+        return user.history.subList(Math.max(0, n - params.historyQuerySize()), n);
+    }
+
+    /**
+     * Weight of each of the n recent items in the query, oldest first: {@code weight * decay^age / sum}, so that
+     * they always add up to the history weight (decay 1 is the plain mean).
+     */
+    private float[] historyFactors(int n) {
+        double decay = params.historyQueryDecay();
+        double[] w = new double[n];
+        double sum = 0;
+        for (int h = n - 1, age = 0; h >= 0; h--, age++) {
+            w[h] = Math.pow(decay, age);
+            sum += w[h];
+        }
+        float[] f = new float[n];
+        for (int h = 0; h < n; h++) {
+            f[h] = (float) (params.historyQueryWeight() * w[h] / sum);
+        }
+        return f;
+    }
+
+    /**
+     * The prequential "test" half of test-then-train: rank of {@code itemId} for the user's query among all cached
+     * items, excluding the user's history (0 = top). -1 when the item is not cached (never seen), which the metric
+     * counts as a miss. Call before {@link #train} for the same event.
      */
     public int rankOf(UserState user, String itemId, ItemVectorCache cache) {
-        return cache.rankOf(user.vector, itemId, user.historySet());
+        return rankOf(user, itemId, cache, user.historySet(), Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #rankOf(UserState, String, ItemVectorCache)} with the exclusions given and the rank capped at
+     * {@code limit} (e.g. 100 when only HR@10/HR@100/NDCG@10 are needed; the scan stops early).
+     */
+    public int rankOf(UserState user, String itemId, ItemVectorCache cache, Set<String> exclude, int limit) {
+        if (!cache.contains(itemId)) {
+            return -1;
+        }
+        return cache.rankOf(queryVector(user, cache), itemId, exclude, limit);
     }
 
     /** A per-event random seed from the event itself, so replays after a restore draw the same negatives. */
@@ -105,10 +241,13 @@ public final class Learner implements Serializable {
     /**
      * The "train" half: one sampled-softmax step for (user, positive) with the given weight.
      *
-     * <p>Draws {@code model.negatives} ids from {@code negatives} (before adding the positive to it), masks draws
-     * equal to the positive and, if configured, draws in the user's history, corrects each negative's logit by
-     * {@code log(K * Q(id))}, updates the user's vector with Adagrad, appends the positive to the user's history and
-     * to {@code negatives}, and increments the user's event counter.
+     * <p>Scores with {@link #queryVector} (user vector plus the decayed mean of recent history items). Draws
+     * {@code model.negatives} ids from {@code negatives} (before adding the positive to it), masks draws equal to the
+     * positive and, if configured, draws in the user's history, corrects logits by {@code log(K * Q(id))} (negatives,
+     * and the positive with {@code model.logq.positive}), updates the user's vector with Adagrad, appends the
+     * positive to the user's history and to {@code negatives}, and increments the user's event counter. The item
+     * gradients cover the positive, the unmasked negatives and, with {@code model.query.history-gradient}, the
+     * history items in the query.
      *
      * @param user the user's state, updated in place
      * @param positiveId the item interacted with
@@ -150,19 +289,34 @@ public final class Learner implements Serializable {
 
         double loss = 0.0;
         List<ItemGradient> gradients = List.of();
+        float[] userGradient = null;
         if (k - maskedCount > 0) {
-            float[] query = user.vector.clone(); // item gradients use the query before its own update
-            SampledSoftmax.Result r = SampledSoftmax.compute(query, vectors, correction, masked,
-                    (float) params.temperature(), weight);
+            // Item gradients use the query before its own update.
+            float[] raw = rawQuery(user, cache);
+            float[] query = servingQuery(raw);
+            // Normalized: the temperature is already folded into the query, and must not divide the bias.
+            float temperature = params.normalize() ? 1f : (float) params.temperature();
+            SampledSoftmax.Result r = SampledSoftmax.compute(query, vectors, correction, masked, temperature, weight);
             loss = r.loss;
-            Adagrad.step(user.vector, user.accumulator, r.queryGradient, dim, (float) params.userLearningRate(),
-                    (float) params.l2(), dim);
+            float[] rawGradient = r.queryGradient.clone();
+            if (params.normalize()) {
+                throughNormalization(rawGradient, raw);
+                for (int i = 0; i < dim; i++) {
+                    rawGradient[i] /= (float) params.temperature();
+                }
+            }
+            userGradient = rawGradient;
+            Adagrad.step(user.vector, user.accumulator, rawGradient, dim, (float) params.userLearningRate(),
+                    (float) params.l2(), dim, (float) params.adagradDecay());
             gradients = sumPerItem(ids, masked, r.candidateCoefficients, query);
+            if (params.historyQueryGradient()) {
+                gradients = addHistoryGradients(gradients, recentHistory(user), rawGradient);
+            }
         }
         user.remember(positiveId, params.historyMax());
         user.events++;
         negatives.add(positiveId);
-        return new StepResult(loss, gradients, k, maskedCount);
+        return new StepResult(loss, gradients, k, maskedCount, userGradient);
     }
 
     /** One gradient per distinct id: the coefficients of its appearances summed, times the query. */
@@ -185,13 +339,69 @@ public final class Learner implements Serializable {
         return out;
     }
 
+    /** dLoss/dv_h = factor * dLoss/dq on the embedding coordinates, for each history item h in the query. */
+    private List<ItemGradient> addHistoryGradients(List<ItemGradient> gradients, List<String> recent,
+                                                   float[] queryGradient) {
+        if (recent.isEmpty()) {
+            return gradients;
+        }
+        float[] f = historyFactors(recent.size());
+        LinkedHashMap<String, ItemGradient> byId = new LinkedHashMap<>();
+        for (ItemGradient g : gradients) {
+            byId.put(g.itemId, g);
+        }
+        for (int h = 0; h < f.length; h++) {
+            ItemGradient g = byId.computeIfAbsent(recent.get(h), x -> new ItemGradient(x, new float[length], 0));
+            for (int i = 0; i < dim; i++) {
+                g.gradient[i] += f[h] * queryGradient[i];
+            }
+            g.appearances++;
+        }
+        return new ArrayList<>(byId.values());
+    }
+
+    /**
+     * Optional, UserTower side: applies the item gradients just produced to this subtask's cached copies (plain SGD
+     * with {@code model.cache.local-learning-rate}; renormalized when vectors are normalized), so that the
+     * subtask's next events see its own updates before the ItemTower's next snapshot overwrites them with the
+     * authoritative vectors. Does nothing when that rate is 0 or an item is not cached.
+     *
+     * <p>Why: staleness of the cached item vectors costs accuracy quickly once it exceeds a few thousand events
+     * (see TUNING.md); this recovers part of it without another round trip.
+     */
+    public void applyLocally(ItemVectorCache cache, List<ItemGradient> gradients) {
+        float lr = (float) params.cacheLocalLearningRate();
+        if (lr == 0f) {
+            return;
+        }
+        float[] v = new float[length];
+        for (ItemGradient g : gradients) {
+            if (!cache.get(g.itemId, v)) {
+                continue;
+            }
+            Vectors.axpy(-lr, g.gradient, v);
+            if (params.normalize()) {
+                float n = norm(v);
+                for (int i = 0; i < dim; i++) {
+                    v[i] /= n;
+                }
+            }
+            cache.put(g.itemId, v);
+        }
+    }
+
     /**
      * The ItemTower's update: one Adagrad step of {@code item} along {@code gradient} (a summed
-     * {@link ItemGradient#gradient}), with L2 on the embedding coordinates but not on the bias.
+     * {@link ItemGradient#gradient}, with respect to the published vector; mapped through the normalization when
+     * it is on), with L2 on the embedding coordinates but not on the bias.
      */
     public void applyItemGradient(ItemState item, float[] gradient) {
+        if (params.normalize()) {
+            gradient = gradient.clone();
+            throughNormalization(gradient, item.vector);
+        }
         Adagrad.step(item.vector, item.accumulator, gradient, length, (float) params.learningRate(),
-                (float) params.l2(), dim);
+                (float) params.l2(), dim, (float) params.adagradDecay());
         item.updates++;
     }
 }

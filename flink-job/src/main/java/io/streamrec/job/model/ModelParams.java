@@ -25,16 +25,18 @@ public final class ModelParams implements Serializable {
     // Field defaults are the tuned values; keep TUNING.md in step when changing one.
     private int dim = 64;
     private boolean itemBias = true;
-    private double learningRate = 0.05;
+    private double learningRate = 0.1;
     private double userLearningRate = 0.1;
     private int negatives = 64;
     private double temperature = 1.0;
+    private boolean normalize = false;
     private double l2 = 0.0;
     private double initScale = 0.05;
     private double initialAccumulator = 0.1;
+    private double adagradDecay = 1.0;
     private int negativeBufferSize = 4096;
     private boolean logq = true;
-    private boolean logqPositive = false;
+    private boolean logqPositive = true;
     private double logqSmoothing = 0.5;
     private int historyMax = 500;
     private boolean maskHistoryNegatives = true;
@@ -47,8 +49,13 @@ public final class ModelParams implements Serializable {
     private double ratingReference = 4.0;
     private long seed = 0x5eed_5eedL;
     private int cacheSize = 200_000;
+    private double cacheLocalLearningRate = 0.02;
     private int popularityCapacity = 2_000;
     private long popularityHalfLifeMs = 0L;
+    private double historyQueryWeight = 1.5;
+    private int historyQuerySize = 10;
+    private boolean historyQueryGradient = true;
+    private double historyQueryDecay = 0.7;
 
     /** One config key: its name, meaning, and how to read, parse and set it. */
     private static final class Key<T> {
@@ -107,12 +114,18 @@ public final class ModelParams implements Serializable {
                 Integer::parseInt, p -> p.negatives, (p, v) -> p.negatives = v);
         key("model.temperature", "Logits are dot products divided by this.",
                 Double::parseDouble, p -> p.temperature, (p, v) -> p.temperature = v);
+        key("model.normalize", "Score by cosine: user and item embeddings are L2-normalized (published that way), "
+                + "the temperature divides the cosine and the item bias is added unscaled.",
+                ModelParams::parseBoolean, p -> p.normalize, (p, v) -> p.normalize = v);
         key("model.l2", "L2 regularization added to the gradient of every learned coordinate except the bias.",
                 Double::parseDouble, p -> p.l2, (p, v) -> p.l2 = v);
         key("model.init-scale", "Standard deviation of the deterministic initial vector coordinates.",
                 Double::parseDouble, p -> p.initScale, (p, v) -> p.initScale = v);
         key("model.adagrad.initial-accumulator", "Starting value of every Adagrad accumulator coordinate.",
                 Double::parseDouble, p -> p.initialAccumulator, (p, v) -> p.initialAccumulator = v);
+        key("model.adagrad.decay", "Forgetting factor of the Adagrad accumulators per update (1 = plain Adagrad; "
+                + "below 1 the step size stops shrinking).",
+                Double::parseDouble, p -> p.adagradDecay, (p, v) -> p.adagradDecay = v);
         key("model.negative-buffer.size", "Recent positives kept per UserTower subtask to draw negatives from.",
                 Integer::parseInt, p -> p.negativeBufferSize, (p, v) -> p.negativeBufferSize = v);
         key("model.logq", "Subtract log(K * Q(item)) from each sampled negative's logit (logQ correction).",
@@ -145,10 +158,24 @@ public final class ModelParams implements Serializable {
                 Long::decode, p -> p.seed, (p, v) -> p.seed = v);
         key("model.cache.size", "Item vectors cached per UserTower subtask (LRU).",
                 Integer::parseInt, p -> p.cacheSize, (p, v) -> p.cacheSize = v);
+        key("model.cache.local-learning-rate", "SGD step a UserTower applies to its own cached copy of an item with "
+                + "the gradient it just sent (0 = off): its next events see the update before the next snapshot.",
+                Double::parseDouble, p -> p.cacheLocalLearningRate, (p, v) -> p.cacheLocalLearningRate = v);
         key("model.popularity.capacity", "Counters of the most-popular baseline (Space-Saving) per subtask.",
                 Integer::parseInt, p -> p.popularityCapacity, (p, v) -> p.popularityCapacity = v);
         key("model.popularity.half-life-ms", "Half-life of popularity counts in event time; 0 = most popular so far.",
                 Long::decode, p -> p.popularityHalfLifeMs, (p, v) -> p.popularityHalfLifeMs = v);
+        key("model.query.history-weight", "Weight of the mean of the user's recent item vectors added to the user "
+                + "vector to form the query (0 = query is the user vector alone).",
+                Double::parseDouble, p -> p.historyQueryWeight, (p, v) -> p.historyQueryWeight = v);
+        key("model.query.history-size", "How many of the most recent history items form that mean.",
+                Integer::parseInt, p -> p.historyQuerySize, (p, v) -> p.historyQuerySize = v);
+        key("model.query.history-decay", "Recency decay of the history items in the query: the item k events back "
+                + "weighs decay^k before normalizing (1 = plain mean).",
+                Double::parseDouble, p -> p.historyQueryDecay, (p, v) -> p.historyQueryDecay = v);
+        key("model.query.history-gradient", "Also send gradients to the history items through the query "
+                + "(more item-side records per event).",
+                ModelParams::parseBoolean, p -> p.historyQueryGradient, (p, v) -> p.historyQueryGradient = v);
     }
 
     public ModelParams() {}
@@ -233,6 +260,7 @@ public final class ModelParams implements Serializable {
         require(initScale >= 0 && Double.isFinite(initScale), "model.init-scale", "must be >= 0", initScale);
         require(initialAccumulator >= 0 && Double.isFinite(initialAccumulator), "model.adagrad.initial-accumulator",
                 "must be >= 0", initialAccumulator);
+        require(adagradDecay > 0 && adagradDecay <= 1, "model.adagrad.decay", "must be in (0, 1]", adagradDecay);
         require(negativeBufferSize >= 1, "model.negative-buffer.size", "must be >= 1", negativeBufferSize);
         require(logqSmoothing >= 0, "model.logq.smoothing", "must be >= 0", logqSmoothing);
         require(historyMax >= 0, "model.history.max", "must be >= 0", historyMax);
@@ -245,8 +273,14 @@ public final class ModelParams implements Serializable {
         require(cacheSize >= 1, "model.cache.size", "must be >= 1", cacheSize);
         require((long) cacheSize * vectorLength() < Integer.MAX_VALUE - 8, "model.cache.size",
                 "times the vector length must fit one array", cacheSize);
+        require(cacheLocalLearningRate >= 0, "model.cache.local-learning-rate", "must be >= 0",
+                cacheLocalLearningRate);
         require(popularityCapacity >= 1, "model.popularity.capacity", "must be >= 1", popularityCapacity);
         require(popularityHalfLifeMs >= 0, "model.popularity.half-life-ms", "must be >= 0", popularityHalfLifeMs);
+        require(historyQueryWeight >= 0, "model.query.history-weight", "must be >= 0", historyQueryWeight);
+        require(historyQueryDecay > 0 && historyQueryDecay <= 1, "model.query.history-decay", "must be in (0, 1]",
+                historyQueryDecay);
+        require(historyQuerySize >= 1, "model.query.history-size", "must be >= 1", historyQuerySize);
         return this;
     }
 
@@ -286,9 +320,11 @@ public final class ModelParams implements Serializable {
     public double userLearningRate() { return userLearningRate; }
     public int negatives() { return negatives; }
     public double temperature() { return temperature; }
+    public boolean normalize() { return normalize; }
     public double l2() { return l2; }
     public double initScale() { return initScale; }
     public double initialAccumulator() { return initialAccumulator; }
+    public double adagradDecay() { return adagradDecay; }
     public int negativeBufferSize() { return negativeBufferSize; }
     public boolean logq() { return logq; }
     public boolean logqPositive() { return logqPositive; }
@@ -298,8 +334,13 @@ public final class ModelParams implements Serializable {
     public boolean ratingAsWeight() { return ratingAsWeight; }
     public long seed() { return seed; }
     public int cacheSize() { return cacheSize; }
+    public double cacheLocalLearningRate() { return cacheLocalLearningRate; }
     public int popularityCapacity() { return popularityCapacity; }
     public long popularityHalfLifeMs() { return popularityHalfLifeMs; }
+    public double historyQueryWeight() { return historyQueryWeight; }
+    public int historyQuerySize() { return historyQuerySize; }
+    public boolean historyQueryGradient() { return historyQueryGradient; }
+    public double historyQueryDecay() { return historyQueryDecay; }
 
     @Override
     public String toString() {

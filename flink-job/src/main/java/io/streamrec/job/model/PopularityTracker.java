@@ -132,17 +132,30 @@ public final class PopularityTracker {
      * (an untracked item is below every tracked one, so it is outside any top-k with k at most the capacity).
      */
     public int rankOf(String target, Set<String> exclude) {
+        return rankOf(target, exclude, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #rankOf(String, Set)} capped at {@code limit}. Walks down from the heaviest item, so a metric that
+     * only asks "in the top 100?" stops after about 100 steps.
+     */
+    public int rankOf(String target, Set<String> exclude, int limit) {
         Entry t = entries.get(target);
         if (t == null) {
             return -1;
         }
         int rank = 0;
-        for (Entry e : entries.values()) {
-            if (e != t && compare(e, t) > 0 && !exclude.contains(e.id)) {
-                rank++;
+        Iterator<Entry> it = byCount.descendingIterator();
+        while (it.hasNext()) {
+            Entry e = it.next();
+            if (e == t) {
+                return rank;
+            }
+            if (!exclude.contains(e.id) && ++rank >= limit) {
+                return limit;
             }
         }
-        return rank;
+        throw new IllegalStateException("tracked entry " + target + " missing from the order");
     }
 
     /** The {@code n} heaviest tracked items not in {@code exclude}, heaviest first. */

@@ -15,9 +15,13 @@ public final class StepResult {
     public final int negativesDrawn;
     /** Of those, left out of the loss (accidental hits and, if configured, items in the user's history). */
     public final int negativesMasked;
+    /** dLoss/d(user's stored vector) that the Adagrad step used; null when nothing was learned. */
+    public final float[] userGradient;
 
-    public StepResult(double loss, List<ItemGradient> itemGradients, int negativesDrawn, int negativesMasked) {
+    public StepResult(double loss, List<ItemGradient> itemGradients, int negativesDrawn, int negativesMasked,
+                      float[] userGradient) {
         this.loss = loss;
+        this.userGradient = userGradient;
         this.itemGradients = itemGradients;
         this.negativesDrawn = negativesDrawn;
         this.negativesMasked = negativesMasked;

@@ -139,8 +139,8 @@ public final class StreamingSimulator {
             boolean isNew = !known.contains(e.itemId);
             if (options.evaluate) {
                 Set<String> history = user.historySet();
-                modelHits.record(isNew ? -1 : caches[sub].rankOf(user.vector, e.itemId, history, RANK_LIMIT));
-                popHits.record(isNew ? -1 : popularity.rankOf(e.itemId, history));
+                modelHits.record(isNew ? -1 : learner.rankOf(user, e.itemId, caches[sub], history, RANK_LIMIT));
+                popHits.record(isNew ? -1 : popularity.rankOf(e.itemId, history, RANK_LIMIT));
             }
             float weight = params.weightOf(e.type, e.value);
             StepResult step = learner.train(user, e.itemId, weight, caches[sub], buffers[sub],
@@ -153,6 +153,7 @@ public final class StreamingSimulator {
             for (ItemGradient g : step.itemGradients) {
                 itemAppearances += g.appearances;
             }
+            learner.applyLocally(caches[sub], step.itemGradients);
             bundles[sub].addEvent(step.itemGradients);
             if (bundles[sub].events() >= options.bundleEvents) {
                 flush(sub);
@@ -199,7 +200,7 @@ public final class StreamingSimulator {
 
     private void publishSnapshot() {
         for (String id : dirty) {
-            float[] v = items.get(id).vector;
+            float[] v = learner.servingItemVector(items.get(id));
             for (ItemVectorCache c : caches) {
                 c.put(id, v);
             }

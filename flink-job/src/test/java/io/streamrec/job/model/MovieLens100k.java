@@ -9,14 +9,17 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * Reads MovieLens 100K {@code u.data} (tab-separated user, item, rating, unix seconds) into rating events, in
  * timestamp order; ties keep file order (a stable sort), which is what every run here uses. The data is read from
  * the directory in the system property {@code streamrec.data.dir} (surefire sets it to {@code ../shared/data}) and
- * is never copied into the repository (MovieLens forbids redistribution).
+ * is never copied into the repository (MovieLens forbids redistribution). Ids are prefixed ("u196", "i242") so that
+ * user and item ids never look alike in logs.
  */
 public final class MovieLens100k {
     public static final String DATA_DIR_PROPERTY = "streamrec.data.dir";
@@ -44,13 +47,17 @@ public final class MovieLens100k {
     /** All 100,000 ratings as RATING events (value = stars, time in ms), stably sorted by time. */
     public static List<InteractionEvent> load(Path uData) {
         List<InteractionEvent> events = new ArrayList<>(100_000);
+        // One String instance per id: map look-ups then succeed on identity instead of comparing bytes.
+        Map<String, String> canonical = new HashMap<>();
         try {
             for (String line : Files.readAllLines(uData)) {
                 if (line.isBlank()) {
                     continue;
                 }
                 String[] f = line.split("\t");
-                events.add(new InteractionEvent(f[0], f[1], EventType.RATING, Long.parseLong(f[3]) * 1000L)
+                String user = canonical.computeIfAbsent("u" + f[0], x -> x);
+                String item = canonical.computeIfAbsent("i" + f[1], x -> x);
+                events.add(new InteractionEvent(user, item, EventType.RATING, Long.parseLong(f[3]) * 1000L)
                         .withValue(Double.parseDouble(f[2])));
             }
         } catch (IOException e) {

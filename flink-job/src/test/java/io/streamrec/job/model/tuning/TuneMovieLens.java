@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Sweeps model and simulator settings over MovieLens 100K, prequentially, and prints one line per run.
@@ -17,7 +21,7 @@ import java.util.Map;
  * <p>Usage (from the worktree root, after {@code ./mvnw -q -B -pl flink-job -am test-compile}):
  * <pre>
  *   java -cp flink-job/target/test-classes:flink-job/target/classes:schemas/target/classes \
- *       io.streamrec.job.model.tuning.TuneMovieLens [--data DIR] [key=value ...] [key=v1,v2,... (swept)]
+ *       io.streamrec.job.model.tuning.TuneMovieLens [--data DIR] [--threads N] [key=value ...] [key=v1,v2,... (swept)]
  * </pre>
  * Keys are {@code model.*} (see {@link ModelParams}) or {@code sim.parallelism}, {@code sim.refresh-every},
  * {@code sim.bundle-events}. A comma-separated value sweeps that key; several swept keys form a grid.
@@ -27,10 +31,15 @@ public final class TuneMovieLens {
 
     public static void main(String[] args) {
         Path data = Paths.get("../shared/data");
+        int threads = 1;
         Map<String, List<String>> grid = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--data")) {
                 data = Paths.get(args[++i]);
+                continue;
+            }
+            if (args[i].equals("--threads")) {
+                threads = Integer.parseInt(args[++i]);
                 continue;
             }
             int eq = args[i].indexOf('=');
@@ -53,9 +62,20 @@ public final class TuneMovieLens {
             }
             runs = next;
         }
+        // Runs are independent; a small pool uses the second core (results print as they finish).
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> futures = new ArrayList<>();
         for (Map<String, String> run : runs) {
-            System.out.println(runOnce(events, run));
+            futures.add(pool.submit(() -> System.out.println(runOnce(events, run))));
         }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        pool.shutdown();
     }
 
     /** One prequential run with the given overrides; returns a printable table row. */
@@ -73,9 +93,10 @@ public final class TuneMovieLens {
         long t0 = System.nanoTime();
         StreamingSimulator.Result r = new StreamingSimulator(p, o).run(events);
         double secs = (System.nanoTime() - t0) / 1e9;
-        return String.format("HR@10 %.4f HR@100 %.4f NDCG@10 %.4f | pop %.4f %.4f %.4f | loss %.3f %5.1fs | %s",
+        return String.format("HR@10 %.4f HR@100 %.4f NDCG@10 %.4f | pop %.4f %.4f %.4f | loss %.3f %5.1fs"
+                        + " | item records %d of %d appearances | %s",
                 r.model.hitRate(10), r.model.hitRate(100), r.model.ndcgAt10(),
                 r.popularity.hitRate(10), r.popularity.hitRate(100), r.popularity.ndcgAt10(),
-                r.meanLoss, secs, overrides);
+                r.meanLoss, secs, r.itemRecords, r.itemAppearances, overrides);
     }
 }

@@ -1,0 +1,75 @@
+package io.streamrec.job.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ItemVectorCacheTest {
+
+    @Test
+    void evictsTheLeastRecentlyUsed() {
+        ItemVectorCache c = new ItemVectorCache(3, 2);
+        c.put("a", new float[] {1, 0});
+        c.put("b", new float[] {2, 0});
+        c.put("c", new float[] {3, 0});
+        assertArrayEquals(new float[] {1, 0}, c.get("a")); // a is now the most recent
+        c.put("d", new float[] {4, 0});                     // evicts b
+        assertNull(c.get("b"));
+        assertEquals(List.of("c", "a", "d"), c.idsByRecency());
+        assertEquals(3, c.size());
+        // Read-only look-ups do not count as a use.
+        assertTrue(c.contains("c"));
+        c.rankOf(new float[] {1, 0}, "c", Set.of());
+        c.put("e", new float[] {5, 0});                     // evicts c
+        assertFalse(c.contains("c"));
+    }
+
+    @Test
+    void putOverwritesInPlace() {
+        ItemVectorCache c = new ItemVectorCache(2, 2);
+        c.put("a", new float[] {1, 1});
+        c.put("a", new float[] {2, 2});
+        assertEquals(1, c.size());
+        assertArrayEquals(new float[] {2, 2}, c.get("a"));
+        assertThrows(IllegalArgumentException.class, () -> c.put("x", new float[] {1}));
+    }
+
+    @Test
+    void ranksCountHigherOrEqualNonExcludedItems() {
+        ItemVectorCache c = new ItemVectorCache(10, 1);
+        for (int i = 1; i <= 5; i++) {
+            c.put("s" + i, new float[] {i});
+        }
+        c.put("tie", new float[] {3});
+        float[] q = {1};
+        assertEquals(0, c.rankOf(q, "s5", Set.of()));
+        assertEquals(3, c.rankOf(q, "s3", Set.of()));        // s5, s4 and the tie
+        assertEquals(1, c.rankOf(q, "s3", Set.of("s5", "tie")));
+        assertEquals(2, c.rankOf(q, "s1", Set.of(), 2));    // capped
+        assertEquals(-1, c.rankOf(q, "unknown", Set.of()));
+    }
+
+    @Test
+    void snapshotRestoreKeepsContentsAndRecency() {
+        ItemVectorCache c = new ItemVectorCache(4, 3);
+        for (int i = 0; i < 6; i++) {
+            c.put("i" + i, new float[] {i, -i, 0.5f * i});
+        }
+        c.get("i3");
+        ItemVectorCache r = ItemVectorCache.fromBytes(c.toBytes());
+        assertEquals(c.idsByRecency(), r.idsByRecency());
+        for (String id : c.idsByRecency()) {
+            assertArrayEquals(c.get(id), r.get(id));
+        }
+        r.put("new", new float[] {0, 0, 0});
+        c.put("new", new float[] {0, 0, 0});
+        assertEquals(c.idsByRecency(), r.idsByRecency());
+    }
+}

@@ -1,0 +1,295 @@
+package io.streamrec.job.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LearnerTest {
+
+    /** Small vectors; the query is the user vector alone (the history term has its own test below). */
+    private static ModelParams small() {
+        return ModelParams.defaults().set("model.dim", "4").set("model.negatives", "6")
+                .set("model.init-scale", "0.5").set("model.query.history-weight", "0")
+                .set("model.logq.positive", "false");
+    }
+
+    private static ItemVectorCache cacheWith(Learner l, String... ids) {
+        ItemVectorCache c = new ItemVectorCache(100, l.vectorLength());
+        for (String id : ids) {
+            float[] v = l.initialItemVector(id);
+            v[v.length - 1] = id.length() * 0.1f; // some bias, so the bias coordinate is exercised
+            c.put(id, v);
+        }
+        return c;
+    }
+
+    @Test
+    void trainSumsGradientsPerItemExactlyAsTheLossDefinesThem() {
+        Learner l = new Learner(small());
+        ItemVectorCache cache = cacheWith(l, "p", "a", "bb", "ccc", "seen");
+        NegativeBuffer buffer = new NegativeBuffer(16, 0.5);
+        for (String id : List.of("a", "a", "a", "bb", "bb", "p", "ccc", "seen", "uncached")) {
+            buffer.add(id);
+        }
+        UserState user = l.newUser("u1");
+        user.remember("seen", 10);
+        float[] before = user.vector.clone();
+        NegativeBuffer replay = NegativeBuffer.fromBytes(buffer.toBytes());
+
+        StepResult step = l.train(user, "p", 2f, cache, buffer, new SplittableRandom(42));
+
+        // Re-derive the step by hand from the same draws.
+        SplittableRandom rng = new SplittableRandom(42);
+        int k = 6;
+        String[] ids = new String[k + 1];
+        float[][] vecs = new float[k + 1][];
+        double[] corr = new double[k + 1];
+        boolean[] masked = new boolean[k + 1];
+        ids[0] = "p";
+        vecs[0] = cache.get("p");
+        int maskedCount = 0;
+        for (int j = 1; j <= k; j++) {
+            ids[j] = replay.sample(rng);
+            vecs[j] = l.itemVector(ids[j], cache);
+            masked[j] = ids[j].equals("p") || ids[j].equals("seen");
+            maskedCount += masked[j] ? 1 : 0;
+            corr[j] = masked[j] ? 0 : Math.log(k * replay.probability(ids[j]));
+        }
+        SampledSoftmax.Result r = SampledSoftmax.compute(before, vecs, corr, masked, 1f, 2f);
+        assertEquals(r.loss, step.loss, 1e-9);
+        assertEquals(maskedCount, step.negativesMasked);
+        Map<String, float[]> expected = new LinkedHashMap<>();
+        Map<String, Integer> appearances = new HashMap<>();
+        for (int j = 0; j <= k; j++) {
+            if (!masked[j]) {
+                Vectors.axpy(r.candidateCoefficients[j], before,
+                        expected.computeIfAbsent(ids[j], x -> new float[before.length]));
+                appearances.merge(ids[j], 1, Integer::sum);
+            }
+        }
+        List<String> got = new ArrayList<>();
+        for (ItemGradient g : step.itemGradients) {
+            got.add(g.itemId);
+            assertArrayEquals(expected.get(g.itemId), g.gradient, 1e-6f, g.itemId);
+            assertEquals(appearances.get(g.itemId), g.appearances);
+            // The bias coordinate's gradient is the summed coefficient (user side carries a 1 there).
+        }
+        assertEquals(new ArrayList<>(expected.keySet()), got);
+        assertEquals("p", got.get(0));
+        assertFalse(got.contains("seen"), "history items are masked out of the loss");
+
+        // The user moved by one Adagrad step on the learned coordinates; the constant 1 stayed.
+        float[] v = before.clone();
+        float[] acc = l.newUser("u1").accumulator;
+        Adagrad.step(v, acc, r.queryGradient, 4, (float) small().userLearningRate(), 0f, 4);
+        assertArrayEquals(v, user.vector, 1e-7f);
+        assertEquals(1f, user.vector[4]);
+        assertEquals(List.of("seen", "p"), user.history);
+        assertEquals(1, user.events);
+        assertEquals("p", buffer.contents().get(buffer.size() - 1));
+    }
+
+    /**
+     * End to end, in the most involved configuration (normalized vectors, temperature, item bias, decayed history
+     * in the query with gradients to the history items, logQ on positive and negatives, history masking): the user
+     * gradient that train applies and every item gradient it emits match central differences of train's own loss.
+     */
+    @Test
+    void normalizedHistoryQueryGradientsMatchFiniteDifferences() {
+        ModelParams p = small().set("model.normalize", "true").set("model.temperature", "0.2")
+                .set("model.query.history-weight", "0.7").set("model.query.history-size", "2")
+                .set("model.query.history-decay", "0.5").set("model.query.history-gradient", "true")
+                .set("model.logq.positive", "true").set("model.negatives", "5");
+        Learner l = new Learner(p);
+        ItemVectorCache cache = cacheWith(l, "p", "a", "bb", "ccc", "h1", "h2");
+        NegativeBuffer buffer = new NegativeBuffer(16, 0.5);
+        for (String id : List.of("a", "bb", "bb", "ccc", "p", "h1", "a")) {
+            buffer.add(id);
+        }
+        UserState user = l.newUser("u");
+        user.remember("h1", 10);
+        user.remember("h2", 10);
+        long seed = 99L;
+        StepResult step = l.train(copy(user), "p", 1.3f, cache, NegativeBuffer.fromBytes(buffer.toBytes()),
+                new SplittableRandom(seed));
+        double h = 1e-3;
+        for (int i = 0; i < 4; i++) {
+            UserState up = copy(user);
+            up.vector[i] += h;
+            UserState down = copy(user);
+            down.vector[i] -= h;
+            double fd = (lossOf(l, up, cache, buffer, seed) - lossOf(l, down, cache, buffer, seed)) / (2 * h);
+            assertEquals(fd, step.userGradient[i], 2e-3 * Math.max(1, Math.abs(fd)), "user coordinate " + i);
+        }
+        // Item gradients are with respect to the published (cached) vector, bias included.
+        for (ItemGradient g : step.itemGradients) {
+            for (int i = 0; i < 5; i++) {
+                float[] v = cache.get(g.itemId);
+                float keep = v[i];
+                v[i] = (float) (keep + h);
+                cache.put(g.itemId, v);
+                double up = lossOf(l, user, cache, buffer, seed);
+                v[i] = (float) (keep - h);
+                cache.put(g.itemId, v);
+                double down = lossOf(l, user, cache, buffer, seed);
+                v[i] = keep;
+                cache.put(g.itemId, v);
+                double fd = (up - down) / (2 * h);
+                assertEquals(fd, g.gradient[i], 2e-3 * Math.max(1, Math.abs(fd)), g.itemId + "[" + i + "]");
+            }
+        }
+        // The history items in the query received gradients too (and were checked above).
+        assertTrue(step.itemGradients.stream().anyMatch(g -> g.itemId.equals("h2")), step.itemGradients.toString());
+    }
+
+    private static UserState copy(UserState u) {
+        return UserState.fromBytes(u.toBytes());
+    }
+
+    private static double lossOf(Learner l, UserState u, ItemVectorCache cache, NegativeBuffer buffer, long seed) {
+        return l.train(copy(u), "p", 1.3f, cache, NegativeBuffer.fromBytes(buffer.toBytes()),
+                new SplittableRandom(seed)).loss;
+    }
+
+    @Test
+    void normalizationJacobianMatchesFiniteDifferences() {
+        Learner l = new Learner(small().set("model.normalize", "true"));
+        SplittableRandom rnd = new SplittableRandom(4);
+        float[] raw = new float[5];
+        float[] c = new float[5];
+        for (int i = 0; i < 4; i++) {
+            raw[i] = (float) rnd.nextGaussian();
+            c[i] = (float) rnd.nextGaussian();
+        }
+        // f(x) = c . (x / |x|); its gradient is (c - (c . x^) x^) / |x|.
+        float[] g = c.clone();
+        l.throughNormalization(g, raw);
+        double h = 1e-4;
+        for (int i = 0; i < 4; i++) {
+            double[] up = new double[4];
+            double[] down = new double[4];
+            for (int k = 0; k < 4; k++) {
+                up[k] = raw[k];
+                down[k] = raw[k];
+            }
+            up[i] += h;
+            down[i] -= h;
+            assertEquals((cosine(c, up) - cosine(c, down)) / (2 * h), g[i], 1e-4);
+        }
+    }
+
+    private static double cosine(float[] c, double[] x) {
+        double n = 0;
+        double d = 0;
+        for (int k = 0; k < 4; k++) {
+            n += x[k] * x[k];
+            d += c[k] * x[k];
+        }
+        return d / Math.sqrt(n);
+    }
+
+    @Test
+    void sameEventSeedGivesTheSameStep() {
+        Learner l = new Learner(small());
+        List<StepResult> results = new ArrayList<>();
+        List<float[]> users = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            ItemVectorCache cache = cacheWith(l, "a", "b", "c");
+            NegativeBuffer buffer = new NegativeBuffer(8, 0.5);
+            for (String id : List.of("a", "b", "c", "b")) {
+                buffer.add(id);
+            }
+            UserState u = l.newUser("u");
+            long seed = l.eventSeed("u", "a", 1234L);
+            results.add(l.train(u, "a", 1f, cache, buffer, new SplittableRandom(seed)));
+            users.add(u.vector);
+        }
+        assertEquals(results.get(0).loss, results.get(1).loss, 0.0);
+        assertArrayEquals(users.get(0), users.get(1));
+        assertNotEquals(l.eventSeed("u", "a", 1L), l.eventSeed("u", "a", 2L));
+    }
+
+    @Test
+    void emptyBufferOrZeroWeightRecordsHistoryButLearnsNothing() {
+        Learner l = new Learner(small());
+        ItemVectorCache cache = cacheWith(l, "a");
+        UserState u = l.newUser("u");
+        float[] before = u.vector.clone();
+        NegativeBuffer empty = new NegativeBuffer(4, 0.5);
+        StepResult s = l.train(u, "a", 1f, cache, empty, new SplittableRandom(1));
+        assertTrue(s.itemGradients.isEmpty());
+        assertArrayEquals(before, u.vector);
+        assertEquals(List.of("a"), u.history);
+        assertEquals(1, empty.size());
+        StepResult z = l.train(u, "b", 0f, cache, empty, new SplittableRandom(1));
+        assertTrue(z.itemGradients.isEmpty());
+        assertEquals(List.of("a", "b"), u.history);
+    }
+
+    @Test
+    void itemSideAppliesAdagradWithL2OnTheEmbeddingOnly() {
+        Learner l = new Learner(small().set("model.l2", "0.1"));
+        ItemState item = l.newItem("x");
+        float[] v = item.vector.clone();
+        float[] acc = item.accumulator.clone();
+        float[] g = {0.1f, -0.2f, 0.3f, 0f, 0.5f};
+        l.applyItemGradient(item, g);
+        Adagrad.step(v, acc, g, 5, (float) small().learningRate(), 0.1f, 4);
+        assertArrayEquals(v, item.vector);
+        assertEquals(1, item.updates);
+    }
+
+    @Test
+    void historyIsBoundedAndRefreshedOnRepeat() {
+        UserState u = new Learner(small()).newUser("u");
+        for (String id : List.of("a", "b", "c", "a", "d")) {
+            u.remember(id, 3);
+        }
+        assertEquals(List.of("c", "a", "d"), u.history);
+    }
+
+    @Test
+    void userAndItemStatesRoundTripThroughBytes() {
+        Learner l = new Learner(small());
+        UserState u = l.newUser("u");
+        u.remember("a", 5);
+        u.events = 3;
+        u.lastEventTime = 99L;
+        UserState u2 = UserState.fromBytes(u.toBytes());
+        assertArrayEquals(u.vector, u2.vector);
+        assertArrayEquals(u.accumulator, u2.accumulator);
+        assertEquals(u.history, u2.history);
+        assertEquals(3, u2.events);
+        assertEquals(99L, u2.lastEventTime);
+        ItemState i = l.newItem("i");
+        i.updates = 7;
+        ItemState i2 = ItemState.fromBytes(i.toBytes());
+        assertArrayEquals(i.vector, i2.vector);
+        assertEquals(7, i2.updates);
+    }
+
+    @Test
+    void gradientBundleSumsPerItemAndRoundTrips() {
+        GradientBundle b = new GradientBundle();
+        b.addEvent(List.of(new ItemGradient("a", new float[] {1, 2}, 1), new ItemGradient("b", new float[] {1, 1}, 2)));
+        b.addEvent(List.of(new ItemGradient("a", new float[] {0.5f, -1}, 3)));
+        assertEquals(2, b.events());
+        GradientBundle r = GradientBundle.fromBytes(b.toBytes());
+        List<ItemGradient> out = b.drain();
+        assertEquals(List.of(new ItemGradient("a", new float[] {1.5f, 1}, 4),
+                new ItemGradient("b", new float[] {1, 1}, 2)), out);
+        assertTrue(b.isEmpty());
+        assertEquals(0, b.events());
+        assertEquals(out, r.drain());
+    }
+}
