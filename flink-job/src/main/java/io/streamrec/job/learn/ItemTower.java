@@ -86,7 +86,7 @@ public final class ItemTower extends KeyedBroadcastProcessFunction<String, ItemG
             ctx.applyToKeyedState(States.item(settings.itemTtl), (itemId, state) -> {
                 ItemState s = state.value();
                 if (s != null) {
-                    out.collect(EmbeddingUpdate.embedding(itemId, s.vector, version, subtask, subtasks, s.updates,
+                    out.collect(EmbeddingUpdate.embedding(itemId, learner.servingItemVector(s), version, subtask, subtasks, s.updates,
                             newestEventTime));
                     published[0]++;
                 }
@@ -97,7 +97,7 @@ public final class ItemTower extends KeyedBroadcastProcessFunction<String, ItemG
             ctx.applyToKeyedState(States.ITEM_DIRTY, (itemId, state) -> {
                 ItemState s = item.value(); // the backend has set the current key to itemId
                 if (s != null) {
-                    out.collect(EmbeddingUpdate.embedding(itemId, s.vector, version, subtask, subtasks, s.updates,
+                    out.collect(EmbeddingUpdate.embedding(itemId, learner.servingItemVector(s), version, subtask, subtasks, s.updates,
                             newestEventTime));
                     published[0]++;
                 }

@@ -192,6 +192,8 @@ public final class UserTower
         }
         StepResult step = learner.train(u, e.itemId, params.weightOf(e.type, e.value), cache, negatives,
                 new SplittableRandom(seed));
+        // This subtask's own updates are visible in its cache at once, before the next snapshot replaces them.
+        learner.applyLocally(cache, step.itemGradients);
         u.lastEventTime = Math.max(u.lastEventTime, e.timestamp);
         user.update(u);
         popularity.add(e.itemId, e.timestamp, 1.0);
@@ -279,7 +281,9 @@ public final class UserTower
             // A publish timer: the user changed during the interval that ends now.
             UserState u = user.value();
             if (u != null) {
-                ctx.output(USER_EMBEDDINGS, EmbeddingUpdate.embedding(ctx.getCurrentKey(), u.vector,
+                // The published vector is the user's query (own vector plus the recent-history term), so that
+                // serving ranks with exactly what the model scored.
+                ctx.output(USER_EMBEDDINGS, EmbeddingUpdate.embedding(ctx.getCurrentKey(), learner.queryVector(u, cache),
                         snapshots.latestComplete(), subtask, getRuntimeContext().getTaskInfo()
                                 .getNumberOfParallelSubtasks(), u.events, u.lastEventTime));
             }

@@ -133,10 +133,18 @@ public final class Learner implements Serializable {
         return acc;
     }
 
-    /** The cached vector of {@code itemId}, or its initial vector on a miss. */
+    /**
+     * The cached vector of {@code itemId}; on a miss its initial vector, which is also put into the cache: the item
+     * is known from now on (rankable, and updated locally), and its initial vector is computed once, not per use.
+     * The next snapshot that carries the item replaces it with the ItemTower's vector.
+     */
     public float[] itemVector(String itemId, ItemVectorCache cache) {
         float[] v = cache.get(itemId);
-        return v != null ? v : initialItemVector(itemId);
+        if (v == null) {
+            v = initialItemVector(itemId);
+            cache.put(itemId, v);
+        }
+        return v;
     }
 
     /**
@@ -252,7 +260,7 @@ public final class Learner implements Serializable {
      * @param user the user's state, updated in place
      * @param positiveId the item interacted with
      * @param weight event weight ({@link ModelParams#weightOf}); 0 still records history but learns nothing
-     * @param cache item vectors (misses fall back to the initial vector); read only
+     * @param cache item vectors (a miss falls back to, and caches, the initial vector)
      * @param negatives this subtask's buffer of recent positives; the positive is appended
      * @param rng source of the negative draws (e.g. {@code new SplittableRandom(eventSeed(...))})
      * @return the loss and the item gradients, one per distinct item, positive first
@@ -267,20 +275,28 @@ public final class Learner implements Serializable {
         float[][] vectors = new float[k + 1][];
         double[] correction = new double[k + 1];
         boolean[] masked = new boolean[k + 1];
-        Map<String, float[]> fetched = new HashMap<>();
+        // Draws repeat (popular items): fetch each distinct item's vector and logQ correction once.
+        Map<String, Integer> firstDraw = new HashMap<>();
         ids[0] = positiveId;
         vectors[0] = itemVector(positiveId, cache);
-        fetched.put(positiveId, vectors[0]);
         int maskedCount = 0;
         for (int j = 1; j <= k; j++) {
             String id = negatives.sample(rng);
             ids[j] = id;
-            vectors[j] = fetched.computeIfAbsent(id, x -> itemVector(x, cache));
-            masked[j] = id.equals(positiveId) || history.contains(id);
+            Integer earlier = firstDraw.putIfAbsent(id, j);
+            if (earlier != null) {
+                vectors[j] = vectors[earlier];
+                masked[j] = masked[earlier];
+                correction[j] = correction[earlier];
+            } else {
+                vectors[j] = id.equals(positiveId) ? vectors[0] : itemVector(id, cache);
+                masked[j] = id.equals(positiveId) || history.contains(id);
+                if (!masked[j] && params.logq()) {
+                    correction[j] = Math.log(k * negatives.probability(id));
+                }
+            }
             if (masked[j]) {
                 maskedCount++;
-            } else if (params.logq()) {
-                correction[j] = Math.log(k * negatives.probability(id));
             }
         }
         if (params.logq() && params.logqPositive() && k > 0) {
@@ -372,6 +388,12 @@ public final class Learner implements Serializable {
     public void applyLocally(ItemVectorCache cache, List<ItemGradient> gradients) {
         float lr = (float) params.cacheLocalLearningRate();
         if (lr == 0f) {
+            return;
+        }
+        if (!params.normalize()) {
+            for (ItemGradient g : gradients) {
+                cache.axpy(g.itemId, -lr, g.gradient); // in place: one look-up per item
+            }
             return;
         }
         float[] v = new float[length];
