@@ -427,6 +427,13 @@ public final class StandaloneCluster {
         return savepoints;
     }
 
+    /** SIGKILL for every process of the cluster, for emergency clean-up (a test's JVM exiting); no savepoint. */
+    public void killAll() throws IOException, InterruptedException {
+        for (ManagedProcess p : processes()) {
+            p.kill();
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static void requireAlive(ManagedProcess p) {
