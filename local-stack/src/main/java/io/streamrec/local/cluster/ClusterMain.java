@@ -125,12 +125,17 @@ public final class ClusterMain {
 
     private static int start(BuildLayout build, Path dir, Split s, PrintStream out)
             throws UsageException, IOException, InterruptedException {
-        ClusterSettings.Builder b = ClusterSettings.builder(dir)
-                .kafkaPort(s.getInt("--kafka-port", 9092))
-                .restPort(s.getInt("--rest-port", 8081))
-                .jobManagerRpcPort(s.getInt("--jobmanager-port", 6123))
-                .servingPort(s.getInt("--serving-port", 8080))
-                .slots(s.getInt("--slots", 2));
+        // A restart of an existing cluster keeps its ports and sizes unless new ones are given.
+        ClusterSettings saved = ClusterSettings.exists(dir) ? ClusterSettings.load(dir) : null;
+        ClusterSettings.Builder b = saved != null ? saved.toBuilder() : ClusterSettings.builder(dir);
+        if (s.value("--kafka-port").isPresent()) {
+            int kafka = s.getInt("--kafka-port", 9092);
+            b.kafkaPort(kafka).kafkaControllerPort(kafka + 1);
+        }
+        b.restPort(s.getInt("--rest-port", saved != null ? saved.restPort() : 8081))
+                .jobManagerRpcPort(s.getInt("--jobmanager-port", saved != null ? saved.jobManagerRpcPort() : 6123))
+                .servingPort(s.getInt("--serving-port", saved != null ? saved.servingPort() : 8080))
+                .slots(s.getInt("--slots", saved != null ? saved.slots() : 2));
         s.value("--jobmanager-memory").ifPresent(b::jobManagerMemory);
         s.value("--taskmanager-memory").ifPresent(b::taskManagerMemory);
         s.value("--managed-memory").ifPresent(b::managedMemory);

@@ -50,6 +50,28 @@ public final class ClusterSettings {
         return new Builder(dir);
     }
 
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder(dir);
+        b.kafkaPort = kafkaPort;
+        b.kafkaControllerPort = kafkaControllerPort;
+        b.jobManagerRpcPort = jobManagerRpcPort;
+        b.restPort = restPort;
+        b.servingPort = servingPort;
+        b.slots = slots;
+        b.jobManagerMemory = jobManagerMemory;
+        b.taskManagerMemory = taskManagerMemory;
+        b.managedMemory = managedMemory;
+        b.heartbeatInterval = heartbeatInterval;
+        b.heartbeatTimeout = heartbeatTimeout;
+        return b;
+    }
+
+    /** Whether {@code cluster start} has saved settings under {@code dir}. */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(FILE));
+    }
+
     public Path dir() {
         return dir;
     }
