@@ -55,9 +55,10 @@ public final class TrainerJob {
         try {
             config = JobConfig.fromArgs(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("streamrec trainer: " + e.getMessage());
-            System.exit(2);
-            return;
+            // Thrown, never System.exit: on a session cluster a REST submission (/jars/:id/run) runs main() inside
+            // the JobManager, and an exit would take the JobManager and every running job down with it.
+            // `flink run` and the REST API both report the message.
+            throw new IllegalArgumentException("streamrec trainer: " + e.getMessage(), e);
         }
         if (config.createTopics) {
             KafkaTopics.ensure(config);

@@ -1,5 +1,6 @@
 package io.streamrec.local;
 
+import io.streamrec.local.cluster.ClusterMain;
 import io.streamrec.local.demo.DemoMain;
 import io.streamrec.local.generator.GeneratorMain;
 import io.streamrec.local.replay.ReplayMain;
@@ -18,6 +19,8 @@ public final class StreamrecCli {
             "             the serving node (:8080), fed by a synthetic clickstream or a replayed log",
             "  replay     publish a historical log (MovieLens, CSV, OTTO, event JSON) into Kafka",
             "  generate   publish the synthetic clickstream into Kafka",
+            "  cluster    a real standalone Flink cluster, Kafka broker and serving node as separate processes:",
+            "             cluster start|submit|status|taskmanager|kill-taskmanager|serve|stop",
             "");
 
     public static void main(String[] args) {
@@ -35,6 +38,9 @@ public final class StreamrecCli {
                 break;
             case "generate":
                 GeneratorMain.main(rest);
+                break;
+            case "cluster":
+                ClusterMain.main(rest);
                 break;
             default:
                 System.err.println("unknown command '" + args[0] + "'\n" + USAGE);

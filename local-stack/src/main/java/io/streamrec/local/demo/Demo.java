@@ -144,7 +144,7 @@ public final class Demo implements AutoCloseable {
     }
 
     /** The newest savepoint or retained checkpoint under the state directory: the state the last run ended in. */
-    static Optional<Path> newestRestorePoint(Path state) throws IOException {
+    public static Optional<Path> newestRestorePoint(Path state) throws IOException {
         List<Path> candidates = new ArrayList<>();
         for (String dir : List.of("savepoints", "checkpoints")) {
             Path root = state.resolve(dir);

@@ -81,6 +81,11 @@ public final class ServingProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The OS process, e.g. to record its pid for a later command that stops it. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** Waits until {@code path} answers 200; false on timeout. Throws if the process dies meanwhile. */
     public boolean awaitOk(String path, Duration timeout) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
