@@ -18,7 +18,7 @@ import java.util.HashMap;
  * <p>Not thread-safe; one instance per subtask. Not serialized on its own: it is rebuilt from the ring on restore.
  */
 public final class FrequencyEstimator {
-    private final HashMap<String, int[]> counts = new HashMap<>();
+    private final HashMap<String, Entry> counts = new HashMap<>();
     private final double smoothing;
     private long total;
 
@@ -35,17 +35,42 @@ public final class FrequencyEstimator {
 
     /** One more occurrence of {@code id} in the window. */
     public void add(String id) {
-        counts.computeIfAbsent(id, k -> new int[1])[0]++;
+        canonicalAdd(id);
+    }
+
+    /**
+     * {@link #add}, returning the instance of the id the estimator keeps as its key: callers that store ids for
+     * this window can store that one, so that repeated ids are one object (hot in cache, hashed once) instead of
+     * one copy per event.
+     */
+    String canonicalAdd(String id) {
+        Entry e = counts.get(id);
+        if (e == null) {
+            e = new Entry(id);
+            counts.put(id, e);
+        }
+        e.count++;
         total++;
+        return e.id;
+    }
+
+    /** A count and the canonical instance of its id. */
+    private static final class Entry {
+        final String id;
+        int count;
+
+        Entry(String id) {
+            this.id = id;
+        }
     }
 
     /** One occurrence of {@code id} left the window; removes the entry at 0 so that memory follows the window. */
     public void remove(String id) {
-        int[] c = counts.get(id);
+        Entry c = counts.get(id);
         if (c == null) {
             throw new IllegalStateException("removing " + id + " which is not in the window");
         }
-        if (--c[0] == 0) {
+        if (--c.count == 0) {
             counts.remove(id);
         }
         total--;
@@ -53,8 +78,8 @@ public final class FrequencyEstimator {
 
     /** Occurrences of {@code id} in the window. */
     public int count(String id) {
-        int[] c = counts.get(id);
-        return c == null ? 0 : c[0];
+        Entry c = counts.get(id);
+        return c == null ? 0 : c.count;
     }
 
     /** Occurrences in total (the window's fill). */

@@ -45,8 +45,7 @@ public final class NegativeBuffer {
         } else {
             size++;
         }
-        ring[head] = itemId;
-        frequencies.add(itemId);
+        ring[head] = frequencies.canonicalAdd(itemId);
         head = (head + 1) % ring.length;
     }
 
@@ -110,8 +109,7 @@ public final class NegativeBuffer {
             b.size = in.readInt();
             for (int i = 0; i < b.size; i++) {
                 String id = StateBytes.readString(in);
-                b.ring[i] = id;
-                b.frequencies.add(id);
+                b.ring[i] = b.frequencies.canonicalAdd(id);
             }
             return b;
         });
