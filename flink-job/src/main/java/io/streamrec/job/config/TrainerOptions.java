@@ -107,11 +107,11 @@ public final class TrainerOptions {
             .withDescription("A changed user vector is published at most once per interval.");
 
     public static final ConfigOption<Integer> BUNDLE_MAX_EVENTS = key("bundle.max-events")
-            .intType().defaultValue(256)
+            .intType().defaultValue(4096)
             .withDescription("The UserTower sums item gradients over this many events before sending them.");
 
     public static final ConfigOption<Duration> BUNDLE_MAX_DELAY = key("bundle.max-delay")
-            .durationType().defaultValue(Duration.ofMillis(50))
+            .durationType().defaultValue(Duration.ofMillis(100))
             .withDescription("... or for at most this long.");
 
     public static final ConfigOption<Duration> USER_TTL = key("state.ttl.users")

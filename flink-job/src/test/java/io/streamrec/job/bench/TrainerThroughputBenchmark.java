@@ -122,6 +122,11 @@ public final class TrainerThroughputBenchmark {
             Thread.sleep(20);
         }
         double seconds = (System.nanoTime() - first) / 1e9;
+        if (!floor) {
+            long sent = JobMetrics.sumCounter(metrics, job.getJobID(), "itemGradientsSent");
+            System.out.printf(Locale.ROOT, "  %-10s %.1f item-gradient records per event%n", name,
+                    (double) sent / Math.max(1, done));
+        }
         if (!TestJobs.isTerminal(job)) {
             TestJobs.cancel(job);
         }
@@ -140,6 +145,12 @@ public final class TrainerThroughputBenchmark {
         m.put("job.parallelism", Integer.toString(c.parallelism));
         m.put("checkpoint.dir", c.checkpointDir);
         m.put("checkpoint.interval", System.getProperty("bench.checkpoint-interval", "10 s"));
+        // Trainer overrides for experiments: -Dbench.trainer=model.negatives=32,bundle.max-events=1024
+        for (String kv : System.getProperty("bench.trainer", "").split(",")) {
+            if (kv.contains("=")) {
+                m.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
         return m;
     }
 
