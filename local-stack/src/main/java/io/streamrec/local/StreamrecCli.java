@@ -1,6 +1,7 @@
 package io.streamrec.local;
 
 import io.streamrec.local.demo.DemoMain;
+import io.streamrec.local.evaluate.EvaluateMain;
 import io.streamrec.local.generator.GeneratorMain;
 import io.streamrec.local.replay.ReplayMain;
 import java.util.Arrays;
@@ -18,6 +19,8 @@ public final class StreamrecCli {
             "             the serving node (:8080), fed by a synthetic clickstream or a replayed log",
             "  replay     publish a historical log (MovieLens, CSV, OTTO, event JSON) into Kafka",
             "  generate   publish the synthetic clickstream into Kafka",
+            "  evaluate   how good is the model on a log: the real trainer under the seeds' protocol, a temporal",
+            "             split and prequential; writes report.json and report.html",
             "");
 
     public static void main(String[] args) {
@@ -35,6 +38,9 @@ public final class StreamrecCli {
                 break;
             case "generate":
                 GeneratorMain.main(rest);
+                break;
+            case "evaluate":
+                EvaluateMain.main(rest);
                 break;
             default:
                 System.err.println("unknown command '" + args[0] + "'\n" + USAGE);

@@ -1,22 +1,19 @@
 package io.streamrec.local.evaluate;
 
-import io.streamrec.job.learn.PrequentialResult;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Prequential (test-then-train) metrics from the trainer's per-event results: the rank of each event's item under
- * the model and under the most-popular baseline, scored before the event was learned from, go in; HR@10, HR@100
- * and NDCG@10 of both come out, over the whole stream and per window.
+ * Prequential (test-then-train) metrics: the rank of each event's item under the model and under a baseline,
+ * scored before the event was learned from, go in (in stream order); HR@10, HR@100 and NDCG@10 of both come out,
+ * over the whole stream and per window.
  *
  * <p>Each event has one relevant item, so HR@k is recall@k and NDCG@10 is {@code 1 / log2(rank + 2)} for a rank
  * below 10, else 0. An unrankable event (rank -1: an item never seen before, or not yet in the trainer's item
- * cache) is a miss, never skipped. Windows cut the stream by event order into equal counts (the results arrive
- * from several subtasks, so they are first put back in timestamp order; ties by user and item id), which keeps
- * every window equally noisy even when the log's time density varies. Immutable.
+ * cache) is a miss, never skipped. Windows cut the stream by event order into equal counts, which keeps every
+ * window equally noisy even when the log's time density varies. Immutable.
  */
 public final class PrequentialMetrics {
 
@@ -47,39 +44,45 @@ public final class PrequentialMetrics {
     }
 
     /**
-     * @param results one per event, in any order
+     * @param eventTimes the events' times, in stream order
+     * @param modelRanks the model's rank of each event's item (0 = top, -1 = not rankable), same order
+     * @param popularityRanks the baseline's ranks, same order
      * @param windowCount how many equal-count windows to cut the stream into (fewer when there are fewer events)
      */
-    public static PrequentialMetrics compute(List<PrequentialResult> results, int windowCount) {
+    public static PrequentialMetrics compute(long[] eventTimes, int[] modelRanks, int[] popularityRanks,
+                                             int windowCount) {
         if (windowCount < 1) {
             throw new IllegalArgumentException("windows must be at least 1, got " + windowCount);
         }
-        List<PrequentialResult> sorted = new ArrayList<>(results);
-        sorted.sort(Comparator.comparingLong((PrequentialResult r) -> r.eventTime)
-                .thenComparing(r -> r.userId).thenComparing(r -> r.itemId));
-        Acc allModel = new Acc();
-        Acc allPopularity = new Acc();
+        int n = eventTimes.length;
+        if (modelRanks.length != n || popularityRanks.length != n) {
+            throw new IllegalArgumentException("one rank per event expected: " + n + " events, "
+                    + modelRanks.length + " model ranks, " + popularityRanks.length + " popularity ranks");
+        }
         List<Window> windows = new ArrayList<>();
-        int n = sorted.size();
         int w = Math.min(windowCount, Math.max(n, 1));
         for (int i = 0; i < w; i++) {
             int from = (int) ((long) n * i / w);
             int to = (int) ((long) n * (i + 1) / w);
-            Acc m = new Acc();
-            Acc p = new Acc();
-            for (int j = from; j < to; j++) {
-                PrequentialResult r = sorted.get(j);
-                m.add(r.modelRank);
-                p.add(r.popularityRank);
-                allModel.add(r.modelRank);
-                allPopularity.add(r.popularityRank);
-            }
             if (to > from) {
-                windows.add(new Window(i, from, to - from, sorted.get(from).eventTime, sorted.get(to - 1).eventTime,
-                        m.stats(), p.stats()));
+                windows.add(new Window(i, from, to - from, eventTimes[from], eventTimes[to - 1],
+                        stats(modelRanks, from, to), stats(popularityRanks, from, to)));
             }
         }
-        return new PrequentialMetrics(allModel.stats(), allPopularity.stats(), windows);
+        return new PrequentialMetrics(stats(modelRanks, 0, n), stats(popularityRanks, 0, n), windows);
+    }
+
+    /** The metrics of all the given ranks. */
+    public static Stats stats(int[] ranks) {
+        return stats(ranks, 0, ranks.length);
+    }
+
+    private static Stats stats(int[] ranks, int from, int to) {
+        Acc a = new Acc();
+        for (int i = from; i < to; i++) {
+            a.add(ranks[i]);
+        }
+        return a.stats();
     }
 
     public Stats model() {

@@ -1,24 +1,18 @@
 package io.streamrec.local.evaluate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.streamrec.job.learn.PrequentialResult;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PrequentialMetricsTest {
 
     @Test
     void computesHitRatesAndNdcgOverallAndPerWindow() {
-        // Given out of order, as they come from two subtasks; in time order the model ranks are
-        // 0, 9, 10, -1 | 99, 100, 3, 1 and the popularity ranks 5, 50, -1, 0 | 0, 0, 200, 11.
-        int[][] ranks = {{0, 5}, {9, 50}, {10, -1}, {-1, 0}, {99, 0}, {100, 0}, {3, 200}, {1, 11}};
-        List<PrequentialResult> results = new ArrayList<>();
-        for (int i = ranks.length - 1; i >= 0; i--) {
-            results.add(new PrequentialResult("u" + i, "i" + i, 1000L + i, ranks[i][0], ranks[i][1]));
-        }
-        PrequentialMetrics m = PrequentialMetrics.compute(results, 2);
+        long[] times = {1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007};
+        int[] model = {0, 9, 10, -1, 99, 100, 3, 1};
+        int[] pop = {5, 50, -1, 0, 0, 0, 200, 11};
+        PrequentialMetrics m = PrequentialMetrics.compute(times, model, pop, 2);
 
         double log2 = Math.log(2);
         double ndcgModel = (1.0 + log2 / Math.log(11) + log2 / Math.log(5) + log2 / Math.log(3)) / 8;
@@ -41,13 +35,16 @@ class PrequentialMetricsTest {
         assertEquals(2.0 / 4, first.popularity().hr10(), 1e-12);
         assertEquals(2.0 / 4, m.windows().get(1).popularity().hr10(), 1e-12);
         assertEquals(3.0 / 4, m.windows().get(1).popularity().hr100(), 1e-12);
+        assertEquals(m.model(), PrequentialMetrics.stats(model));
     }
 
     @Test
     void fewerEventsThanWindows() {
-        PrequentialMetrics m = PrequentialMetrics.compute(List.of(new PrequentialResult("u", "i", 1, 0, 0)), 10);
+        PrequentialMetrics m = PrequentialMetrics.compute(new long[] {1}, new int[] {0}, new int[] {0}, 10);
         assertEquals(1, m.windows().size());
         assertEquals(1.0, m.model().hr10());
-        assertEquals(0, PrequentialMetrics.compute(List.of(), 3).windows().size());
+        assertEquals(0, PrequentialMetrics.compute(new long[0], new int[0], new int[0], 3).windows().size());
+        assertThrows(IllegalArgumentException.class,
+                () -> PrequentialMetrics.compute(new long[2], new int[1], new int[2], 3));
     }
 }
