@@ -23,6 +23,7 @@ final class ProgressLine implements TrainerRun.Progress {
     private long phaseStart;
     private long phaseStartDone;
     private long nextDraw;
+    private long lastDrawnDone = -1;
     private int drawn;
 
     ProgressLine(PrintStream err, Mode mode) {
@@ -41,13 +42,16 @@ final class ProgressLine implements TrainerRun.Progress {
         long now = System.nanoTime();
         boolean phaseChanged = !newPhase.equals(phase);
         if (phaseChanged) {
+            lastDrawnDone = -1;
             phase = newPhase;
             phaseStart = now;
             phaseStartDone = done;
         }
-        if (mode == Mode.NONE || (!phaseChanged && now < nextDraw && done < total)) {
+        boolean finished = done >= total && done != lastDrawnDone;
+        if (mode == Mode.NONE || (!phaseChanged && now < nextDraw && !finished)) {
             return;
         }
+        lastDrawnDone = done;
         nextDraw = now + (mode == Mode.BAR ? REDRAW_NANOS : PLAIN_NANOS);
         double seconds = (now - phaseStart) / 1e9;
         double rate = seconds > 0.5 ? (done - phaseStartDone) / seconds : 0;
