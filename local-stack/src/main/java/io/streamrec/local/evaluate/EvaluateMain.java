@@ -184,7 +184,7 @@ public final class EvaluateMain {
     }
 
     /** What the arguments asked for; null options for --help. */
-    private record Parsed(EvaluateOptions options, String progress) {
+    record Parsed(EvaluateOptions options, String progress) {
         ProgressLine.Mode mode(boolean terminal) {
             switch (progress) {
                 case "bar": return ProgressLine.Mode.BAR;

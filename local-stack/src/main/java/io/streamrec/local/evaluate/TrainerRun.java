@@ -127,6 +127,7 @@ final class TrainerRun {
         TrainerOptions.all().forEach(o -> all.put(o.key(),
                 config.getOrDefault(o.key(), String.valueOf(o.defaultValue()))));
         all.putAll(parsed.model.toMap());
+        all.put("checkpoint.interval", "off (evaluation runs without checkpoints)");
         return all;
     }
 
