@@ -2,6 +2,7 @@ package io.streamrec.local;
 
 import io.streamrec.local.cluster.ClusterMain;
 import io.streamrec.local.demo.DemoMain;
+import io.streamrec.local.evaluate.EvaluateMain;
 import io.streamrec.local.generator.GeneratorMain;
 import io.streamrec.local.replay.ReplayMain;
 import java.util.Arrays;
@@ -21,6 +22,8 @@ public final class StreamrecCli {
             "  generate   publish the synthetic clickstream into Kafka",
             "  cluster    a real standalone Flink cluster, Kafka broker and serving node as separate processes:",
             "             cluster start|submit|status|taskmanager|kill-taskmanager|serve|stop",
+            "  evaluate   how good is the model on a log: the real trainer under the seeds' protocol, a temporal",
+            "             split and prequential; writes report.json and report.html",
             "");
 
     public static void main(String[] args) {
@@ -41,6 +44,9 @@ public final class StreamrecCli {
                 break;
             case "cluster":
                 ClusterMain.main(rest);
+                break;
+            case "evaluate":
+                EvaluateMain.main(rest);
                 break;
             default:
                 System.err.println("unknown command '" + args[0] + "'\n" + USAGE);

@@ -1,0 +1,280 @@
+package io.streamrec.local.evaluate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.job.config.JobConfig;
+import io.streamrec.job.learn.PrequentialResult;
+import io.streamrec.kafka.EmbeddedKafkaBroker;
+import io.streamrec.local.evaluate.EvaluateOptions.Protocol;
+import io.streamrec.local.evaluate.TopKAccuracy.Pair;
+import io.streamrec.local.evaluate.TopKAccuracy.Result;
+import io.streamrec.schema.InteractionEvent;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Runs the protocols on the real trainer job and turns what it learned into a report section per protocol (a JSON
+ * tree; {@link ReportWriter} renders it). One embedded broker serves all runs, each with its own topics. Not
+ * thread-safe.
+ *
+ * <ul>
+ *   <li><b>seed</b>: a random split (fixed seed); N passes over the training events; then, from the final vectors
+ *   as published to Kafka, top-K accuracy of every test (user, item) over all items with a vector, without
+ *   exclusion (TFRS FactorizedTopK) and with the user's training items excluded; the most-popular baseline ranks
+ *   the training items by training count, both ways.</li>
+ *   <li><b>temporal</b>: the same, with the earliest share of events by time for training.</li>
+ *   <li><b>prequential</b>: all events once in timestamp order; the job scores each event before learning from it
+ *   (the user's recent history excluded), and so does its popularity baseline.</li>
+ * </ul>
+ */
+final class Evaluation {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final String SEED_DESCRIPTION = "Random %.0f/%.0f split (seed %d), %d pass(es) over the training events "
+            + "(%s order within a pass), then for every test (user, item): is the item in the user's top K of all "
+            + "items with a vector, scored by the dot product serving ranks by (TFRS FactorizedTopK). "
+            + "'excluding seen' leaves the user's training items out of the ranking. Popularity ranks the training "
+            + "items by training count (equal counts: first occurrence first). A test pair whose user or item has "
+            + "no vector is a miss.";
+    static final String TEMPORAL_DESCRIPTION = "The earliest %.0f%% of events by time for training, %d pass(es) "
+            + "(%s order within a pass), the rest for testing; metrics as in the seed protocol. Test users who "
+            + "first appear after the cut have no vector: misses for the model, while popularity still ranks for them.";
+    static final String PREQUENTIAL_DESCRIPTION = "All events once, in timestamp order: the trainer ranks each "
+            + "event's item for its user among the items it has cached, excluding the user's recent history "
+            + "(model.history.max), before learning from the event. Popularity ranks every item seen so far by its "
+            + "exact count so far, with the same exclusion (popularity_in_trainer: the trainer's own live baseline, "
+            + "approximate counts per subtask). An item seen for the first time (not rankable) is a miss. Windows "
+            + "are equal counts of events in timestamp order.";
+
+    private final EvaluateOptions options;
+    private final EmbeddedKafkaBroker broker;
+    private final Map<String, String> trainerSettings;
+    private final ProgressLine progress;
+    private final Path workDir;
+
+    /**
+     * @param trainerSettings trainer keys for every run: the evaluation defaults and the user's overrides
+     */
+    Evaluation(EvaluateOptions options, EmbeddedKafkaBroker broker, Map<String, String> trainerSettings,
+               ProgressLine progress, Path workDir) {
+        this.options = options;
+        this.broker = broker;
+        this.trainerSettings = trainerSettings;
+        this.progress = progress;
+        this.workDir = workDir;
+    }
+
+    /** Runs one protocol over the events (in timestamp order) and returns its report section. */
+    ObjectNode run(Protocol protocol, List<InteractionEvent> events) throws Exception {
+        progress.begin(protocol.cliName());
+        try {
+            return protocol == Protocol.PREQUENTIAL ? prequential(events) : offline(protocol, events);
+        } finally {
+            progress.clear();
+        }
+    }
+
+    private TrainerRun trainerRun() {
+        return new TrainerRun(broker, trainerSettings, options.parallelism(), workDir, options.stallTimeout(),
+                progress);
+    }
+
+    private ObjectNode offline(Protocol protocol, List<InteractionEvent> events) throws Exception {
+        long start = System.nanoTime();
+        Splits.Split split = protocol == Protocol.SEED
+                ? Splits.random(events, options.split(), options.seed())
+                : Splits.temporal(events, options.split());
+        boolean shuffle = options.passOrder().shuffles(protocol);
+        List<InteractionEvent> stream = Splits.passes(split.train(), options.passes(), shuffle, options.seed());
+
+        TrainerRun run = trainerRun();
+        TrainerRun.Trained trained = run.train(protocol.cliName(), stream);
+        long metricsStart = System.nanoTime();
+
+        List<Pair> pairs = new ArrayList<>(split.test().size());
+        split.test().forEach(e -> pairs.add(new Pair(e.userId, e.itemId)));
+        Map<String, Set<String>> seen = new HashMap<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (InteractionEvent e : split.train()) {
+            seen.computeIfAbsent(e.userId, u -> new HashSet<>()).add(e.itemId);
+            counts.merge(e.itemId, 1L, Long::sum);
+        }
+
+        // The model: every item the trainer published a vector for (sorted, so runs are reproducible).
+        TreeMap<String, float[]> items = new TreeMap<>(trained.items());
+        List<String> itemIds = new ArrayList<>(items.keySet());
+        TopKAccuracy.Scorer model = TopKAccuracy.dotProduct(new ArrayList<>(items.values()), trained.users());
+        Result modelPlain = TopKAccuracy.evaluate(itemIds, model, pairs, null);
+        Result modelExcluding = TopKAccuracy.evaluate(itemIds, model, pairs, seen);
+
+        // Popularity: every training item by its training count; equal counts rank the item that occurs first in
+        // the training events first (a definite list, as a popularity recommender serves; fractions below 1 never
+        // reorder different counts).
+        List<String> popularIds = new ArrayList<>(counts.keySet());
+        double[] popularity = new double[popularIds.size()];
+        for (int i = 0; i < popularity.length; i++) {
+            popularity[i] = counts.get(popularIds.get(i)) + 0.5 * (1.0 - (double) i / popularity.length);
+        }
+        TopKAccuracy.Scorer pop = TopKAccuracy.sameForEveryone(popularity);
+        Result popPlain = TopKAccuracy.evaluate(popularIds, pop, pairs, null);
+        Result popExcluding = TopKAccuracy.evaluate(popularIds, pop, pairs, seen);
+        long end = System.nanoTime();
+
+        ObjectNode r = JSON.createObjectNode();
+        r.put("protocol", protocol.cliName());
+        String order = shuffle ? "shuffled" : "time";
+        r.put("description", protocol == Protocol.SEED
+                ? String.format(java.util.Locale.ROOT, SEED_DESCRIPTION, options.split() * 100,
+                        (1 - options.split()) * 100, options.seed(), options.passes(), order)
+                : String.format(java.util.Locale.ROOT, TEMPORAL_DESCRIPTION, options.split() * 100,
+                        options.passes(), order));
+        r.put("events", events.size());
+        r.put("train_events", split.train().size());
+        r.put("test_pairs", pairs.size());
+        r.put("passes", options.passes());
+        r.put("pass_order", order);
+        r.put("split", options.split());
+        if (protocol == Protocol.SEED) {
+            r.put("seed", options.seed());
+        } else if (!split.test().isEmpty()) {
+            r.put("test_from", Instant.ofEpochMilli(split.test().get(0).timestamp).toString());
+        }
+        r.put("trained_events", trained.trainedEvents());
+        r.put("rejected_events", trained.rejected());
+        r.set("model", accuracy(modelPlain));
+        r.set("model_excluding_seen", accuracy(modelExcluding));
+        r.set("popularity", accuracy(popPlain));
+        r.set("popularity_excluding_seen", accuracy(popExcluding));
+        ObjectNode coverage = r.putObject("coverage");
+        coverage.put("users_in_training", seen.size());
+        coverage.put("users_with_vector", trained.users().size());
+        coverage.put("items_in_training", counts.size());
+        coverage.put("items_with_vector", items.size());
+        coverage.put("test_pairs_without_user_vector", modelPlain.missingUser());
+        coverage.put("test_pairs_without_item_vector", modelPlain.missingItem());
+        coverage.put("test_pairs_with_item_not_in_training", popPlain.missingItem());
+        r.put("snapshot_version", trained.snapshotVersion());
+        ObjectNode timings = r.putObject("timings_s");
+        timings.put("publish", round(trained.publishSeconds()));
+        timings.put("train", round(trained.trainSeconds()));
+        timings.put("final_snapshot", round(trained.settleSeconds()));
+        timings.put("metrics", round((end - metricsStart) / 1e9));
+        timings.put("total", round((end - start) / 1e9));
+        r.put("training_events_per_second", Math.round(stream.size() / Math.max(trained.trainSeconds(), 1e-9)));
+        r.set("config", config(run.config(protocol.cliName(), false)));
+        return r;
+    }
+
+    private ObjectNode prequential(List<InteractionEvent> events) throws Exception {
+        long start = System.nanoTime();
+        List<InteractionEvent> stream = Splits.byTime(events);
+        TrainerRun run = trainerRun();
+        Map<String, String> runConfig = run.config("prequential", true);
+        TrainerRun.Prequential result = run.prequential("prequential", stream);
+        long metricsStart = System.nanoTime();
+
+        // Put the results (from several subtasks, in any order) back in stream order.
+        Map<String, ArrayDeque<Integer>> positions = new HashMap<>();
+        for (int i = 0; i < stream.size(); i++) {
+            InteractionEvent e = stream.get(i);
+            positions.computeIfAbsent(key(e.userId, e.itemId, e.timestamp), k -> new ArrayDeque<>()).add(i);
+        }
+        int[] modelRanks = new int[stream.size()];
+        int[] trainerPopularityRanks = new int[stream.size()];
+        java.util.Arrays.fill(modelRanks, -1);
+        java.util.Arrays.fill(trainerPopularityRanks, -1);
+        for (PrequentialResult r : result.results()) {
+            ArrayDeque<Integer> at = positions.get(key(r.userId, r.itemId, r.eventTime));
+            if (at == null || at.isEmpty()) {
+                throw new IllegalStateException("the trainer scored an event that was not sent: user " + r.userId
+                        + ", item " + r.itemId + ", time " + r.eventTime);
+            }
+            int i = at.poll();
+            modelRanks[i] = r.modelRank;
+            trainerPopularityRanks[i] = r.popularityRank;
+        }
+        long[] times = new long[stream.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = stream.get(i).timestamp;
+        }
+        int historyMax = JobConfig.fromMap(runConfig).model.historyMax();
+        int[] popularityRanks = PopularityBaseline.ranks(stream, historyMax);
+        PrequentialMetrics m = PrequentialMetrics.compute(times, modelRanks, popularityRanks, options.windows());
+        PrequentialMetrics.Stats trainerPopularity = PrequentialMetrics.stats(trainerPopularityRanks);
+        long end = System.nanoTime();
+
+        ObjectNode r = JSON.createObjectNode();
+        r.put("protocol", "prequential");
+        r.put("description", PREQUENTIAL_DESCRIPTION);
+        r.put("events", events.size());
+        r.put("evaluated_events", m.model().events());
+        r.put("rejected_events", result.rejected());
+        r.set("model", JSON.valueToTree(m.model().asMap()));
+        r.set("popularity", JSON.valueToTree(m.popularity().asMap()));
+        // The trainer's own live baseline (approximate counts per UserTower subtask), for comparison.
+        r.set("popularity_in_trainer", JSON.valueToTree(trainerPopularity.asMap()));
+        ObjectNode unrankable = r.putObject("unrankable_events");
+        unrankable.put("model", m.model().unrankable());
+        unrankable.put("popularity", m.popularity().unrankable());
+        r.put("windows_by", "event order, equal counts");
+        ArrayNode windows = r.putArray("windows");
+        for (PrequentialMetrics.Window w : m.windows()) {
+            ObjectNode o = windows.addObject();
+            o.put("index", w.index());
+            o.put("first_event", w.firstEvent());
+            o.put("events", w.events());
+            o.put("from", Instant.ofEpochMilli(w.fromTime()).toString());
+            o.put("to", Instant.ofEpochMilli(w.toTime()).toString());
+            o.set("model", JSON.valueToTree(w.model().asMap()));
+            o.set("popularity", JSON.valueToTree(w.popularity().asMap()));
+        }
+        ObjectNode timings = r.putObject("timings_s");
+        timings.put("publish", round(result.publishSeconds()));
+        timings.put("train", round(result.trainSeconds()));
+        timings.put("metrics", round((end - metricsStart) / 1e9));
+        timings.put("total", round((end - start) / 1e9));
+        r.put("events_per_second", Math.round(stream.size() / Math.max(result.trainSeconds(), 1e-9)));
+        r.set("config", config(runConfig));
+        return r;
+    }
+
+    private static String key(String user, String item, long time) {
+        return user + '\u0000' + item + '\u0000' + time;
+    }
+
+    private static ObjectNode accuracy(Result r) {
+        return JSON.valueToTree(r.asMap());
+    }
+
+    /** The report's config: what evaluate was asked, and every trainer key with the value the run used. */
+    private ObjectNode config(Map<String, String> runConfig) {
+        ObjectNode c = JSON.createObjectNode();
+        ObjectNode e = c.putObject("evaluate");
+        e.put("file", options.replay().file().toString());
+        ArrayNode protocols = e.putArray("protocols");
+        options.protocols().forEach(p -> protocols.add(p.cliName()));
+        e.put("passes", options.passes());
+        e.put("pass_order", options.passOrder().cliName());
+        e.put("split", options.split());
+        e.put("seed", options.seed());
+        e.put("windows", options.windows());
+        e.put("parallelism", options.parallelism());
+        e.set("trainer_overrides", JSON.valueToTree(new TreeMap<>(options.trainer())));
+        c.set("trainer", JSON.valueToTree(TrainerRun.effectiveConfig(runConfig)));
+        return c;
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 10) / 10.0;
+    }
+}

@@ -1,0 +1,348 @@
+package io.streamrec.local.evaluate;
+
+import io.streamrec.job.TrainerJob;
+import io.streamrec.job.config.JobConfig;
+import io.streamrec.job.config.TrainerOptions;
+import io.streamrec.job.learn.PrequentialResult;
+import io.streamrec.job.source.InteractionSource;
+import io.streamrec.kafka.EmbeddedKafkaBroker;
+import io.streamrec.schema.EventJson;
+import io.streamrec.schema.InteractionEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the real trainer job over a list of events: the events go into a fresh one-partition interactions
+ * topic on the given broker (one partition keeps their order at the source; the job still runs at the configured
+ * parallelism, keyed by user), the job built by {@link TrainerJob#build} runs on a local MiniCluster with RocksDB
+ * state and a bounded Kafka source, and what it produces comes out: either every prequential result
+ * ({@link #prequential}) or the final item and user vectors as published to Kafka ({@link #train}).
+ *
+ * <p>The job never ends by itself (its snapshot clock and item feed are unbounded), so a run waits until every
+ * event is accounted for and then cancels it. For {@link #train}: the published user vectors carry how many events
+ * they have learned from, and their sum reaching the number of events (less those the job rejected to its
+ * dead-letter topic) means every event is trained and every user's final vector is out; then a snapshot version
+ * that changed no item, cut at least {@link #SETTLE} after that, means every item gradient was applied and
+ * published. Not thread-safe; one run at a time.
+ */
+final class TrainerRun {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerRun.class);
+
+    /** Margin after the last user vector for the last bundle of item gradients to reach the ItemTower. */
+    static final Duration SETTLE = Duration.ofSeconds(1);
+
+    /** Keys every evaluation sets itself: the job must read and write the run's own topics. */
+    static final List<String> RESERVED_KEYS = List.of("kafka.bootstrap.servers", "kafka.group.id",
+            "kafka.starting-offsets", "kafka.create-topics", "topics.interactions", "topics.dlq",
+            "topics.item-embeddings", "topics.user-embeddings", "job.parallelism", "checkpoint.dir",
+            "checkpoint.interval", "metrics.prequential.sample");
+
+    /** Defaults of an evaluation that differ from the trainer's: fresher snapshots and user vectors. */
+    static Map<String, String> evaluationDefaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("snapshot.interval", "1 s");
+        m.put("user.publish-interval", "200 ms");
+        m.put("job.name", "streamrec-evaluate");
+        return m;
+    }
+
+    /** Receives progress: how many of the run's events are trained. */
+    interface Progress {
+        void update(String phase, long done, long total);
+    }
+
+    /** The final vectors of a training run, with counts and timings. */
+    record Trained(Map<String, float[]> items, Map<String, float[]> users, long trainedEvents, long rejected,
+                   long snapshotVersion, double publishSeconds, double trainSeconds, double settleSeconds) {}
+
+    /** Every prequential result of a run, with counts and timings. */
+    record Prequential(List<PrequentialResult> results, long rejected, double publishSeconds, double trainSeconds) {}
+
+    private final EmbeddedKafkaBroker broker;
+    private final Map<String, String> trainerSettings;
+    private final int parallelism;
+    private final Path workDir;
+    private final Duration stallTimeout;
+    private final Progress progress;
+
+    /**
+     * @param trainerSettings trainer keys (evaluation defaults and the user's overrides, none of
+     *     {@link #RESERVED_KEYS})
+     * @param workDir where checkpoints go
+     * @param stallTimeout fail when no event has been trained for this long
+     */
+    TrainerRun(EmbeddedKafkaBroker broker, Map<String, String> trainerSettings, int parallelism, Path workDir,
+               Duration stallTimeout, Progress progress) {
+        this.broker = broker;
+        this.trainerSettings = Map.copyOf(trainerSettings);
+        this.parallelism = parallelism;
+        this.workDir = workDir;
+        this.stallTimeout = stallTimeout;
+        this.progress = progress;
+    }
+
+    /** The full key/value configuration of a run on the given topics. */
+    Map<String, String> config(String runName, boolean emitPrequential) {
+        Map<String, String> c = new LinkedHashMap<>(trainerSettings);
+        c.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        c.put("kafka.group.id", "streamrec-evaluate-" + runName);
+        c.put("kafka.starting-offsets", "EARLIEST");
+        c.put("kafka.create-topics", "false");
+        c.put("topics.interactions", runName + "-interactions");
+        c.put("topics.dlq", runName + "-interactions-dlq");
+        c.put("topics.item-embeddings", runName + "-item-embeddings");
+        c.put("topics.user-embeddings", runName + "-user-embeddings");
+        c.put("job.parallelism", Integer.toString(parallelism));
+        c.put("checkpoint.dir", workDir.resolve(runName + "-checkpoints").toUri().toString());
+        // Every event scored before learning in a prequential run; none in a training run (saves the ranking).
+        c.put("metrics.prequential.sample", emitPrequential ? "1.0" : "0.0");
+        return c;
+    }
+
+    /**
+     * Every trainer key with the value a run uses (defaults filled in), for the report: the job's options, then
+     * every {@code model.*} key.
+     */
+    static Map<String, String> effectiveConfig(Map<String, String> config) {
+        JobConfig parsed = JobConfig.fromMap(config);
+        Map<String, String> all = new LinkedHashMap<>();
+        TrainerOptions.all().forEach(o -> all.put(o.key(),
+                config.getOrDefault(o.key(), String.valueOf(o.defaultValue()))));
+        all.putAll(parsed.model.toMap());
+        all.put("checkpoint.interval", "off (evaluation runs without checkpoints)");
+        return all;
+    }
+
+    /** Trains on {@code events} (in the given order) and returns the final published vectors. */
+    Trained train(String runName, List<InteractionEvent> events) throws Exception {
+        JobConfig config = JobConfig.fromMap(config(runName, false));
+        double publishSeconds = publish(config, events);
+        long start = System.nanoTime();
+        StreamExecutionEnvironment env = environment(config);
+        TrainerJob.build(env, config, InteractionSource.kafkaSource(config, true), false);
+        JobClient job = env.executeAsync(config.jobName + " " + runName);
+        try (TrainerOutput output = new TrainerOutput(config.bootstrapServers, config.itemEmbeddingsTopic,
+                config.userEmbeddingsTopic, config.dlqTopic)) {
+            Watchdog watchdog = new Watchdog(job, "training");
+            long total = events.size();
+            while (output.trainedEvents() < total - output.rejected()) {
+                output.poll(Duration.ofMillis(200));
+                progress.update("training", output.trainedEvents(), total);
+                watchdog.check(output.trainedEvents());
+            }
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+            long trainedAt = System.currentTimeMillis();
+            long settleStart = System.nanoTime();
+            // Every user's final vector is out; now the last item gradients must reach a snapshot.
+            Watchdog settle = new Watchdog(job, "the final item snapshot");
+            while (!output.quietSnapshotSince(trainedAt + SETTLE.toMillis())) {
+                output.poll(Duration.ofMillis(200));
+                progress.update("final snapshot", output.trainedEvents(), total);
+                settle.check(0);
+            }
+            double settleSeconds = (System.nanoTime() - settleStart) / 1e9;
+            LOG.info("{}: {} events trained in {} s; final snapshot {} after {} s", runName, output.trainedEvents(),
+                    trainSeconds, output.latestCompleteSnapshot(), settleSeconds);
+            return new Trained(Map.copyOf(output.items()), Map.copyOf(output.users()), output.trainedEvents(),
+                    output.rejected(), output.latestCompleteSnapshot(), publishSeconds, trainSeconds, settleSeconds);
+        } finally {
+            cancel(job);
+        }
+    }
+
+    /** Runs {@code events} once, every event scored before it is learned from; returns every result. */
+    Prequential prequential(String runName, List<InteractionEvent> events) throws Exception {
+        JobConfig config = JobConfig.fromMap(config(runName, true));
+        double publishSeconds = publish(config, events);
+        long start = System.nanoTime();
+        StreamExecutionEnvironment env = environment(config);
+        TrainerJob.Pipeline pipeline = TrainerJob.build(env, config, InteractionSource.kafkaSource(config, true),
+                true);
+        CloseableIterator<PrequentialResult> results = pipeline.prequential.collectAsync();
+        JobClient job = env.executeAsync(config.jobName + " " + runName);
+        List<PrequentialResult> collected = Collections.synchronizedList(new ArrayList<>(events.size()));
+        AtomicReference<Throwable> drainFailure = new AtomicReference<>();
+        // The collect sink needs a reader while the job runs, or it holds the job back; hasNext() blocks, and the
+        // job never finishes by itself, so a thread drains and the loop below decides when the run is over.
+        Thread drain = new Thread(() -> {
+            try {
+                while (results.hasNext()) {
+                    collected.add(results.next());
+                }
+            } catch (RuntimeException e) {
+                drainFailure.compareAndSet(null, e);
+            }
+        }, "evaluate-prequential-drain");
+        drain.setDaemon(true);
+        drain.start();
+        try (TrainerOutput output = new TrainerOutput(config.bootstrapServers, config.itemEmbeddingsTopic,
+                config.userEmbeddingsTopic, config.dlqTopic)) {
+            Watchdog watchdog = new Watchdog(job, "prequential evaluation");
+            long total = events.size();
+            while (collected.size() < total - output.rejected()) {
+                output.poll(Duration.ofMillis(200)); // only the dead-letter count matters here
+                progress.update("prequential", collected.size(), total);
+                if (!drain.isAlive() && collected.size() < total - output.rejected()) {
+                    throw new IllegalStateException("the trainer's result stream ended after " + collected.size()
+                            + " of " + total + " events", drainFailure.get());
+                }
+                watchdog.check(collected.size());
+            }
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+            List<PrequentialResult> copy;
+            synchronized (collected) {
+                copy = new ArrayList<>(collected);
+            }
+            return new Prequential(copy, output.rejected(), publishSeconds, trainSeconds);
+        } finally {
+            cancel(job);
+            try {
+                results.close();
+            } catch (Exception e) {
+                LOG.debug("closing the result stream of a cancelled job: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * The job's own Flink settings (RocksDB state and so on) on a local MiniCluster, with checkpointing off:
+     * nothing restores from a checkpoint here, and with exactly-once checkpointing on, the collect sink would
+     * release results only at each completed checkpoint.
+     */
+    private StreamExecutionEnvironment environment(JobConfig config) {
+        org.apache.flink.configuration.Configuration conf = TrainerJob.flinkConfiguration(config);
+        conf.removeKey("execution.checkpointing.interval");
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    }
+
+    /** Creates the run's topics and publishes the events in order to the one-partition interactions topic. */
+    private double publish(JobConfig c, List<InteractionEvent> events) {
+        long start = System.nanoTime();
+        broker.createTopic(c.interactionsTopic, 1);
+        broker.createTopic(c.dlqTopic, 1);
+        // Plain (not compacted) topics: this reader consumes them while they are written, from the beginning.
+        broker.createTopic(c.itemEmbeddingsTopic, parallelism);
+        broker.createTopic(c.userEmbeddingsTopic, parallelism);
+        long total = events.size();
+        try (KafkaProducer<byte[], byte[]> producer = broker.newProducer()) {
+            List<Future<?>> acks = new ArrayList<>();
+            long sent = 0;
+            for (InteractionEvent e : events) {
+                acks.add(producer.send(new ProducerRecord<>(c.interactionsTopic, 0, null,
+                        e.userId.getBytes(StandardCharsets.UTF_8), EventJson.toBytes(e))));
+                if (++sent % 10_000 == 0 || sent == total) {
+                    progress.update("publishing", sent, total);
+                }
+                if (acks.size() >= 50_000) {
+                    awaitAll(acks);
+                }
+            }
+            producer.flush();
+            awaitAll(acks);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void awaitAll(List<Future<?>> acks) {
+        try {
+            for (Future<?> ack : acks) {
+                ack.get(60, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing the events", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("publishing the events to the embedded broker failed: " + e, e);
+        }
+        acks.clear();
+    }
+
+    private static void cancel(JobClient job) {
+        try {
+            job.cancel().get(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!isTerminal(job) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Already finished (a failed job) or its per-job MiniCluster is gone: nothing left to stop.
+            LOG.debug("cancelling the evaluation job: {}", e.toString());
+        }
+    }
+
+    private static boolean isTerminal(JobClient job) throws InterruptedException {
+        try {
+            return job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | IllegalStateException e) {
+            return true; // a per-job MiniCluster shuts down with its job
+        }
+    }
+
+    /** Fails the run when the job has died, or when nothing has moved for the stall timeout. */
+    private final class Watchdog {
+        private final JobClient job;
+        private final String what;
+        private long lastValue = -1;
+        private long lastChange = System.nanoTime();
+        private long nextStatusCheck;
+
+        Watchdog(JobClient job, String what) {
+            this.job = job;
+            this.what = what;
+        }
+
+        void check(long value) throws Exception {
+            long now = System.nanoTime();
+            if (value != lastValue) {
+                lastValue = value;
+                lastChange = now;
+            }
+            if (now >= nextStatusCheck) {
+                nextStatusCheck = now + TimeUnit.SECONDS.toNanos(2);
+                JobStatus status = job.getJobStatus().get(30, TimeUnit.SECONDS);
+                if (status.isGloballyTerminalState()) {
+                    Throwable cause = null;
+                    try {
+                        job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        cause = e.getCause();
+                    }
+                    throw new IllegalStateException("the trainer job ended (" + status + ") during " + what
+                            + (cause == null ? "" : ": " + rootMessage(cause)), cause);
+                }
+            }
+            if (now - lastChange > stallTimeout.toNanos()) {
+                throw new IllegalStateException("no progress in " + what + " for " + stallTimeout.toSeconds()
+                        + " s (stuck at " + lastValue + "); see the log, or raise --stall-timeout");
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+}
