@@ -68,7 +68,7 @@ public final class ItemTower extends KeyedBroadcastProcessFunction<String, ItemG
         if (s == null) {
             s = learner.newItem(g.itemId);
         }
-        learner.applyItemGradient(s, g.gradient);
+        learner.applyItemGradient(s, g.gradient, g.appearances);
         item.update(s);
         Long eventTime = ctx.timestamp();
         if (eventTime != null) {

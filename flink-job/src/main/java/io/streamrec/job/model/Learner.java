@@ -415,15 +415,16 @@ public final class Learner implements Serializable {
     /**
      * The ItemTower's update: one Adagrad step of {@code item} along {@code gradient} (a summed
      * {@link ItemGradient#gradient}, with respect to the published vector; mapped through the normalization when
-     * it is on), with L2 on the embedding coordinates but not on the bias.
+     * it is on), with L2 on the embedding coordinates but not on the bias, once per summed appearance, so that
+     * the regularization does not depend on how many events a bundle sums.
      */
-    public void applyItemGradient(ItemState item, float[] gradient) {
+    public void applyItemGradient(ItemState item, float[] gradient, int appearances) {
         if (params.normalize()) {
             gradient = gradient.clone();
             throughNormalization(gradient, item.vector);
         }
         Adagrad.step(item.vector, item.accumulator, gradient, length, (float) params.learningRate(),
-                (float) params.l2(), dim, (float) params.adagradDecay());
+                (float) (params.l2() * Math.max(1, appearances)), dim, (float) params.adagradDecay());
         item.updates++;
     }
 }

@@ -192,7 +192,7 @@ public final class StreamingSimulator {
     private void flush(int sub) {
         for (ItemGradient g : bundles[sub].drain()) {
             ItemState item = items.computeIfAbsent(g.itemId, learner::newItem);
-            learner.applyItemGradient(item, g.gradient);
+            learner.applyItemGradient(item, g.gradient, g.appearances);
             dirty.add(g.itemId);
             itemRecords++;
         }

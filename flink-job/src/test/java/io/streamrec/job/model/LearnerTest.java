@@ -243,10 +243,23 @@ class LearnerTest {
         float[] v = item.vector.clone();
         float[] acc = item.accumulator.clone();
         float[] g = {0.1f, -0.2f, 0.3f, 0f, 0.5f};
-        l.applyItemGradient(item, g);
+        l.applyItemGradient(item, g, 1);
         Adagrad.step(v, acc, g, 5, (float) small().learningRate(), 0.1f, 4);
         assertArrayEquals(v, item.vector);
         assertEquals(1, item.updates);
+    }
+
+    @Test
+    void itemL2CountsEverySummedAppearance() {
+        Learner l = new Learner(small().set("model.l2", "0.1"));
+        ItemState item = l.newItem("x");
+        float[] v = item.vector.clone();
+        float[] acc = item.accumulator.clone();
+        float[] g = {0.1f, -0.2f, 0.3f, 0f, 0.5f};
+        l.applyItemGradient(item, g, 3);
+        // Three appearances summed in one record: the L2 term is what three separate records would have added.
+        Adagrad.step(v, acc, g, 5, (float) small().learningRate(), 0.3f, 4);
+        assertArrayEquals(v, item.vector, 1e-7f);
     }
 
     @Test

@@ -380,6 +380,14 @@ public final class EvaluateMain {
                         k.replace("top_", "top-").replace("hr_", "HR@").replace("ndcg_", "NDCG@"), mv, pv,
                         pv > 0 ? String.format(Locale.ROOT, "%.2fx", mv / pv) : "-", excl));
             });
+            JsonNode served = s.path("model_as_served");
+            if (!served.isMissingNode() && s.path("coverage").path("test_pairs_without_user_vector").asLong() > 0) {
+                JsonNode sx = s.path("model_as_served_excluding_seen");
+                served.fieldNames().forEachRemaining(k -> out.println(String.format(Locale.ROOT,
+                        "%-12s %-9s %9.4f %11s %7s   %19.4f   (as served: popular items for users without a vector)",
+                        protocol, k.replace("top_", "top-"), served.path(k).asDouble(), "", "",
+                        sx.path(k).asDouble())));
+            }
         }
         out.println();
     }

@@ -45,10 +45,11 @@ final class Evaluation {
             + "items with a vector, scored by the dot product serving ranks by (TFRS FactorizedTopK). "
             + "'excluding seen' leaves the user's training items out of the ranking. Popularity ranks the training "
             + "items by training count (equal counts: first occurrence first). A test pair whose user or item has "
-            + "no vector is a miss.";
+            + "no vector is a miss ('model_as_served': popular items for a user without a vector, as serving does).";
     static final String TEMPORAL_DESCRIPTION = "The earliest %.0f%% of events by time for training, %d pass(es) "
             + "(%s order within a pass), the rest for testing; metrics as in the seed protocol. Test users who "
-            + "first appear after the cut have no vector: misses for the model, while popularity still ranks for them.";
+            + "first appear after the cut have no vector: misses for the model, while popularity still ranks for them; "
+            + "'model_as_served' gives those users the popular items, as the serving node does.";
     static final String PREQUENTIAL_DESCRIPTION = "All events once, in timestamp order: the trainer ranks each "
             + "event's item for its user among the items it has cached, excluding the user's recent history "
             + "(model.history.max), before learning from the event. Popularity ranks every item seen so far by its "
@@ -128,6 +129,10 @@ final class Evaluation {
         TopKAccuracy.Scorer pop = TopKAccuracy.sameForEveryone(popularity);
         Result popPlain = TopKAccuracy.evaluate(popularIds, pop, pairs, null);
         Result popExcluding = TopKAccuracy.evaluate(popularIds, pop, pairs, seen);
+        // As served: a user without a vector gets the popular items (serving's cold start), not nothing.
+        List<Pair> coldPairs = pairs.stream().filter(p -> !trained.users().containsKey(p.userId())).toList();
+        Result popCold = TopKAccuracy.evaluate(popularIds, pop, coldPairs, null);
+        Result popColdExcluding = TopKAccuracy.evaluate(popularIds, pop, coldPairs, seen);
         long end = System.nanoTime();
 
         ObjectNode r = JSON.createObjectNode();
@@ -155,6 +160,8 @@ final class Evaluation {
         r.set("model_excluding_seen", accuracy(modelExcluding));
         r.set("popularity", accuracy(popPlain));
         r.set("popularity_excluding_seen", accuracy(popExcluding));
+        r.set("model_as_served", asServed(modelPlain, popCold, pairs.size()));
+        r.set("model_as_served_excluding_seen", asServed(modelExcluding, popColdExcluding, pairs.size()));
         ObjectNode coverage = r.putObject("coverage");
         coverage.put("users_in_training", seen.size());
         coverage.put("users_with_vector", trained.users().size());
@@ -254,6 +261,15 @@ final class Evaluation {
 
     private static ObjectNode accuracy(Result r) {
         return JSON.valueToTree(r.asMap());
+    }
+
+    /** The model's hits plus popularity's hits on the pairs whose user has no vector, over all pairs. */
+    private static ObjectNode asServed(Result model, Result popularityOnCold, int pairs) {
+        ObjectNode n = JSON.createObjectNode();
+        for (int k : model.ks()) {
+            n.put("top_" + k, pairs == 0 ? 0.0 : (double) (model.hits(k) + popularityOnCold.hits(k)) / pairs);
+        }
+        return n;
     }
 
     /** The report's config: what evaluate was asked, and every trainer key with the value the run used. */

@@ -156,7 +156,20 @@ final class ReportWriter {
                     pv > 0 ? String.format(Locale.ROOT, "%.2fx", mv / pv) : "-", mx.path(k).asDouble(),
                     px.path(k).asDouble()));
         }
+        JsonNode served = s.path("model_as_served");
+        if (!served.isMissingNode() && s.path("coverage").path("test_pairs_without_user_vector").asLong() > 0) {
+            JsonNode sx = s.path("model_as_served_excluding_seen");
+            for (String k : keys) {
+                h.append(String.format(Locale.ROOT, "<tr><td>%s as served*</td><td>%.4f</td><td></td><td></td>"
+                        + "<td>%.4f</td><td></td></tr>\n", k.replace("top_", "top-"), served.path(k).asDouble(),
+                        sx.path(k).asDouble()));
+            }
+        }
         h.append("</table>\n");
+        if (!served.isMissingNode() && s.path("coverage").path("test_pairs_without_user_vector").asLong() > 0) {
+            h.append("<p class=\"note\">* as served: users without a vector get the popular items, as the serving "
+                    + "node's cold start does.</p>\n");
+        }
         barChart(h, keys, m, p, mx, px);
         JsonNode c = s.path("coverage");
         h.append("<h3>Coverage</h3>\n<table>");
