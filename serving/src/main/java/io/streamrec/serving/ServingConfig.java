@@ -92,6 +92,11 @@ public final class ServingConfig {
             "Most history item ids in an anonymous (POST) request.", v -> intIn(v, 1, 1_000_000));
     public static final Key<Integer> MAX_BODY_BYTES = key("request.max-body-bytes", "1048576",
             "Largest request body accepted.", v -> intIn(v, 1024, 64 * 1024 * 1024));
+    public static final Key<Integer> TOPK_SCAN_THREADS = key("topk.scan-threads", "2",
+            "Threads one query's top-k scan may use (the caller plus idle helpers; 1 = never split).",
+            v -> intIn(v, 1, 64));
+    public static final Key<Integer> TOPK_MIN_ITEMS_PER_THREAD = key("topk.min-items-per-thread", "25000",
+            "A scan is split only into parts of at least this many items.", v -> intIn(v, 4, 100_000_000));
 
     private final Map<String, String> values;
 

@@ -7,8 +7,8 @@ import io.streamrec.serving.ingest.Popularity;
 import io.streamrec.serving.ingest.TopicConsumerLoop;
 import io.streamrec.serving.ingest.UserVectorIngestor;
 import io.streamrec.serving.metrics.ServingMetrics;
+import io.streamrec.serving.retrieval.ParallelTopK;
 import io.streamrec.serving.retrieval.Recommender;
-import io.streamrec.serving.retrieval.VectorTopK;
 import io.streamrec.serving.snapshot.ItemSnapshot;
 import io.streamrec.serving.snapshot.SnapshotHolder;
 import io.streamrec.serving.snapshot.SnapshotLoader;
@@ -42,11 +42,14 @@ public final class ServingNode implements AutoCloseable {
     private final UserVectorIngestor userVectors;
     private final HttpApi http;
     private final Recommender recommender;
+    private final ParallelTopK topK;
     private boolean closed;
 
     public ServingNode(ServingConfig config) {
         this.config = config;
         this.store = StateStore.open(config.get(ServingConfig.STATE_DIR), config.get(ServingConfig.STATE_SYNC_WRITES));
+        this.topK = new ParallelTopK(config.get(ServingConfig.TOPK_SCAN_THREADS),
+                config.get(ServingConfig.TOPK_MIN_ITEMS_PER_THREAD));
         try {
             String bootstrap = config.get(ServingConfig.KAFKA_BOOTSTRAP);
             int seenCap = config.get(ServingConfig.SEEN_MAX_PER_USER);
@@ -65,10 +68,11 @@ public final class ServingNode implements AutoCloseable {
                     metrics, parserOptions, seen, popularity);
             this.userVectors = new UserVectorIngestor(bootstrap, config.get(ServingConfig.TOPIC_USER_EMBEDDINGS), store,
                     metrics, users, snapshots::dim);
-            this.recommender = new Recommender(snapshots, users, seen, popularity, new VectorTopK());
+            this.recommender = new Recommender(snapshots, users, seen, popularity, topK);
             registerGauges(popularity);
             this.http = new HttpApi(config, recommender, snapshots, metrics, this::healthProblem);
         } catch (RuntimeException e) {
+            topK.close();
             store.close();
             throw e;
         }
@@ -141,6 +145,7 @@ public final class ServingNode implements AutoCloseable {
         }
         closed = true;
         http.close();
+        topK.close();
         consumers().forEach(TopicConsumerLoop::close);
         store.close();
         LOG.info("serving node stopped");

@@ -22,18 +22,28 @@ public final class VectorTopK implements TopK {
     public TopKResult search(ItemMatrix matrix, float[] query, int k, Exclusion excluded, Similarity sim) {
         TopK.checkArgs(matrix, query, k);
         int n = matrix.size();
+        return searchRange(matrix, query, Math.min(k, Math.max(n - excluded.count(), 0)), excluded, sim, 0, n);
+    }
+
+    /**
+     * The best {@code capacity} candidates among ordinals {@code [from, to)} (fewer when the range holds fewer that
+     * are not excluded), best first, ties by ascending ordinal. {@link ParallelTopK} merges such ranges.
+     */
+    TopKResult searchRange(ItemMatrix matrix, float[] query, int capacity, Exclusion excluded, Similarity sim,
+                           int from, int to) {
+        int n = to;
         int dim = matrix.dim();
         float[] data = matrix.data();
         float[] inv = sim == Similarity.COSINE ? matrix.invNorms() : null;
         float queryScale = sim == Similarity.COSINE ? ItemMatrix.inverseNorm(query) : 1f;
-        ScoreHeap heap = new ScoreHeap(Math.min(k, Math.max(n - excluded.count(), 0)));
+        ScoreHeap heap = new ScoreHeap(Math.max(0, Math.min(capacity, to - from)));
         if (heap.capacity() == 0) {
             return heap.toResult();
         }
         int bound = SPECIES.loopBound(dim);
         // Four rows per step share each query load and give the CPU four independent fma chains; measured ~20%
         // faster than one row at a time with the matrix in cache, ~13% on 100k x 64 (memory-bound).
-        int i = 0;
+        int i = from;
         for (; i + 4 <= n; i += 4) {
             int o0 = i * dim;
             int o1 = o0 + dim;

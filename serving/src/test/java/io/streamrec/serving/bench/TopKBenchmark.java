@@ -7,6 +7,7 @@ import io.streamrec.serving.ingest.Popularity;
 import io.streamrec.serving.metrics.ServingMetrics;
 import io.streamrec.serving.retrieval.Exclusion;
 import io.streamrec.serving.retrieval.ItemMatrix;
+import io.streamrec.serving.retrieval.ParallelTopK;
 import io.streamrec.serving.retrieval.Recommender;
 import io.streamrec.serving.retrieval.Similarity;
 import io.streamrec.serving.retrieval.TopKResult;
@@ -73,6 +74,10 @@ public final class TopKBenchmark {
         System.out.println("load average at start (other processes share these cores): "
                 + Files.readString(Path.of("/proc/loadavg")).trim());
         inProcess("vector", new VectorTopK(), matrix, new Random(11), k, excluded, queries);
+        try (ParallelTopK split = new ParallelTopK(2, 25_000)) {
+            // Serving's default: one query's scan over two threads (thread CPU below is the caller's share only).
+            inProcess("vector, split over 2 threads,", split, matrix, new Random(11), k, excluded, queries);
+        }
         inProcess("scalar", new io.streamrec.serving.retrieval.ScalarTopK(), matrix, new Random(11), k, excluded,
                 queries);
         overHttp(matrix, rnd, k, excluded, httpSeconds, clients);
@@ -146,7 +151,8 @@ public final class TopKBenchmark {
             Popularity pop = new Popularity(store, Duration.ofDays(1), 1000, 100);
             SnapshotHolder holder = new SnapshotHolder();
             holder.set(new ItemSnapshot(m, new SnapshotVersion(1, System.currentTimeMillis(), 0)));
-            Recommender rec = new Recommender(holder, uv, seen, pop, new VectorTopK());
+            // As ServingNode builds it with the default topk.* settings.
+            Recommender rec = new Recommender(holder, uv, seen, pop, new ParallelTopK(2, 25_000));
             // The whole request path minus HTTP: RocksDB user vector + seen scan, exclusion, top-k.
             for (int i = 0; i < 1000; i++) {
                 rec.forUser("user-" + rnd.nextInt(users), k, Recommender.ExcludePolicy.SEEN, List.of());

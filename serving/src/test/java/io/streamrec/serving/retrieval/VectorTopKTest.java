@@ -26,6 +26,8 @@ class VectorTopKTest {
     private static final TopK VECTOR = new VectorTopK();
     private static final TopK ORACLE = new BruteForceTopK();
     private static final TopK SCALAR = new ScalarTopK();
+    /** Splits even tiny matrices (ranges of >= 4 items, up to 3 of them), so the merge is exercised everywhere. */
+    private static final ParallelTopK PARALLEL = new ParallelTopK(3, 4);
 
     static Stream<Arguments> grid() {
         List<Arguments> out = new ArrayList<>();
@@ -60,6 +62,50 @@ class VectorTopKTest {
             TopKResult want = ORACLE.search(m, q, k, ex, sim);
             assertValidTopK(m, q, k, ex, sim, VECTOR.search(m, q, k, ex, sim), want);
             assertValidTopK(m, q, k, ex, sim, SCALAR.search(m, q, k, ex, sim), want);
+            // The split scan sums each item exactly as the single scan does: identical result, ties included.
+            assertIdentical(VECTOR.search(m, q, k, ex, sim), PARALLEL.search(m, q, k, ex, sim));
+        }
+    }
+
+    @Test
+    void splitScanUnderConcurrentQueriesEqualsSingleScan() throws Exception {
+        Random rnd = new Random(99);
+        ItemMatrix m = randomMatrix(rnd, 5000, 64);
+        Exclusion ex = exclusion(rnd, 5000, 0.01);
+        List<float[]> queries = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            queries.add(randomVector(rnd, 64));
+        }
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (float[] q : queries) {
+                done.add(clients.submit(() -> assertIdentical(VECTOR.search(m, q, 100, ex, Similarity.DOT),
+                        PARALLEL.search(m, q, 100, ex, Similarity.DOT))));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(); // rethrows an assertion failure from a client thread
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void mergeKeepsScoreThenOrdinalOrder() {
+        TopKResult a = new TopKResult(new int[] {7, 2}, new float[] {5f, 1f});
+        TopKResult b = new TopKResult(new int[] {3, 9, 11}, new float[] {5f, 4f, 1f});
+        TopKResult merged = ParallelTopK.merge(new TopKResult[] {a, b}, 4);
+        assertEquals(4, merged.size());
+        assertEquals(List.of(3, 7, 9, 2), List.of(merged.ordinal(0), merged.ordinal(1), merged.ordinal(2),
+                merged.ordinal(3)));
+    }
+
+    private static void assertIdentical(TopKResult want, TopKResult got) {
+        assertEquals(want.size(), got.size(), "result size");
+        for (int r = 0; r < want.size(); r++) {
+            assertEquals(want.ordinal(r), got.ordinal(r), "ordinal at rank " + r);
+            assertEquals(want.score(r), got.score(r), "score at rank " + r);
         }
     }
 
