@@ -111,8 +111,9 @@ public final class TrainerOptions {
             .withDescription("The UserTower sums item gradients over this many events before sending them.");
 
     public static final ConfigOption<Duration> BUNDLE_MAX_DELAY = key("bundle.max-delay")
-            .durationType().defaultValue(Duration.ofMillis(100))
-            .withDescription("... or for at most this long.");
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("... or for at most this long (item updates reach serving only with the next snapshot "
+                    + "anyway, every snapshot.interval).");
 
     public static final ConfigOption<Duration> USER_TTL = key("state.ttl.users")
             .durationType().defaultValue(Duration.ofDays(90))

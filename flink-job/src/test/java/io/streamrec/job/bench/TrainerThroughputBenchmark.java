@@ -107,19 +107,23 @@ public final class TrainerThroughputBenchmark {
         long first = 0;
         long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
         long done;
+        SteadyStateProfile profile = floor ? null : SteadyStateProfile.fromSystemProperties(name);
         while (true) {
             done = JobMetrics.sumCounter(metrics, job.getJobID(), counter);
             if (first == 0 && done > 0) {
                 first = System.nanoTime();
             }
-            if (Boolean.getBoolean("bench.trace") && (System.nanoTime() / 1_000_000) % 1000 < 20) {
+            if (profile != null) {
+                profile.onProgress(done, events);
+            }
+            if (Boolean.getBoolean("bench.trace") && (System.nanoTime() / 1_000_000) % 5000 < 50) {
                 System.out.printf("    t=%.1fs done=%d%n", (System.nanoTime() - first) / 1e9, done);
             }
             if (done >= events || System.nanoTime() > deadline
                     || TestJobs.isTerminal(job)) {
                 break;
             }
-            Thread.sleep(20);
+            Thread.sleep(50); // polling the reporter costs CPU the jobs would use
         }
         double seconds = (System.nanoTime() - first) / 1e9;
         if (!floor) {
