@@ -213,9 +213,19 @@ public final class DemoMain {
             return;
         }
         String path = "/v1/users/" + user + "/recommendations?k=5";
+        // Right after /ready the trainer is still working through the backfill: wait (a little) until the serving
+        // node answers this user from the model, so that the example shows a personal answer, not a cold start.
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode answer = demo.get(path);
+        if (!"model".equals(answer.path("strategy").asText())) {
+            out.println("waiting for the trainer to learn user " + user + " (up to 90 s) ...");
+        }
+        while (!"model".equals(answer.path("strategy").asText()) && System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+            answer = demo.get(path);
+        }
         out.println("Try it:");
         out.println("  curl '" + demo.servingUri().resolve(path) + "'");
-        JsonNode answer = demo.get(path);
         out.println("  " + JSON.writeValueAsString(answer));
         out.println();
     }
