@@ -36,7 +36,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Time;
@@ -196,7 +198,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         createTopic(name, partitions, Map.of());
     }
 
-    /** Creates a topic (replication factor 1) and waits until it exists; an existing topic is left as it is. */
+    /**
+     * Creates a topic (replication factor 1) and waits until every partition has a leader (producing earlier can
+     * lose an idempotent producer's first batch, KAFKA-15591); an existing topic is left as it is.
+     */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
@@ -210,6 +215,45 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException(e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("creating topic " + name + " timed out", e);
+        }
+        try {
+            awaitLeaders(admin, name, partitions, Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new IllegalStateException("topic " + name + " did not get its leaders", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code topic} has a leader, as seen by {@code admin}'s broker. Producing to a
+     * just-created topic earlier risks KAFKA-15591: an idempotent producer's first request fails
+     * NOT_LEADER_OR_FOLLOWER while a later one is accepted, and the first one's records are then rejected as out of
+     * order until they expire, i.e. lost.
+     *
+     * @throws TimeoutException when that has not happened within {@code timeout}
+     */
+    public static void awaitLeaders(Admin admin, String topic, int partitions, Duration timeout)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                List<TopicPartitionInfo> info = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions();
+                if (info.size() >= partitions && info.stream().allMatch(p -> p.leader() != null)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topic '" + topic + "' has no leader for every partition after "
+                        + timeout.toMillis() + " ms");
+            }
+            Thread.sleep(50);
         }
     }
 
