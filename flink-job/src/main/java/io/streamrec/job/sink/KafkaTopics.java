@@ -53,6 +53,7 @@ public final class KafkaTopics {
                     admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
                     LOG.info("created topic {} ({} partitions{})", t.name(), t.numPartitions(),
                             t.configs() == null ? "" : ", " + t.configs());
+                    awaitLeaders(admin, t.name(), t.numPartitions());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("could not create topic '" + t.name() + "' on "
@@ -66,6 +67,32 @@ public final class KafkaTopics {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot reach Kafka at " + c.bootstrapServers
                     + " (kafka.bootstrap.servers) to check the topics: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Until every partition of a just-created topic has a leader: an idempotent producer (the job's sinks) that
+     * writes earlier can lose its first batch (KAFKA-15591).
+     */
+    private static void awaitLeaders(Admin admin, String topic, int partitions)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                List<org.apache.kafka.common.TopicPartitionInfo> info = admin.describeTopics(List.of(topic))
+                        .allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
+                if (info.size() >= partitions && info.stream().allMatch(p -> p.leader() != null)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topic '" + topic + "' has no leader for every partition after 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 }
