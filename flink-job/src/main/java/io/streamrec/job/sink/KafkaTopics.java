@@ -53,7 +53,7 @@ public final class KafkaTopics {
                     admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
                     LOG.info("created topic {} ({} partitions{})", t.name(), t.numPartitions(),
                             t.configs() == null ? "" : ", " + t.configs());
-                    awaitLeaders(admin, t.name(), t.numPartitions());
+                    awaitLeaders(admin, t.name());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("could not create topic '" + t.name() + "' on "
@@ -74,14 +74,14 @@ public final class KafkaTopics {
      * Until every partition of a just-created topic has a leader: an idempotent producer (the job's sinks) that
      * writes earlier can lose its first batch (KAFKA-15591).
      */
-    private static void awaitLeaders(Admin admin, String topic, int partitions)
+    private static void awaitLeaders(Admin admin, String topic)
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
                 List<org.apache.kafka.common.TopicPartitionInfo> info = admin.describeTopics(List.of(topic))
                         .allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
-                if (info.size() >= partitions && info.stream().allMatch(p -> p.leader() != null)) {
+                if (!info.isEmpty() && info.stream().allMatch(p -> p.leader() != null)) {
                     return;
                 }
             } catch (ExecutionException e) {

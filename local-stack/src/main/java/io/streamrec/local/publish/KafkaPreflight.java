@@ -91,8 +91,7 @@ public final class KafkaPreflight {
         }
         try {
             // Producing before every partition has a leader can lose the first batch (KAFKA-15591).
-            io.streamrec.kafka.EmbeddedKafkaBroker.awaitLeaders(admin, topic, target.partitions(),
-                    java.time.Duration.ofMillis(timeoutMs));
+            io.streamrec.kafka.EmbeddedKafkaBroker.awaitLeaders(admin, topic, java.time.Duration.ofMillis(timeoutMs));
         } catch (ExecutionException e) {
             throw new PublishException("cannot describe topic '" + topic + "' at " + target.bootstrapServers()
                     + ": " + rootMessage(e.getCause()), e.getCause());
