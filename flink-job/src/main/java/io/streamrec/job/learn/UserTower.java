@@ -193,7 +193,7 @@ public final class UserTower
         StepResult step = learner.train(u, e.itemId, params.weightOf(e.type, e.value), cache, negatives,
                 new SplittableRandom(seed));
         // This subtask's own updates are visible in its cache at once, before the next snapshot replaces them.
-        learner.applyLocally(cache, step.itemGradients);
+        learner.applyLocally(cache, step);
         u.lastEventTime = Math.max(u.lastEventTime, e.timestamp);
         user.update(u);
         popularity.add(e.itemId, e.timestamp, 1.0);
@@ -201,7 +201,7 @@ public final class UserTower
         lossEma = lossEma == 0 ? step.loss : 0.999 * lossEma + 0.001 * step.loss;
 
         schedulePublish(ctx);
-        bundle.addEvent(step.itemGradients);
+        bundle.addEvent(step);
         if (bundle.events() >= settings.bundleMaxEvents) {
             flush(out);
         } else if (!bundle.isEmpty() && flushTimerAt == 0) {

@@ -35,15 +35,15 @@ public final class FrequencyEstimator {
 
     /** One more occurrence of {@code id} in the window. */
     public void add(String id) {
-        canonicalAdd(id);
+        addEntry(id);
     }
 
     /**
-     * {@link #add}, returning the instance of the id the estimator keeps as its key: callers that store ids for
-     * this window can store that one, so that repeated ids are one object (hot in cache, hashed once) instead of
-     * one copy per event.
+     * {@link #add}, returning the id's entry, which stays the same object while the id is in the window: callers
+     * that store ids for this window store the entry, so that repeated ids are one object (hot in cache, hashed
+     * once) instead of one copy per event.
      */
-    String canonicalAdd(String id) {
+    Entry addEntry(String id) {
         Entry e = counts.get(id);
         if (e == null) {
             e = new Entry(id);
@@ -51,16 +51,29 @@ public final class FrequencyEstimator {
         }
         e.count++;
         total++;
-        return e.id;
+        return e;
     }
 
-    /** A count and the canonical instance of its id. */
-    private static final class Entry {
+    /**
+     * A count and the canonical instance of its id, plus scratch fields for {@link Learner#train}, which reaches
+     * entries through the {@link NegativeBuffer}'s ring and so needs no hash look-up to de-duplicate draws or to
+     * find a draw's cached vector.
+     */
+    static final class Entry {
         final String id;
+        /** {@code id.hashCode()}, kept here so that comparing ids rarely touches the string. */
+        final int hash;
         int count;
+        /** The draw epoch ({@link NegativeBuffer#nextEpoch}) in which this entry was last drawn. */
+        int drawEpoch;
+        /** In that epoch, the index of its first draw. */
+        int firstDraw;
+        /** The {@link ItemVectorCache} slot the id had when last looked up; a hint, verified before use. */
+        int cacheSlot = -1;
 
         Entry(String id) {
             this.id = id;
+            this.hash = id.hashCode();
         }
     }
 
@@ -70,8 +83,13 @@ public final class FrequencyEstimator {
         if (c == null) {
             throw new IllegalStateException("removing " + id + " which is not in the window");
         }
+        remove(c);
+    }
+
+    /** {@link #remove(String)} of an entry this estimator handed out and still holds. */
+    void remove(Entry c) {
         if (--c.count == 0) {
-            counts.remove(id);
+            counts.remove(c.id);
         }
         total--;
     }
@@ -97,7 +115,16 @@ public final class FrequencyEstimator {
      * the id is absent (or the window is empty).
      */
     public double probability(String id) {
+        return probability(count(id));
+    }
+
+    /** {@link #probability(String)} of an entry that is in the window, without a look-up. */
+    double probability(Entry e) {
+        return probability(e.count);
+    }
+
+    private double probability(int count) {
         double denominator = total + smoothing * (counts.size() + 1);
-        return denominator == 0 ? 0.0 : (count(id) + smoothing) / denominator;
+        return denominator == 0 ? 0.0 : (count + smoothing) / denominator;
     }
 }

@@ -80,12 +80,18 @@ public final class ItemVectorCache {
 
     /** Stores (a copy of) {@code vector} for {@code itemId}, replacing an older one and evicting the LRU if full. */
     public void put(String itemId, float[] vector) {
+        putSlot(itemId, vector);
+    }
+
+    /** {@link #put}, returning the slot the vector is now in. */
+    int putSlot(String itemId, float[] vector) {
         if (vector.length != vectorLength) {
             throw new IllegalArgumentException(
                     "vector of " + itemId + " has length " + vector.length + ", the cache holds " + vectorLength);
         }
-        Integer slot = touch(itemId);
-        if (slot == null) {
+        Integer boxed = touch(itemId);
+        int slot;
+        if (boxed == null) {
             if (slots.size() < capacity) {
                 slot = slots.size();
                 if (slot == stride) {
@@ -99,8 +105,63 @@ public final class ItemVectorCache {
             slots.put(itemId, slot);
             idOfSlot[slot] = itemId;
             linkAtTail(slot);
+        } else {
+            slot = boxed;
         }
         System.arraycopy(vector, 0, slab, slot * vectorLength, vectorLength);
+        return slot;
+    }
+
+    // Slot access, for the training step: it resolves each item's slot once (often from a hint kept with the
+    // negative buffer's entry, without a hash look-up) and then reads and updates the vector by slot. A slot is
+    // only valid while it holds the same id: callers check with holds() before reusing one.
+
+    /** The slot of {@code itemId}, counting as a use; -1 when not cached. */
+    int slotOf(String itemId) {
+        Integer slot = touch(itemId);
+        return slot == null ? -1 : slot;
+    }
+
+    /** Whether {@code slot} currently holds {@code itemId}. Does not count as a use. */
+    boolean holds(int slot, String itemId) {
+        if (slot < 0 || slot >= slots.size()) {
+            return false;
+        }
+        String id = idOfSlot[slot];
+        return id == itemId || itemId.equals(id);
+    }
+
+    /** Makes {@code id}, which must equal the slot's id, the instance the slot keeps. */
+    void adoptId(int slot, String id) {
+        idOfSlot[slot] = id;
+    }
+
+    /** Counts a use of an occupied slot (moves it to the most-recent end). */
+    void use(int slot) {
+        if (slot != tail) {
+            unlink(slot);
+            linkAtTail(slot);
+        }
+    }
+
+    /** A copy of the vector in an occupied slot. */
+    float[] vectorAt(int slot) {
+        float[] out = new float[vectorLength];
+        System.arraycopy(slab, slot * vectorLength, out, 0, vectorLength);
+        return out;
+    }
+
+    /** Overwrites the vector in an occupied slot. */
+    void setVectorAt(int slot, float[] vector) {
+        System.arraycopy(vector, 0, slab, slot * vectorLength, vectorLength);
+    }
+
+    /** {@code vector(slot) += alpha * x} for an occupied slot. */
+    void axpyAt(int slot, float alpha, float[] x) {
+        int base = slot * vectorLength;
+        for (int d = 0; d < vectorLength; d++) {
+            slab[base + d] += alpha * x[d];
+        }
     }
 
     /** Copies the vector of {@code itemId} into {@code out}; false (out untouched) when not cached. */
@@ -122,10 +183,7 @@ public final class ItemVectorCache {
         if (slot == null) {
             return false;
         }
-        int base = slot * vectorLength;
-        for (int d = 0; d < vectorLength; d++) {
-            slab[base + d] += alpha * x[d];
-        }
+        axpyAt(slot, alpha, x);
         return true;
     }
 

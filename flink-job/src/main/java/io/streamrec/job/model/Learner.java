@@ -2,10 +2,7 @@ package io.streamrec.job.model;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -267,32 +264,50 @@ public final class Learner implements Serializable {
      */
     public StepResult train(UserState user, String positiveId, float weight, ItemVectorCache cache,
                             NegativeBuffer negatives, RandomGenerator rng) {
-        Set<String> history = params.maskHistoryNegatives() ? user.historySet() : Set.of();
         int k = negatives.size() == 0 || weight == 0f ? 0 : params.negatives();
+        HistoryIndex history = params.maskHistoryNegatives() && k > 0 ? HistoryIndex.of(user.history)
+                : HistoryIndex.EMPTY;
 
         // Candidates: index 0 the positive, then the draws (duplicates stay separate terms of the estimator).
+        // Everything per candidate is found through the drawn buffer entry, not by id: the entry marks its first
+        // draw of this step (de-duplication), knows its window count (logQ) and remembers its cache slot.
         String[] ids = new String[k + 1];
         float[][] vectors = new float[k + 1][];
         double[] correction = new double[k + 1];
         boolean[] masked = new boolean[k + 1];
-        // Draws repeat (popular items): fetch each distinct item's vector and logQ correction once.
-        Map<String, Integer> firstDraw = new HashMap<>();
+        int[] first = new int[k + 1];
+        int[] slot = new int[k + 1];
+        int epoch = negatives.nextEpoch();
+        int positiveHash = positiveId.hashCode();
         ids[0] = positiveId;
-        vectors[0] = itemVector(positiveId, cache);
+        slot[0] = slotOf(positiveId, cache);
+        vectors[0] = cache.vectorAt(slot[0]);
         int maskedCount = 0;
         for (int j = 1; j <= k; j++) {
-            String id = negatives.sample(rng);
-            ids[j] = id;
-            Integer earlier = firstDraw.putIfAbsent(id, j);
-            if (earlier != null) {
-                vectors[j] = vectors[earlier];
-                masked[j] = masked[earlier];
-                correction[j] = correction[earlier];
+            FrequencyEstimator.Entry e = negatives.sampleEntry(rng);
+            ids[j] = e.id;
+            if (e.drawEpoch == epoch) {
+                int f = e.firstDraw;
+                first[j] = f;
+                vectors[j] = vectors[f];
+                masked[j] = masked[f];
+                correction[j] = correction[f];
+                slot[j] = slot[f];
             } else {
-                vectors[j] = id.equals(positiveId) ? vectors[0] : itemVector(id, cache);
-                masked[j] = id.equals(positiveId) || history.contains(id);
+                e.drawEpoch = epoch;
+                e.firstDraw = j;
+                first[j] = j;
+                if (e.hash == positiveHash && e.id.equals(positiveId)) {
+                    vectors[j] = vectors[0];
+                    slot[j] = slot[0];
+                    masked[j] = true;
+                } else {
+                    slot[j] = slotOf(e, cache);
+                    vectors[j] = cache.vectorAt(slot[j]);
+                    masked[j] = history.contains(e.id);
+                }
                 if (!masked[j] && params.logq()) {
-                    correction[j] = Math.log(k * negatives.probability(id));
+                    correction[j] = Math.log(k * negatives.probability(e));
                 }
             }
             if (masked[j]) {
@@ -305,6 +320,7 @@ public final class Learner implements Serializable {
 
         double loss = 0.0;
         List<ItemGradient> gradients = List.of();
+        int[] gradientSlots = new int[0];
         float[] userGradient = null;
         if (k - maskedCount > 0) {
             // Item gradients use the query before its own update.
@@ -324,56 +340,103 @@ public final class Learner implements Serializable {
             userGradient = rawGradient;
             Adagrad.step(user.vector, user.accumulator, rawGradient, dim, (float) params.userLearningRate(),
                     (float) params.l2(), dim, (float) params.adagradDecay());
-            gradients = sumPerItem(ids, masked, r.candidateCoefficients, query);
+            ArrayList<ItemGradient> out = new ArrayList<>(k + 1 + params.historyQuerySize());
+            IntList outSlots = new IntList(k + 1 + params.historyQuerySize());
+            sumPerItem(ids, first, slot, masked, r.candidateCoefficients, query, out, outSlots);
             if (params.historyQueryGradient()) {
-                gradients = addHistoryGradients(gradients, recentHistory(user), rawGradient);
+                addHistoryGradients(out, outSlots, recentHistory(user), rawGradient);
             }
+            gradients = out;
+            gradientSlots = outSlots.toArray();
         }
         user.remember(positiveId, params.historyMax());
         user.events++;
         negatives.add(positiveId);
-        return new StepResult(loss, gradients, k, maskedCount, userGradient);
+        return new StepResult(loss, gradients, k, maskedCount, userGradient, gradientSlots);
     }
 
-    /** One gradient per distinct id: the coefficients of its appearances summed, times the query. */
-    private static List<ItemGradient> sumPerItem(String[] ids, boolean[] masked, float[] coef, float[] query) {
-        LinkedHashMap<String, float[]> sums = new LinkedHashMap<>();
-        Map<String, int[]> appearances = new HashMap<>();
+    /** The cache slot of {@code itemId}, inserting its initial vector on a miss (as {@link #itemVector} does). */
+    private int slotOf(String itemId, ItemVectorCache cache) {
+        int s = cache.slotOf(itemId);
+        return s >= 0 ? s : cache.putSlot(itemId, initialItemVector(itemId));
+    }
+
+    /** {@link #slotOf(String, ItemVectorCache)} through the entry's slot hint: no hash look-up when it holds. */
+    private int slotOf(FrequencyEstimator.Entry e, ItemVectorCache cache) {
+        int s = e.cacheSlot;
+        if (cache.holds(s, e.id)) {
+            cache.use(s);
+            return s;
+        }
+        s = slotOf(e.id, cache);
+        cache.adoptId(s, e.id); // the entry's instance, so that the next holds() is a reference comparison
+        e.cacheSlot = s;
+        return s;
+    }
+
+    /**
+     * One gradient per distinct id, in order of first appearance: the coefficients of its appearances summed (in
+     * candidate order), times the query.
+     */
+    private static void sumPerItem(String[] ids, int[] first, int[] slot, boolean[] masked, float[] coef,
+                                   float[] query, List<ItemGradient> out, IntList outSlots) {
+        float[] sum = new float[ids.length];
+        int[] appearances = new int[ids.length];
+        int[] order = new int[ids.length];
+        int distinct = 0;
         for (int j = 0; j < ids.length; j++) {
             if (masked[j]) {
                 continue;
             }
-            sums.computeIfAbsent(ids[j], x -> new float[1])[0] += coef[j];
-            appearances.computeIfAbsent(ids[j], x -> new int[1])[0]++;
+            int f = first[j];
+            if (appearances[f]++ == 0) {
+                order[distinct++] = f;
+            }
+            sum[f] += coef[j];
         }
-        List<ItemGradient> out = new ArrayList<>(sums.size());
-        for (Map.Entry<String, float[]> e : sums.entrySet()) {
+        for (int i = 0; i < distinct; i++) {
+            int f = order[i];
             float[] g = new float[query.length];
-            Vectors.axpy(e.getValue()[0], query, g);
-            out.add(new ItemGradient(e.getKey(), g, appearances.get(e.getKey())[0]));
+            Vectors.axpy(sum[f], query, g);
+            out.add(new ItemGradient(ids[f], g, appearances[f]));
+            outSlots.add(slot[f]);
         }
-        return out;
     }
 
-    /** dLoss/dv_h = factor * dLoss/dq on the embedding coordinates, for each history item h in the query. */
-    private List<ItemGradient> addHistoryGradients(List<ItemGradient> gradients, List<String> recent,
-                                                   float[] queryGradient) {
+    /**
+     * dLoss/dv_h = factor * dLoss/dq on the embedding coordinates, for each history item h in the query: added to
+     * the item's record when it already has one, else appended (in history order).
+     */
+    private void addHistoryGradients(List<ItemGradient> gradients, IntList slots, List<String> recent,
+                                     float[] queryGradient) {
         if (recent.isEmpty()) {
-            return gradients;
+            return;
         }
         float[] f = historyFactors(recent.size());
-        LinkedHashMap<String, ItemGradient> byId = new LinkedHashMap<>();
-        for (ItemGradient g : gradients) {
-            byId.put(g.itemId, g);
-        }
         for (int h = 0; h < f.length; h++) {
-            ItemGradient g = byId.computeIfAbsent(recent.get(h), x -> new ItemGradient(x, new float[length], 0));
+            String id = recent.get(h);
+            ItemGradient g = find(gradients, id);
+            if (g == null) {
+                g = new ItemGradient(id, new float[length], 0);
+                gradients.add(g);
+                slots.add(-1);
+            }
             for (int i = 0; i < dim; i++) {
                 g.gradient[i] += f[h] * queryGradient[i];
             }
             g.appearances++;
         }
-        return new ArrayList<>(byId.values());
+    }
+
+    /** The record of {@code id} among a step's few dozen records; hash codes first (cached in the strings). */
+    private static ItemGradient find(List<ItemGradient> gradients, String id) {
+        int hash = id.hashCode();
+        for (ItemGradient g : gradients) {
+            if (g.itemId.hashCode() == hash && g.itemId.equals(id)) {
+                return g;
+            }
+        }
+        return null;
     }
 
     /**
@@ -385,31 +448,47 @@ public final class Learner implements Serializable {
      * <p>Why: staleness of the cached item vectors costs accuracy quickly once it exceeds a few thousand events
      * (see TUNING.md); this recovers part of it without another round trip.
      */
+    public void applyLocally(ItemVectorCache cache, StepResult step) {
+        if (params.cacheLocalLearningRate() == 0) {
+            return;
+        }
+        List<ItemGradient> gradients = step.itemGradients;
+        int[] slots = step.itemSlots;
+        for (int i = 0; i < gradients.size(); i++) {
+            ItemGradient g = gradients.get(i);
+            int s = i < slots.length && cache.holds(slots[i], g.itemId) ? slots[i] : cache.slotOf(g.itemId);
+            if (s >= 0) {
+                applyLocally(cache, s, g.gradient);
+            }
+        }
+    }
+
+    /** {@link #applyLocally(ItemVectorCache, StepResult)} for gradients without their slots (by id). */
     public void applyLocally(ItemVectorCache cache, List<ItemGradient> gradients) {
-        float lr = (float) params.cacheLocalLearningRate();
-        if (lr == 0f) {
+        if (params.cacheLocalLearningRate() == 0) {
             return;
         }
-        if (!params.normalize()) {
-            for (ItemGradient g : gradients) {
-                cache.axpy(g.itemId, -lr, g.gradient); // in place: one look-up per item
-            }
-            return;
-        }
-        float[] v = new float[length];
         for (ItemGradient g : gradients) {
-            if (!cache.get(g.itemId, v)) {
-                continue;
+            int s = cache.slotOf(g.itemId);
+            if (s >= 0) {
+                applyLocally(cache, s, g.gradient);
             }
-            Vectors.axpy(-lr, g.gradient, v);
-            if (params.normalize()) {
-                float n = norm(v);
-                for (int i = 0; i < dim; i++) {
-                    v[i] /= n;
-                }
-            }
-            cache.put(g.itemId, v);
         }
+    }
+
+    private void applyLocally(ItemVectorCache cache, int slot, float[] gradient) {
+        float lr = (float) params.cacheLocalLearningRate();
+        if (!params.normalize()) {
+            cache.axpyAt(slot, -lr, gradient); // in place
+            return;
+        }
+        float[] v = cache.vectorAt(slot);
+        Vectors.axpy(-lr, gradient, v);
+        float n = norm(v);
+        for (int i = 0; i < dim; i++) {
+            v[i] /= n;
+        }
+        cache.setVectorAt(slot, v);
     }
 
     /**
@@ -426,5 +505,26 @@ public final class Learner implements Serializable {
         Adagrad.step(item.vector, item.accumulator, gradient, length, (float) params.learningRate(),
                 (float) (params.l2() * Math.max(1, appearances)), dim, (float) params.adagradDecay());
         item.updates++;
+    }
+
+    /** A growable list of ints, for the few dozen slots of one step. */
+    private static final class IntList {
+        private int[] values;
+        private int size;
+
+        IntList(int capacity) {
+            values = new int[Math.max(1, capacity)];
+        }
+
+        void add(int v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, 2 * size);
+            }
+            values[size++] = v;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
+        }
     }
 }

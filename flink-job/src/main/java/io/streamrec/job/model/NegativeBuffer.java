@@ -17,12 +17,14 @@ import java.util.random.RandomGenerator;
 public final class NegativeBuffer {
     private static final byte FORMAT = 1;
 
-    private final String[] ring;
+    private final FrequencyEstimator.Entry[] ring;
     private final FrequencyEstimator frequencies;
     private final double smoothing;
     /** Next slot to write. */
     private int head;
     private int size;
+    /** Counter behind {@link #nextEpoch}. */
+    private int epoch;
 
     /**
      * @param capacity how many recent positives to keep (the "batch" the negatives come from)
@@ -32,30 +34,46 @@ public final class NegativeBuffer {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         }
-        this.ring = new String[capacity];
+        this.ring = new FrequencyEstimator.Entry[capacity];
         this.smoothing = smoothing;
         this.frequencies = new FrequencyEstimator(smoothing);
     }
 
     /** Appends a positive, evicting the oldest once full. */
     public void add(String itemId) {
-        String evicted = ring[head];
+        FrequencyEstimator.Entry evicted = ring[head];
         if (evicted != null) {
             frequencies.remove(evicted);
         } else {
             size++;
         }
-        ring[head] = frequencies.canonicalAdd(itemId);
+        ring[head] = frequencies.addEntry(itemId);
         head = (head + 1) % ring.length;
     }
 
     /** One uniform draw over the filled slots; null when empty. */
     public String sample(RandomGenerator rng) {
+        FrequencyEstimator.Entry e = sampleEntry(rng);
+        return e == null ? null : e.id;
+    }
+
+    /** {@link #sample}, as the drawn id's entry (same draw for the same random state); null when empty. */
+    FrequencyEstimator.Entry sampleEntry(RandomGenerator rng) {
         if (size == 0) {
             return null;
         }
         // While filling, the slots [0, size) are the filled ones; once full, all are.
         return ring[rng.nextInt(size)];
+    }
+
+    /** {@link #probability(String)} of a drawn entry, without a look-up. */
+    double probability(FrequencyEstimator.Entry drawn) {
+        return frequencies.probability(drawn);
+    }
+
+    /** A fresh value for {@link FrequencyEstimator.Entry#drawEpoch}: one per training step. */
+    int nextEpoch() {
+        return ++epoch;
     }
 
     /** Probability that {@link #sample} returns {@code itemId}; see {@link FrequencyEstimator#probability}. */
@@ -80,7 +98,7 @@ public final class NegativeBuffer {
         List<String> out = new ArrayList<>(size);
         int start = size < ring.length ? 0 : head;
         for (int i = 0; i < size; i++) {
-            out.add(ring[(start + i) % ring.length]);
+            out.add(ring[(start + i) % ring.length].id);
         }
         return out;
     }
@@ -93,7 +111,7 @@ public final class NegativeBuffer {
             out.writeInt(head);
             out.writeInt(size);
             for (int i = 0; i < size; i++) {
-                StateBytes.writeString(out, ring[i]);
+                StateBytes.writeString(out, ring[i].id);
             }
         });
     }
@@ -109,7 +127,7 @@ public final class NegativeBuffer {
             b.size = in.readInt();
             for (int i = 0; i < b.size; i++) {
                 String id = StateBytes.readString(in);
-                b.ring[i] = b.frequencies.canonicalAdd(id);
+                b.ring[i] = b.frequencies.addEntry(id);
             }
             return b;
         });

@@ -18,8 +18,21 @@ public final class StepResult {
     /** dLoss/d(user's stored vector) that the Adagrad step used; null when nothing was learned. */
     public final float[] userGradient;
 
+    /**
+     * The {@link ItemVectorCache} slot each of {@link #itemGradients} had during the step (-1 when unknown), so that
+     * {@link Learner#applyLocally(ItemVectorCache, StepResult)} needs no look-up; valid only while the slot still
+     * holds the item, which that method checks.
+     */
+    final int[] itemSlots;
+
     public StepResult(double loss, List<ItemGradient> itemGradients, int negativesDrawn, int negativesMasked,
                       float[] userGradient) {
+        this(loss, itemGradients, negativesDrawn, negativesMasked, userGradient, new int[0]);
+    }
+
+    StepResult(double loss, List<ItemGradient> itemGradients, int negativesDrawn, int negativesMasked,
+               float[] userGradient, int[] itemSlots) {
+        this.itemSlots = itemSlots;
         this.loss = loss;
         this.userGradient = userGradient;
         this.itemGradients = itemGradients;

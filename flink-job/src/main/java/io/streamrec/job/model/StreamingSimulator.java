@@ -153,8 +153,8 @@ public final class StreamingSimulator {
             for (ItemGradient g : step.itemGradients) {
                 itemAppearances += g.appearances;
             }
-            learner.applyLocally(caches[sub], step.itemGradients);
-            bundles[sub].addEvent(step.itemGradients);
+            learner.applyLocally(caches[sub], step);
+            bundles[sub].addEvent(step);
             if (bundles[sub].events() >= options.bundleEvents) {
                 flush(sub);
             }

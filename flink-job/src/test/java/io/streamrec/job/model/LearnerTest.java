@@ -305,4 +305,88 @@ class LearnerTest {
         assertEquals(0, b.events());
         assertEquals(out, r.drain());
     }
+
+    /**
+     * The bundle's slot fast path (rows found through the cache slot each gradient had) sums exactly like summing by
+     * id, also when a slot is reused by another item, when the same item arrives with and without a slot, and
+     * across drains.
+     */
+    @Test
+    void gradientBundleBySlotSumsExactlyLikeById() {
+        SplittableRandom rng = new SplittableRandom(5);
+        GradientBundle bySlot = new GradientBundle();
+        GradientBundle byId = new GradientBundle();
+        String[] items = {"a", "b", "c", "d", "e", "f", "Aa", "BB"}; // "Aa" and "BB" share a hash code
+        for (int round = 0; round < 3; round++) {
+            for (int event = 0; event < 200; event++) {
+                List<ItemGradient> gradients = new ArrayList<>();
+                int[] slots = new int[1 + rng.nextInt(6)];
+                for (int i = 0; i < slots.length; i++) {
+                    float[] g = {(float) rng.nextGaussian(), (float) rng.nextGaussian(), (float) rng.nextGaussian()};
+                    gradients.add(new ItemGradient(items[rng.nextInt(items.length)], g, 1 + rng.nextInt(3)));
+                    // Few slots for many items: slots are reused by other items all the time; -1 is "no slot".
+                    slots[i] = rng.nextInt(4) - 1;
+                }
+                bySlot.addEvent(new StepResult(0, gradients, 0, 0, null, slots));
+                byId.addEvent(gradients);
+            }
+            assertEquals(byId.events(), bySlot.events());
+            assertEquals(byId.drain(), bySlot.drain(), "round " + round);
+        }
+    }
+
+    /** Membership in the history, including ids whose hash codes collide, and an empty history. */
+    @Test
+    void historyIndexAnswersMembershipExactly() {
+        List<String> history = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            history.add("item-" + (i * 7));
+        }
+        history.add("Aa");
+        HistoryIndex index = HistoryIndex.of(history);
+        for (int i = 0; i < 3000; i++) {
+            String id = "item-" + i;
+            assertEquals(history.contains(id), index.contains(id), id);
+        }
+        assertTrue(index.contains("Aa"));
+        assertFalse(index.contains("BB"), "same hash code as Aa, different id");
+        assertFalse(HistoryIndex.of(List.of()).contains("Aa"));
+    }
+
+    /**
+     * Training reads candidate vectors through cache slots (remembered per negative-buffer entry): with a cache too
+     * small for one step's candidates, slots are evicted and reused within the step, and the result must still be
+     * what a large cache gives (every vector here is the initial one, so both caches agree on all of them).
+     */
+    @Test
+    void trainIsUnaffectedByEvictionsWithinTheStep() {
+        ModelParams p = small().set("model.negatives", "16").set("model.cache.local-learning-rate", "0")
+                .set("model.query.history-weight", "0.5").set("model.query.history-gradient", "true");
+        Learner l = new Learner(p);
+        ItemVectorCache tiny = new ItemVectorCache(2, l.vectorLength());
+        ItemVectorCache large = new ItemVectorCache(1000, l.vectorLength());
+        NegativeBuffer tinyBuffer = new NegativeBuffer(64, 0.5);
+        NegativeBuffer largeBuffer = new NegativeBuffer(64, 0.5);
+        Map<String, UserState> tinyUsers = new HashMap<>();
+        Map<String, UserState> largeUsers = new HashMap<>();
+        SplittableRandom items = new SplittableRandom(3);
+        int learned = 0;
+        for (int event = 0; event < 300; event++) {
+            String item = "i" + items.nextInt(40);
+            String user = "u" + items.nextInt(100);
+            StepResult a = l.train(tinyUsers.computeIfAbsent(user, l::newUser), item, 1f, tiny, tinyBuffer,
+                    new SplittableRandom(event));
+            StepResult b = l.train(largeUsers.computeIfAbsent(user, l::newUser), item, 1f, large, largeBuffer,
+                    new SplittableRandom(event));
+            l.applyLocally(tiny, a);
+            assertEquals(b.loss, a.loss, 0.0, "event " + event);
+            assertEquals(b.itemGradients, a.itemGradients, "event " + event);
+            learned += a.itemGradients.size() > 1 ? 1 : 0;
+        }
+        assertTrue(learned > 250, "events with negatives: " + learned);
+        for (String u : largeUsers.keySet()) {
+            assertArrayEquals(largeUsers.get(u).vector, tinyUsers.get(u).vector, u);
+        }
+        assertTrue(tiny.size() <= 2);
+    }
 }
