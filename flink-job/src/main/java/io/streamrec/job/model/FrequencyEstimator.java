@@ -65,7 +65,7 @@ public final class FrequencyEstimator {
         final int hash;
         int count;
         /** The draw epoch ({@link NegativeBuffer#nextEpoch}) in which this entry was last drawn. */
-        int drawEpoch;
+        long drawEpoch;
         /** In that epoch, the index of its first draw. */
         int firstDraw;
         /** The {@link ItemVectorCache} slot the id had when last looked up; a hint, verified before use. */

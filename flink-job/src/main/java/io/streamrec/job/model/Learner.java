@@ -277,7 +277,7 @@ public final class Learner implements Serializable {
         boolean[] masked = new boolean[k + 1];
         int[] first = new int[k + 1];
         int[] slot = new int[k + 1];
-        int epoch = negatives.nextEpoch();
+        long epoch = negatives.nextEpoch();
         int positiveHash = positiveId.hashCode();
         ids[0] = positiveId;
         slot[0] = slotOf(positiveId, cache);

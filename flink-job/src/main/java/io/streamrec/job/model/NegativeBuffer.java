@@ -24,7 +24,7 @@ public final class NegativeBuffer {
     private int head;
     private int size;
     /** Counter behind {@link #nextEpoch}. */
-    private int epoch;
+    private long epoch;
 
     /**
      * @param capacity how many recent positives to keep (the "batch" the negatives come from)
@@ -71,8 +71,8 @@ public final class NegativeBuffer {
         return frequencies.probability(drawn);
     }
 
-    /** A fresh value for {@link FrequencyEstimator.Entry#drawEpoch}: one per training step. */
-    int nextEpoch() {
+    /** A fresh value for {@link FrequencyEstimator.Entry#drawEpoch}: one per training step (a long never wraps). */
+    long nextEpoch() {
         return ++epoch;
     }
 
