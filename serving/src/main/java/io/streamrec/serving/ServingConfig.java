@@ -1,5 +1,6 @@
 package io.streamrec.serving;
 
+import io.streamrec.serving.retrieval.ParallelTopK;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -97,6 +98,11 @@ public final class ServingConfig {
             v -> intIn(v, 1, 64));
     public static final Key<Integer> TOPK_MIN_ITEMS_PER_THREAD = key("topk.min-items-per-thread", "25000",
             "A scan is split only into parts of at least this many items.", v -> intIn(v, 4, 100_000_000));
+    public static final Key<ParallelTopK.Kernel> TOPK_KERNEL = key("topk.kernel", "bf16",
+            "How the top-k scan reads the items: `bf16` scans a bfloat16 copy (half the bytes) and re-scores "
+                    + "exactly the few items that can still make the top-k; `float` scans the float rows once. Both "
+                    + "return the same exact result. The bf16 copy (+50% matrix memory) is built with every snapshot "
+                    + "either way.", ServingConfig::kernel);
 
     private final Map<String, String> values;
 
@@ -243,6 +249,14 @@ public final class ServingConfig {
             case "true": return true;
             case "false": return false;
             default: throw new IllegalArgumentException("must be true or false");
+        }
+    }
+
+    private static ParallelTopK.Kernel kernel(String v) {
+        switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "bf16": return ParallelTopK.Kernel.BF16;
+            case "float": return ParallelTopK.Kernel.FLOAT;
+            default: throw new IllegalArgumentException("must be bf16 or float");
         }
     }
 

@@ -49,7 +49,7 @@ public final class ServingNode implements AutoCloseable {
         this.config = config;
         this.store = StateStore.open(config.get(ServingConfig.STATE_DIR), config.get(ServingConfig.STATE_SYNC_WRITES));
         this.topK = new ParallelTopK(config.get(ServingConfig.TOPK_SCAN_THREADS),
-                config.get(ServingConfig.TOPK_MIN_ITEMS_PER_THREAD));
+                config.get(ServingConfig.TOPK_MIN_ITEMS_PER_THREAD), config.get(ServingConfig.TOPK_KERNEL));
         try {
             String bootstrap = config.get(ServingConfig.KAFKA_BOOTSTRAP);
             int seenCap = config.get(ServingConfig.SEEN_MAX_PER_USER);

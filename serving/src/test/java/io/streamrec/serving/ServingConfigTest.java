@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.serving.retrieval.ParallelTopK;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,17 @@ class ServingConfigTest {
         assertTrue(missing.getMessage().contains("'state.dir'"), missing.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> ServingConfig.fromArgs(new String[] {"--request.default-k", "2000"}));
+    }
+
+    @Test
+    void shouldParseTheTopKKernel() {
+        assertEquals(ParallelTopK.Kernel.BF16, ServingConfig.defaults().get(ServingConfig.TOPK_KERNEL));
+        assertEquals(ParallelTopK.Kernel.FLOAT,
+                ServingConfig.fromArgs(new String[] {"--topk.kernel", "FLOAT"}).get(ServingConfig.TOPK_KERNEL));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> ServingConfig.fromArgs(new String[] {"--topk.kernel", "int8"}));
+        assertTrue(bad.getMessage().contains("'topk.kernel'") && bad.getMessage().contains("bf16 or float"),
+                bad.getMessage());
     }
 
     @Test

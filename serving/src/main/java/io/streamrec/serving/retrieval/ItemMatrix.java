@@ -9,6 +9,13 @@ import java.util.Map;
  * ordinal i), its id, and the inverse L2 norms used by cosine similarity. Ordinals are stable across
  * {@link #withUpdates}: an item keeps its row, new items are appended, none are removed.
  *
+ * <p>Next to the floats it keeps a bfloat16 copy of the rows for {@link Bf16TopK}'s first pass (half the bytes
+ * per scan; +50% memory) and each row's L2 norm rounded up (its error bound). Both are built with the matrix, when a
+ * snapshot is swapped in, never per query. Layout: row i is {@link #packedStride()} ints; int j of a row holds
+ * coordinate j in its upper 16 bits and coordinate {@code packedStride() + j} (0 past {@code dim}) in its lower 16
+ * bits, each rounded to nearest-even bf16, so that {@code x & 0xFFFF0000} and {@code x << 16} reinterpreted as
+ * floats are the two coordinates.
+ *
  * <p>Immutable, so thread-safe: queries read it without locks while the next one is being built.
  */
 public final class ItemMatrix {
@@ -18,20 +25,24 @@ public final class ItemMatrix {
     private final Map<String, Integer> ordinals;
     private final float[] data;
     private final float[] invNorms;
+    private final int[] packed;
+    private final float[] norms;
 
     private ItemMatrix(int dim, int size, String[] ids, Map<String, Integer> ordinals, float[] data,
-                       float[] invNorms) {
+                       float[] invNorms, int[] packed, float[] norms) {
         this.dim = dim;
         this.size = size;
         this.ids = ids;
         this.ordinals = ordinals;
         this.data = data;
         this.invNorms = invNorms;
+        this.packed = packed;
+        this.norms = norms;
     }
 
     /** No items yet; {@code dim} 0 means "not known yet": the first update fixes it. */
     public static ItemMatrix empty(int dim) {
-        return new ItemMatrix(dim, 0, new String[0], Map.of(), new float[0], new float[0]);
+        return new ItemMatrix(dim, 0, new String[0], Map.of(), new float[0], new float[0], new int[0], new float[0]);
     }
 
     /** Builds a matrix from parallel arrays (tests, benchmarks); every vector must have {@code dim} floats. */
@@ -72,6 +83,9 @@ public final class ItemMatrix {
         // Copy-on-write: the served matrix stays untouched while queries run on it.
         float[] newData = Arrays.copyOf(data, n * d);
         float[] newInv = Arrays.copyOf(invNorms, n);
+        int stride = stride(d);
+        int[] newPacked = Arrays.copyOf(packed, n * stride);
+        float[] newNorms = Arrays.copyOf(norms, n);
         String[] newIds = Arrays.copyOf(ids, n);
         Map<String, Integer> newOrd = new HashMap<>(ordinals);
         int next = size;
@@ -85,8 +99,53 @@ public final class ItemMatrix {
             float[] v = e.getValue();
             System.arraycopy(v, 0, newData, ord * d, d);
             newInv[ord] = inverseNorm(v);
+            pack(v, newPacked, ord * stride, stride);
+            newNorms[ord] = normRoundedUp(v);
         }
-        return new ItemMatrix(d, n, newIds, newOrd, newData, newInv);
+        return new ItemMatrix(d, n, newIds, newOrd, newData, newInv, newPacked, newNorms);
+    }
+
+    private static int stride(int dim) {
+        return (dim + 1) >>> 1;
+    }
+
+    private static void pack(float[] v, int[] out, int off, int stride) {
+        for (int j = 0; j < stride; j++) {
+            int lo = stride + j < v.length ? bf16(v[stride + j]) : 0;
+            out[off + j] = bf16(v[j]) << 16 | lo;
+        }
+    }
+
+    /**
+     * The bfloat16 nearest to {@code f} (ties to even), as its 16 bits: then {@code |f - bf16(f)| <= |f| * 2^-8}
+     * for normal floats and {@code <= 2^-134} for subnormal ones. Finite floats that would round to infinity are
+     * clamped to the largest finite bf16 (still within {@code |f| * 2^-8}); NaN stays NaN, infinity stays infinite.
+     */
+    static int bf16(float f) {
+        int x = Float.floatToRawIntBits(f);
+        if (f != f) {
+            return (x >>> 16 & 0x8000) | 0x7FC0;
+        }
+        int r = (x + 0x7FFF + (x >>> 16 & 1)) >>> 16;
+        if ((r & 0x7FFF) == 0x7F80 && (x & 0x7FFFFFFF) != 0x7F800000) {
+            r--; // a finite float rounded up to infinity
+        }
+        return r & 0xFFFF;
+    }
+
+    /** The L2 norm, rounded up to a float (infinite or NaN when the vector is). */
+    static float normRoundedUp(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += (double) x * x;
+        }
+        return roundUp(Math.sqrt(s));
+    }
+
+    /** The smallest float at or above {@code d}. */
+    static float roundUp(double d) {
+        float f = (float) d;
+        return f < d ? Math.nextUp(f) : f;
     }
 
     static float inverseNorm(float[] v) {
@@ -127,5 +186,20 @@ public final class ItemMatrix {
 
     float[] invNorms() {
         return invNorms;
+    }
+
+    /** The bf16 rows (see the class comment); callers must not modify it. */
+    int[] packed() {
+        return packed;
+    }
+
+    /** Ints per row of {@link #packed()}: {@code ceil(dim / 2)}. */
+    int packedStride() {
+        return stride(dim);
+    }
+
+    /** Each row's L2 norm, rounded up. */
+    float[] norms() {
+        return norms;
     }
 }

@@ -9,10 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@link VectorTopK} with one query's scan split over several cores: the items are cut into contiguous ranges, each
- * range's exact top-k is found on its own thread (the calling thread takes the first range), and the per-range lists
- * are merged. Every item of the global top-k is in its range's top-k, so the result is the same exact top-k, with the
- * same tie order (score, then ascending ordinal), as the single-threaded scan.
+ * {@link VectorTopK} or {@link Bf16TopK} (see {@link Kernel}) with one query's scan split over several cores: the
+ * items are cut into contiguous ranges, each range's exact top-k is found on its own thread (the calling thread takes
+ * the first range), and the per-range lists are merged. Every item of the global top-k is in its range's top-k, so
+ * the result is the same exact top-k, with the same tie order (score, then ascending ordinal), as the single-threaded
+ * scan.
  *
  * <p>Why: one scan of a large matrix is bound by one core's memory bandwidth; two cores halve a single query's
  * latency (BENCHMARKS.md). Under concurrent load every core is already busy, so splitting only adds hand-offs: a
@@ -22,16 +23,41 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. {@link #close} stops the helper threads.
  */
 public final class ParallelTopK implements TopK, AutoCloseable {
-    private final VectorTopK kernel = new VectorTopK();
+
+    /** The per-range kernel; both return the same exact result. */
+    public enum Kernel {
+        /** {@link VectorTopK}: one pass over the float rows. */
+        FLOAT,
+        /** {@link Bf16TopK}: a pass over the bf16 copy, then exact re-scoring of the few candidates. */
+        BF16;
+
+        RangeTopK create() {
+            return this == FLOAT ? new VectorTopK() : new Bf16TopK();
+        }
+    }
+
+    private final RangeTopK kernel;
     private final int parts;
     private final int minItemsPerPart;
     private final ThreadPoolExecutor helpers;
 
     /**
+     * With the {@link Kernel#FLOAT} kernel.
+     *
      * @param parts           ranges per query at most (1 = never split)
      * @param minItemsPerPart a query is split only into ranges of at least this many items
      */
     public ParallelTopK(int parts, int minItemsPerPart) {
+        this(parts, minItemsPerPart, Kernel.FLOAT);
+    }
+
+    /**
+     * @param parts           ranges per query at most (1 = never split)
+     * @param minItemsPerPart a query is split only into ranges of at least this many items
+     * @param kernel          what scans each range
+     */
+    public ParallelTopK(int parts, int minItemsPerPart, Kernel kernel) {
+        this.kernel = kernel.create();
         if (parts < 1 || minItemsPerPart < 1) {
             throw new IllegalArgumentException("parts and minItemsPerPart must be >= 1, got " + parts + ", "
                     + minItemsPerPart);

@@ -20,6 +20,14 @@ final class ScoreHeap {
         return scores.length;
     }
 
+    /**
+     * The score a candidate must beat to be kept: the root's score once the heap is full, negative infinity before
+     * (a capacity-0 heap is always "full").
+     */
+    float threshold() {
+        return size < scores.length ? Float.NEGATIVE_INFINITY : size == 0 ? Float.POSITIVE_INFINITY : scores[0];
+    }
+
     /** True if a candidate with this score would be kept (NaN never is). */
     boolean wouldAccept(float score) {
         return size < scores.length ? score == score : score > scores[0];

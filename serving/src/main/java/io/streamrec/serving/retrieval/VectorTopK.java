@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Stateless and thread-safe; each call allocates only its heap.
  */
-public final class VectorTopK implements TopK {
+public final class VectorTopK implements TopK, RangeTopK {
     /*
      * A static final species lets C2 turn the loop into plain AVX instructions; a species held in a field or
      * captured by a lambda ran 3x slower than scalar code here (PLATFORM.md). 256-bit lanes were as fast as 512.
@@ -25,12 +25,9 @@ public final class VectorTopK implements TopK {
         return searchRange(matrix, query, Math.min(k, Math.max(n - excluded.count(), 0)), excluded, sim, 0, n);
     }
 
-    /**
-     * The best {@code capacity} candidates among ordinals {@code [from, to)} (fewer when the range holds fewer that
-     * are not excluded), best first, ties by ascending ordinal. {@link ParallelTopK} merges such ranges.
-     */
-    TopKResult searchRange(ItemMatrix matrix, float[] query, int capacity, Exclusion excluded, Similarity sim,
-                           int from, int to) {
+    @Override
+    public TopKResult searchRange(ItemMatrix matrix, float[] query, int capacity, Exclusion excluded, Similarity sim,
+                                  int from, int to) {
         int n = to;
         int dim = matrix.dim();
         float[] data = matrix.data();
@@ -78,25 +75,39 @@ public final class VectorTopK implements TopK {
             offer(heap, s3, i + 3, inv, queryScale, excluded);
         }
         for (; i < n; i++) {
-            int off = i * dim;
-            FloatVector acc = FloatVector.zero(SPECIES);
-            int j = 0;
-            for (; j < bound; j += LANES) {
-                acc = FloatVector.fromArray(SPECIES, data, off + j).fma(FloatVector.fromArray(SPECIES, query, j), acc);
-            }
-            float s = acc.reduceLanes(VectorOperators.ADD);
-            for (; j < dim; j++) {
-                s += data[off + j] * query[j];
-            }
-            offer(heap, s, i, inv, queryScale, excluded);
+            offer(heap, dot(data, i * dim, query, dim), i, inv, queryScale, excluded);
         }
         return heap.toResult();
+    }
+
+    /**
+     * One row's dot product with exactly the arithmetic of the four-row loop above (per-lane fma over the SIMD
+     * part in the same order, one lane reduction, then the scalar tail), so that it returns the same bits: the
+     * exact pass of {@link Bf16TopK} re-scores its candidates with it.
+     */
+    static float dot(float[] data, int off, float[] query, int dim) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int bound = SPECIES.loopBound(dim);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            acc = FloatVector.fromArray(SPECIES, data, off + j).fma(FloatVector.fromArray(SPECIES, query, j), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < dim; j++) {
+            s += data[off + j] * query[j];
+        }
+        return s;
+    }
+
+    /** The score {@link #offer} ranks by: the dot product, or for cosine the dot product times both inverse norms. */
+    static float score(float dot, int ordinal, float[] inv, float queryScale) {
+        return inv == null ? dot : dot * inv[ordinal] * queryScale;
     }
 
     /** Ordinals must be offered in ascending order (the heap's tie rule relies on it). */
     private static void offer(ScoreHeap heap, float dot, int ordinal, float[] inv, float queryScale,
                               Exclusion excluded) {
-        float s = inv == null ? dot : dot * inv[ordinal] * queryScale;
+        float s = score(dot, ordinal, inv, queryScale);
         if (heap.wouldAccept(s) && !excluded.contains(ordinal)) {
             heap.push(s, ordinal);
         }
