@@ -1,24 +1,25 @@
 package io.streamrec.serving.retrieval;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@link VectorTopK} or {@link Bf16TopK} (see {@link Kernel}) with one query's scan split over several cores: the
- * items are cut into contiguous ranges, each range's exact top-k is found on its own thread (the calling thread takes
- * the first range), and the per-range lists are merged. Every item of the global top-k is in its range's top-k, so
+ * items are cut into contiguous chunks (a few per thread), the calling thread and any idle helper claim chunks from a
+ * shared counter until none is left, each chunk's exact top-k is found by whoever claimed it, and the per-chunk lists
+ * are merged. Every item of the global top-k is in its chunk's top-k, so
  * the result is the same exact top-k, with the same tie order (score, then ascending ordinal), as the single-threaded
  * scan.
  *
  * <p>Why: one scan of a large matrix is bound by one core's memory bandwidth; two cores halve a single query's
  * latency (BENCHMARKS.md). Under concurrent load every core is already busy, so splitting only adds hand-offs: a
- * range is handed to a helper thread only when one is idle at that moment (a {@link SynchronousQueue} pool), and
- * otherwise the caller scans it itself. Small matrices are never split.
+ * query is offered to a helper thread only when one is idle at that moment (a {@link SynchronousQueue} pool), and
+ * the caller never waits for a helper to start: a helper that wakes late finds fewer (or no) chunks left, and the
+ * caller waits only for chunks a helper has claimed, at most one chunk's scan each. Small matrices are never split.
  *
  * <p>Thread-safe. {@link #close} stops the helper threads.
  */
@@ -86,55 +87,91 @@ public final class ParallelTopK implements TopK, AutoCloseable {
         if (p <= 1 || want == 0) {
             return kernel.searchRange(matrix, query, want, excluded, sim, 0, n);
         }
-        TopKResult[] results = new TopKResult[p];
-        @SuppressWarnings("unchecked")
-        Future<TopKResult>[] futures = new Future[p];
-        int[] bounds = new int[p + 1];
-        for (int i = 0; i <= p; i++) {
-            // Range ends on multiples of 4 where possible, so that the kernel's 4-row steps stay aligned.
-            bounds[i] = i == p ? n : (int) ((long) n * i / p) & ~3;
+        // More chunks than threads, claimed from a shared counter: a helper that wakes late (or not at all) leaves
+        // its chunks to the caller instead of making it wait, and a chunk claimed is always finished.
+        int chunks = Math.max(p, Math.min(p * CHUNKS_PER_PART, n / MIN_ITEMS_PER_CHUNK));
+        int[] bounds = new int[chunks + 1];
+        for (int i = 0; i <= chunks; i++) {
+            // Chunk ends on multiples of 4 where possible, so that the kernel's 4-row steps stay aligned.
+            bounds[i] = i == chunks ? n : (int) ((long) n * i / chunks) & ~3;
         }
+        Scan scan = new Scan(kernel, matrix, query, want, excluded, sim, bounds);
         for (int i = 1; i < p; i++) {
-            int from = bounds[i];
-            int to = bounds[i + 1];
             try {
-                futures[i] = helpers.submit(() -> kernel.searchRange(matrix, query, want, excluded, sim, from, to));
+                helpers.execute(scan::work);
             } catch (RejectedExecutionException busy) {
-                results[i] = kernel.searchRange(matrix, query, want, excluded, sim, from, to);
+                break; // no idle helper now: the caller scans the rest itself
             }
         }
-        results[0] = kernel.searchRange(matrix, query, want, excluded, sim, bounds[0], bounds[1]);
-        for (int i = 1; i < p; i++) {
-            if (futures[i] != null) {
-                results[i] = join(futures[i]);
-            }
-        }
-        return merge(results, want);
+        scan.work();
+        return merge(scan.awaitResults(), want);
     }
 
-    private static TopKResult join(Future<TopKResult> f) {
-        boolean interrupted = false;
-        try {
-            while (true) {
+    /** Chunks per thread of a split query. */
+    static final int CHUNKS_PER_PART = 2;
+    /** Smallest chunk worth a separate scan (each chunk starts its bounded heap afresh). */
+    static final int MIN_ITEMS_PER_CHUNK = 4096;
+
+    /** One split query: chunks claimed by index, results published through the completion count. */
+    private static final class Scan {
+        private final RangeTopK kernel;
+        private final ItemMatrix matrix;
+        private final float[] query;
+        private final int want;
+        private final Exclusion excluded;
+        private final Similarity sim;
+        private final int[] bounds;
+        private final TopKResult[] results;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile Throwable failure;
+
+        Scan(RangeTopK kernel, ItemMatrix matrix, float[] query, int want, Exclusion excluded, Similarity sim,
+             int[] bounds) {
+            this.kernel = kernel;
+            this.matrix = matrix;
+            this.query = query;
+            this.want = want;
+            this.excluded = excluded;
+            this.sim = sim;
+            this.bounds = bounds;
+            this.results = new TopKResult[bounds.length - 1];
+        }
+
+        /** Scans chunks until none is left; run by the caller and by any helper that picks the query up. */
+        void work() {
+            int c;
+            while ((c = next.getAndIncrement()) < results.length) {
                 try {
-                    return f.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // finish the query; the scan is short and holds no locks
+                    results[c] = kernel.searchRange(matrix, query, want, excluded, sim, bounds[c], bounds[c + 1]);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    done.incrementAndGet(); // publishes results[c] to the thread that reads done
                 }
             }
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException) {
-                throw (RuntimeException) c;
+        }
+
+        /** Waits for the chunks other threads claimed (at most one chunk's scan each); rethrows a failure. */
+        TopKResult[] awaitResults() {
+            for (int spins = 0; done.get() < results.length; spins++) {
+                if (spins < 1000) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(20_000);
+                }
             }
-            if (c instanceof Error) {
-                throw (Error) c;
+            Throwable t = failure;
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
             }
-            throw new IllegalStateException(c);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            if (t instanceof Error) {
+                throw (Error) t;
             }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+            return results;
         }
     }
 
