@@ -174,19 +174,6 @@ public final class ItemVectorCache {
         return true;
     }
 
-    /**
-     * {@code vector(itemId) += alpha * x} in place, counting as a use; false when the item is not cached. One look-up
-     * instead of a get and a put.
-     */
-    public boolean axpy(String itemId, float alpha, float[] x) {
-        Integer slot = touch(itemId);
-        if (slot == null) {
-            return false;
-        }
-        axpyAt(slot, alpha, x);
-        return true;
-    }
-
     /** A copy of the vector of {@code itemId}, or null when not cached. */
     public float[] get(String itemId) {
         float[] out = new float[vectorLength];

@@ -463,19 +463,6 @@ public final class Learner implements Serializable {
         }
     }
 
-    /** {@link #applyLocally(ItemVectorCache, StepResult)} for gradients without their slots (by id). */
-    public void applyLocally(ItemVectorCache cache, List<ItemGradient> gradients) {
-        if (params.cacheLocalLearningRate() == 0) {
-            return;
-        }
-        for (ItemGradient g : gradients) {
-            int s = cache.slotOf(g.itemId);
-            if (s >= 0) {
-                applyLocally(cache, s, g.gradient);
-            }
-        }
-    }
-
     private void applyLocally(ItemVectorCache cache, int slot, float[] gradient) {
         float lr = (float) params.cacheLocalLearningRate();
         if (!params.normalize()) {
