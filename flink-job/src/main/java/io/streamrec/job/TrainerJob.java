@@ -151,17 +151,19 @@ public final class TrainerJob {
         users.sinkTo(embeddingSink(c, c.userEmbeddingsTopic, new EmbeddingSerializer(c.userEmbeddingsTopic, false)))
                 .name("UserEmbeddingSink").uid("user-embedding-sink");
 
-        BroadcastStream<Long> ticks = env
+        // Every tick to every ItemTower subtask (a plain broadcast: the ItemTower keeps no broadcast state).
+        DataStream<Long> ticks = env
                 .fromSource(SnapshotTicks.source(c.snapshotInterval), WatermarkStrategy.noWatermarks(), "SnapshotClock")
                 .uid("snapshot-clock")
                 .setParallelism(1)
-                .broadcast(States.SNAPSHOT_TICKS);
+                .broadcast();
 
         SingleOutputStreamOperator<EmbeddingUpdate> items = gradients
                 .keyBy(g -> g.itemId, Types.STRING)
                 .connect(ticks)
-                .process(new ItemTower(c.model, c.towerSettings(emitPrequential)), FlinkTypes.EMBEDDING_UPDATE)
-                .name("ItemTower").uid("item-tower");
+                .transform("ItemTower", FlinkTypes.EMBEDDING_UPDATE,
+                        new ItemTower(c.model, c.towerSettings(emitPrequential)))
+                .uid("item-tower");
         items.sinkTo(embeddingSink(c, c.itemEmbeddingsTopic, new EmbeddingSerializer(c.itemEmbeddingsTopic, true)))
                 .name("ItemEmbeddingSink").uid("item-embedding-sink");
 

@@ -44,6 +44,7 @@ public final class JobConfig implements Serializable {
     public final Duration bundleMaxDelay;
     public final Duration userTtl;
     public final Duration itemTtl;
+    public final int hotItems;
     public final double prequentialSample;
     /** The learning hyperparameters ({@code model.*} keys), validated. */
     public final ModelParams model;
@@ -109,6 +110,8 @@ public final class JobConfig implements Serializable {
         require(!userTtl.isNegative(), USER_TTL, "must not be negative (0 disables expiry)");
         itemTtl = read(c, ITEM_TTL);
         require(!itemTtl.isNegative(), ITEM_TTL, "must not be negative (0 disables expiry)");
+        hotItems = read(c, HOT_ITEMS);
+        require(hotItems >= 1 && hotItems <= 10_000_000, HOT_ITEMS, "must be in 1..10000000, got " + hotItems);
         prequentialSample = read(c, PREQUENTIAL_SAMPLE);
         require(prequentialSample >= 0 && prequentialSample <= 1, PREQUENTIAL_SAMPLE,
                 "must be a share between 0 and 1, got " + prequentialSample);
@@ -137,7 +140,7 @@ public final class JobConfig implements Serializable {
     /** The settings the towers receive. */
     public io.streamrec.job.learn.TowerSettings towerSettings(boolean emitPrequential) {
         return new io.streamrec.job.learn.TowerSettings(bundleMaxEvents, bundleMaxDelay, userPublishInterval,
-                prequentialSample, emitPrequential, userTtl, itemTtl);
+                prequentialSample, emitPrequential, userTtl, itemTtl, hotItems);
     }
 
     public static JobConfig defaults() {

@@ -123,6 +123,11 @@ public final class TrainerOptions {
             .durationType().defaultValue(Duration.ofDays(180))
             .withDescription("Item state untouched this long is dropped (0 = keep forever).");
 
+    public static final ConfigOption<Integer> HOT_ITEMS = key("state.hot-items")
+            .intType().defaultValue(50_000)
+            .withDescription("The ItemTower keeps up to this many recently updated item states per subtask on the "
+                    + "heap, in front of RocksDB, and writes them back on eviction and at checkpoints.");
+
     public static final ConfigOption<Double> PREQUENTIAL_SAMPLE = key("metrics.prequential.sample")
             .doubleType().defaultValue(0.01)
             .withDescription("Share of events scored before learning (test-then-train) for the live HR@10/HR@100.");
@@ -133,6 +138,6 @@ public final class TrainerOptions {
                 TOPIC_INTERACTIONS, TOPIC_DLQ, TOPIC_ITEM_EMBEDDINGS, TOPIC_USER_EMBEDDINGS, DLQ_DELIVERY,
                 PARALLELISM, JOB_NAME, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, EARLIEST_TIMESTAMP, MAX_FUTURE,
                 MAX_PAYLOAD, OUT_OF_ORDERNESS, IDLENESS, SNAPSHOT_INTERVAL, USER_PUBLISH_INTERVAL, BUNDLE_MAX_EVENTS,
-                BUNDLE_MAX_DELAY, USER_TTL, ITEM_TTL, PREQUENTIAL_SAMPLE);
+                BUNDLE_MAX_DELAY, USER_TTL, ITEM_TTL, HOT_ITEMS, PREQUENTIAL_SAMPLE);
     }
 }

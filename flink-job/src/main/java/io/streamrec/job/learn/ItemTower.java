@@ -6,28 +6,47 @@ import io.streamrec.job.model.Learner;
 import io.streamrec.job.model.ModelParams;
 import io.streamrec.job.snapshot.EmbeddingUpdate;
 import io.streamrec.job.state.States;
-import org.apache.flink.api.common.functions.OpenContext;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Keyed by item id: owns the authoritative item vectors. Applies the UserTower's summed gradients with Adagrad to
- * the item's vector in RocksDB state, and on every snapshot tick (a broadcast version number) publishes the items
+ * Keyed by item id (input 1): owns the authoritative item vectors. Applies the UserTower's summed gradients with
+ * Adagrad, and on every snapshot tick (input 2, a version number broadcast to every subtask) publishes the items
  * it changed since the previous tick, then one completion marker for that version.
  *
- * <p>Changed items are found by iterating a separate "dirty" keyed state, so a tick costs in proportion to the
- * items that changed, not to all items. The tick numbers come from a checkpointed source, so versions are the same
- * on every subtask and continue without gaps after a restore. After a restore the first tick republishes every
- * item: records published after the restored checkpoint (and before the failure) described vectors the restored
- * state no longer has, and readers of the topic must see the state the job continues from.
+ * <p>State: the item vectors live in RocksDB (keyed state {@code item}), with the hot ones in a bounded write-back
+ * cache on the heap ({@code item-tower.hot-items} entries, least recently updated evicted first), the way Flink's
+ * own mini-batch operators keep a heap bundle in front of keyed state. A gradient for a hot item costs no RocksDB
+ * access; a cold one costs one read. Changed entries are written to RocksDB when they are evicted and before every
+ * checkpoint ({@link #snapshotState}), so every checkpoint holds every applied gradient, and
+ * RocksDB sees one write per changed item per checkpoint instead of a read and a write per gradient record. This
+ * is why it is an operator and not a process function: writing an evicted entry back needs that entry's key.
+ *
+ * <p>Changed items are the hot entries marked unpublished, plus the items evicted before they were published,
+ * which carry a flag in keyed state {@code item-dirty}; a tick costs in proportion to the hot entries and the
+ * flags, not to all items. The tick numbers come from a checkpointed source, so versions are the same on every
+ * subtask and continue without gaps after a restore. After a restore the first tick republishes every item:
+ * records published after the restored checkpoint (and before the failure) described vectors the restored state
+ * no longer has, and readers of the topic must see the state the job continues from.
+ *
+ * <p>Expiry ({@code state.ttl.items}): RocksDB drops an item whose last write is older than the TTL; a hot entry
+ * untouched for the TTL is dropped on its next access and the item read back from RocksDB (which has then usually
+ * expired it too). The TTL therefore counts from the item's last write, at most one checkpoint interval after its
+ * last gradient.
  */
-public final class ItemTower extends KeyedBroadcastProcessFunction<String, ItemGradient, Long, EmbeddingUpdate>
-        implements CheckpointedFunction {
+public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
+        implements TwoInputStreamOperator<ItemGradient, Long, EmbeddingUpdate> {
     private static final long serialVersionUID = 1L;
 
     private final ModelParams params;
@@ -36,6 +55,8 @@ public final class ItemTower extends KeyedBroadcastProcessFunction<String, ItemG
     private transient Learner learner;
     private transient ValueState<ItemState> item;
     private transient ValueState<Boolean> dirty;
+    private transient LinkedHashMap<String, Hot> hot;
+    private transient long ttlMs;
     private transient boolean republishAll;
     /** Newest event time behind the gradients applied so far (the element timestamps carried from the source). */
     private transient long newestEventTime;
@@ -43,7 +64,21 @@ public final class ItemTower extends KeyedBroadcastProcessFunction<String, ItemG
     private transient int subtasks;
     private transient Counter gradientsApplied;
     private transient Counter embeddingsPublished;
+    private transient Counter stateReads;
+    private transient Counter stateWrites;
     private transient long lastPublishedVersion;
+
+    /** A hot item: its state, and what of it RocksDB and the topic have not seen yet. */
+    private static final class Hot {
+        final ItemState state;
+        boolean unpersisted;
+        boolean unpublished;
+        long lastUpdateMs;
+
+        Hot(ItemState state) {
+            this.state = state;
+        }
+    }
 
     public ItemTower(ModelParams params, TowerSettings settings) {
         this.params = params.copy().validate();
@@ -51,72 +86,160 @@ public final class ItemTower extends KeyedBroadcastProcessFunction<String, ItemG
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        // Restored from a checkpoint or savepoint: republish every item at the first tick (see class comment).
+        republishAll = context.isRestored();
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
         learner = new Learner(params);
         item = getRuntimeContext().getState(States.item(settings.itemTtl));
         dirty = getRuntimeContext().getState(States.ITEM_DIRTY);
+        // Access order: iteration (and eviction) starts at the least recently used entry.
+        hot = new LinkedHashMap<>(16, 0.75f, true);
+        ttlMs = settings.itemTtl == null ? 0 : settings.itemTtl.toMillis();
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        gradientsApplied = getRuntimeContext().getMetricGroup().counter("itemGradientsApplied");
-        embeddingsPublished = getRuntimeContext().getMetricGroup().counter("itemEmbeddingsPublished");
-        getRuntimeContext().getMetricGroup().gauge("snapshotVersion", () -> lastPublishedVersion);
+        gradientsApplied = getMetricGroup().counter("itemGradientsApplied");
+        embeddingsPublished = getMetricGroup().counter("itemEmbeddingsPublished");
+        stateReads = getMetricGroup().counter("itemStateReads");
+        stateWrites = getMetricGroup().counter("itemStateWrites");
+        getMetricGroup().gauge("snapshotVersion", () -> lastPublishedVersion);
+        getMetricGroup().gauge("hotItems", () -> hot.size());
     }
 
+    /** A gradient record; the current key is its item. */
     @Override
-    public void processElement(ItemGradient g, ReadOnlyContext ctx, Collector<EmbeddingUpdate> out) throws Exception {
-        ItemState s = item.value();
-        if (s == null) {
-            s = learner.newItem(g.itemId);
+    public void processElement1(StreamRecord<ItemGradient> record) throws Exception {
+        ItemGradient g = record.getValue();
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        Hot h = hot.get(g.itemId);
+        if (h != null && ttlMs > 0 && now - h.lastUpdateMs >= ttlMs) {
+            hot.remove(g.itemId); // untouched for the TTL: let RocksDB's expiry decide, as for a cold item
+            h = null;
         }
-        learner.applyItemGradient(s, g.gradient, g.appearances);
-        item.update(s);
-        Long eventTime = ctx.timestamp();
-        if (eventTime != null) {
-            newestEventTime = Math.max(newestEventTime, eventTime);
+        if (h == null) {
+            ItemState s = item.value();
+            stateReads.inc();
+            h = new Hot(s != null ? s : learner.newItem(g.itemId));
+            hot.put(g.itemId, h);
+            if (hot.size() > settings.itemHotCapacity) {
+                evictEldest(g.itemId);
+            }
         }
-        dirty.update(Boolean.TRUE); // a blind write: cheaper in RocksDB than reading the flag first
+        learner.applyItemGradient(h.state, g.gradient, g.appearances);
+        h.unpersisted = true;
+        h.unpublished = true;
+        h.lastUpdateMs = now;
+        if (record.hasTimestamp()) {
+            newestEventTime = Math.max(newestEventTime, record.getTimestamp());
+        }
         gradientsApplied.inc();
     }
 
+    /** Writes the least recently used entry back (with its dirty flag if unpublished), then restores the key. */
+    private void evictEldest(String currentKey) throws Exception {
+        Iterator<Map.Entry<String, Hot>> it = hot.entrySet().iterator();
+        Map.Entry<String, Hot> eldest = it.next();
+        it.remove();
+        Hot h = eldest.getValue();
+        if (h.unpersisted || h.unpublished) {
+            setCurrentKey(eldest.getKey());
+            if (h.unpersisted) {
+                item.update(h.state);
+                stateWrites.inc();
+            }
+            if (h.unpublished) {
+                dirty.update(Boolean.TRUE); // a blind write: cheaper in RocksDB than reading the flag first
+            }
+            setCurrentKey(currentKey);
+        }
+    }
+
+    /** Writes every changed hot entry to RocksDB; they stay hot. */
+    private void persistAll() throws Exception {
+        for (Map.Entry<String, Hot> e : hot.entrySet()) {
+            Hot h = e.getValue();
+            if (h.unpersisted) {
+                setCurrentKey(e.getKey());
+                item.update(h.state);
+                stateWrites.inc();
+                h.unpersisted = false;
+            }
+        }
+    }
+
+    /**
+     * The synchronous part of a checkpoint, before the keyed state backend is snapshotted: RocksDB must hold every
+     * applied gradient.
+     */
     @Override
-    public void processBroadcastElement(Long version, Context ctx, Collector<EmbeddingUpdate> out) throws Exception {
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        persistAll();
+        super.snapshotState(context);
+    }
+
+    /** A snapshot tick: publish what changed, then the marker of this version. */
+    @Override
+    public void processElement2(StreamRecord<Long> record) throws Exception {
+        long version = record.getValue();
         long[] published = {0};
         if (republishAll) {
-            // Every item, whatever its dirty flag; the flags are cleared below.
-            ctx.applyToKeyedState(States.item(settings.itemTtl), (itemId, state) -> {
-                ItemState s = state.value();
-                if (s != null) {
-                    out.collect(EmbeddingUpdate.embedding(itemId, learner.servingItemVector(s), version, subtask, subtasks, s.updates,
-                            newestEventTime));
-                    published[0]++;
-                }
-            });
-            ctx.applyToKeyedState(States.ITEM_DIRTY, (itemId, state) -> state.clear());
+            // Every item, whatever its flags: RocksDB holds them all once the hot entries are written back.
+            persistAll();
+            keys().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    States.item(settings.itemTtl), (String itemId, ValueState<ItemState> state) -> {
+                        ItemState s = state.value();
+                        if (s != null) {
+                            emit(itemId, s, version);
+                            published[0]++;
+                        }
+                    });
+            keys().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    States.ITEM_DIRTY, (String itemId, ValueState<Boolean> state) -> state.clear());
+            for (Hot h : hot.values()) {
+                h.unpublished = false;
+            }
             republishAll = false;
         } else {
-            ctx.applyToKeyedState(States.ITEM_DIRTY, (itemId, state) -> {
-                ItemState s = item.value(); // the backend has set the current key to itemId
-                if (s != null) {
-                    out.collect(EmbeddingUpdate.embedding(itemId, learner.servingItemVector(s), version, subtask, subtasks, s.updates,
-                            newestEventTime));
+            // Items evicted before they were published (flagged in RocksDB); a hot copy, if any, is the newer.
+            keys().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    States.ITEM_DIRTY, (String itemId, ValueState<Boolean> flag) -> {
+                        Hot h = hot.get(itemId);
+                        ItemState s = h != null ? h.state : item.value(); // the backend set the key to itemId
+                        if (h != null) {
+                            h.unpublished = false;
+                        }
+                        if (s != null) {
+                            emit(itemId, s, version);
+                            published[0]++;
+                        }
+                        flag.clear();
+                    });
+            for (Map.Entry<String, Hot> e : hot.entrySet()) {
+                Hot h = e.getValue();
+                if (h.unpublished) {
+                    emit(e.getKey(), h.state, version);
                     published[0]++;
+                    h.unpublished = false;
                 }
-                state.clear();
-            });
+            }
         }
-        out.collect(EmbeddingUpdate.marker(version, subtask, subtasks, published[0], newestEventTime));
+        output.collect(new StreamRecord<>(EmbeddingUpdate.marker(version, subtask, subtasks, published[0],
+                newestEventTime)));
         embeddingsPublished.inc(published[0]);
         lastPublishedVersion = version;
     }
 
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) {
-        // Nothing of its own: the vectors and dirty flags are keyed state, checkpointed by the backend.
+    private KeyedStateBackend<String> keys() {
+        return getKeyedStateBackend();
     }
 
-    @Override
-    public void initializeState(FunctionInitializationContext context) {
-        // Restored from a checkpoint or savepoint: republish every item at the first tick (see class comment).
-        republishAll = context.isRestored();
+    private void emit(String itemId, ItemState s, long version) {
+        output.collect(new StreamRecord<>(EmbeddingUpdate.embedding(itemId, learner.servingItemVector(s), version,
+                subtask, subtasks, s.updates, newestEventTime)));
     }
 }

@@ -16,9 +16,15 @@ public final class TowerSettings implements Serializable {
     public final boolean emitPrequential;
     public final Duration userTtl;
     public final Duration itemTtl;
+    /** Item states the ItemTower keeps on the heap in front of RocksDB, per subtask (at least 1). */
+    public final int itemHotCapacity;
 
     public TowerSettings(int bundleMaxEvents, Duration bundleMaxDelay, Duration userPublishInterval,
-                         double prequentialSample, boolean emitPrequential, Duration userTtl, Duration itemTtl) {
+                         double prequentialSample, boolean emitPrequential, Duration userTtl, Duration itemTtl,
+                         int itemHotCapacity) {
+        if (itemHotCapacity < 1) {
+            throw new IllegalArgumentException("itemHotCapacity must be at least 1, got " + itemHotCapacity);
+        }
         this.bundleMaxEvents = bundleMaxEvents;
         this.bundleMaxDelayMs = bundleMaxDelay.toMillis();
         this.userPublishIntervalMs = userPublishInterval.toMillis();
@@ -26,5 +32,6 @@ public final class TowerSettings implements Serializable {
         this.emitPrequential = emitPrequential;
         this.userTtl = userTtl;
         this.itemTtl = itemTtl;
+        this.itemHotCapacity = itemHotCapacity;
     }
 }

@@ -42,11 +42,9 @@ public final class States {
     public static final ListStateDescriptor<byte[]> GRADIENT_BUNDLE =
             new ListStateDescriptor<>("gradient-bundle", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
-    /** Broadcast descriptors; the broadcast inputs are consumed as events, their broadcast state stays empty. */
+    /** Broadcast descriptor of the item feed; consumed as events, its broadcast state stays empty. */
     public static final MapStateDescriptor<String, EmbeddingUpdate> ITEM_FEED =
             new MapStateDescriptor<>("item-feed", Types.STRING, Types.POJO(EmbeddingUpdate.class));
-    public static final MapStateDescriptor<String, Long> SNAPSHOT_TICKS =
-            new MapStateDescriptor<>("snapshot-ticks", Types.STRING, Types.LONG);
 
     private static <T> ValueStateDescriptor<T> withTtl(ValueStateDescriptor<T> d, Duration ttl) {
         if (ttl != null && !ttl.isZero()) {

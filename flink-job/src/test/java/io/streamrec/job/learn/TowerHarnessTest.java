@@ -22,6 +22,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,7 @@ class TowerHarnessTest {
 
     private static TowerSettings settings(int bundleEvents, Duration userTtl, Duration itemTtl) {
         return new TowerSettings(bundleEvents, Duration.ofMillis(50), Duration.ofSeconds(1), 1.0, true, userTtl,
-                itemTtl);
+                itemTtl, 50_000);
     }
 
     private static KeyedBroadcastOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient>
@@ -55,12 +56,10 @@ class TowerHarnessTest {
         return h;
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate>
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate>
             itemTower(ItemTower tower, OperatorSubtaskState restore) throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate> h =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(tower, List.of(States.SNAPSHOT_TICKS)),
-                        g -> g.itemId, Types.STRING, 128, 1, 0);
+        KeyedTwoInputStreamOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate> h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(tower, g -> g.itemId, null, Types.STRING, 128, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         h.setup();
         if (restore != null) {
@@ -130,10 +129,10 @@ class TowerHarnessTest {
     void itemTowerPublishesChangedItemsThenOneMarkerPerVersion() throws Exception {
         var h = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), null);
         int len = new Learner(PARAMS).vectorLength();
-        h.processElement(new ItemGradient("a", filled(len, 0.1f), 1), T0);
-        h.processElement(new ItemGradient("b", filled(len, -0.1f), 1), T0);
-        h.processElement(new ItemGradient("a", filled(len, 0.1f), 1), T0 + 5);
-        h.processBroadcastElement(1L, 0);
+        h.processElement1(new ItemGradient("a", filled(len, 0.1f), 1), T0);
+        h.processElement1(new ItemGradient("b", filled(len, -0.1f), 1), T0);
+        h.processElement1(new ItemGradient("a", filled(len, 0.1f), 1), T0 + 5);
+        h.processElement2(1L, 0);
         List<EmbeddingUpdate> v1 = drain(h);
         assertEquals(List.of("a", "b", "marker"), names(v1), "changed items, then the marker");
         assertEquals(2, v1.get(2).recordCount);
@@ -141,11 +140,11 @@ class TowerHarnessTest {
         assertEquals(T0 + 5, v1.get(2).eventTime, "newest event time behind the snapshot");
         assertEquals(2, v1.stream().filter(u -> u.entityId.equals("a")).findFirst().orElseThrow().updateCount);
 
-        h.processBroadcastElement(2L, 0);
+        h.processElement2(2L, 0);
         assertEquals(List.of("marker"), names(drain(h)), "nothing changed: only the marker");
 
-        h.processElement(new ItemGradient("b", filled(len, 0.2f), 1), T0 + 9);
-        h.processBroadcastElement(3L, 0);
+        h.processElement1(new ItemGradient("b", filled(len, 0.2f), 1), T0 + 9);
+        h.processElement2(3L, 0);
         List<EmbeddingUpdate> v3 = drain(h);
         assertEquals(List.of("b", "marker"), names(v3));
         assertEquals(3, v3.get(1).version);
@@ -156,11 +155,11 @@ class TowerHarnessTest {
         float[] bBefore = v3.get(0).vector;
         h.close();
         var restored = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), snapshot);
-        restored.processBroadcastElement(4L, 0);
+        restored.processElement2(4L, 0);
         List<EmbeddingUpdate> v4 = drain(restored);
         assertEquals(List.of("a", "b", "marker"), names(v4));
         assertArrayEquals(bBefore, v4.stream().filter(u -> u.entityId.equals("b")).findFirst().orElseThrow().vector);
-        restored.processBroadcastElement(5L, 0);
+        restored.processElement2(5L, 0);
         assertEquals(List.of("marker"), names(drain(restored)), "republished once, then deltas again");
         restored.close();
     }
@@ -175,8 +174,8 @@ class TowerHarnessTest {
 
         // The ItemTower starts an unknown item from the same vector the UserTower assumes on a cache miss.
         var items = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), null);
-        items.processElement(new ItemGradient("item-42", new float[a.vectorLength()], 1), T0);
-        items.processBroadcastElement(1L, 0);
+        items.processElement1(new ItemGradient("item-42", new float[a.vectorLength()], 1), T0);
+        items.processElement2(1L, 0);
         assertArrayEquals(b.initialItemVector("item-42"), drain(items).get(0).vector);
         items.close();
 
@@ -220,6 +219,96 @@ class TowerHarnessTest {
         restored.close();
     }
 
+    private static TowerSettings itemSettings(int hotItems, Duration itemTtl) {
+        return new TowerSettings(1, Duration.ofMillis(50), Duration.ofSeconds(1), 1.0, true, Duration.ZERO, itemTtl,
+                hotItems);
+    }
+
+    /** What a run of gradient records and ticks publishes, version by version. */
+    private static List<List<EmbeddingUpdate>> publishRun(int hotItems, boolean restoreMidway) throws Exception {
+        int len = new Learner(PARAMS).vectorLength();
+        var h = itemTower(new ItemTower(PARAMS, itemSettings(hotItems, Duration.ZERO)), null);
+        List<List<EmbeddingUpdate>> versions = new ArrayList<>();
+        String[] ids = {"a", "b", "c", "a", "d", "b", "a", "e", "c", "a"};
+        long version = 0;
+        for (int i = 0; i < ids.length; i++) {
+            h.processElement1(new ItemGradient(ids[i], filled(len, 0.01f * (i + 1)), 1), T0 + i);
+            if (i % 3 == 2) {
+                h.processElement2(++version, 0);
+                versions.add(drain(h));
+            }
+            if (restoreMidway && i == 4) {
+                // Unpublished, unpersisted hot entries at the checkpoint: the barrier must find them in RocksDB.
+                OperatorSubtaskState snapshot = h.snapshot(1, 10);
+                h.close();
+                h = itemTower(new ItemTower(PARAMS, itemSettings(hotItems, Duration.ZERO)), snapshot);
+            }
+        }
+        h.processElement2(++version, 0);
+        versions.add(drain(h));
+        h.close();
+        return versions;
+    }
+
+    private static String describe(List<EmbeddingUpdate> version) {
+        return version.stream().filter(u -> !u.marker).sorted(java.util.Comparator.comparing(u -> u.entityId))
+                .map(u -> u.entityId + "@" + u.updateCount + java.util.Arrays.toString(u.vector))
+                .collect(Collectors.joining(" ")) + " | " + version.get(version.size() - 1).recordCount;
+    }
+
+    @Test
+    void hotItemCacheOfOneEntryPublishesWhatAnUnboundedOneDoes() throws Exception {
+        // Capacity 1 evicts on nearly every record: items leave the heap unpublished and unpersisted, and come back
+        // from RocksDB. Every version must carry the same items, counts and vectors as with everything hot.
+        List<String> hot = publishRun(50_000, false).stream().map(TowerHarnessTest::describe).toList();
+        List<String> evicting = publishRun(1, false).stream().map(TowerHarnessTest::describe).toList();
+        assertEquals(hot, evicting);
+        assertTrue(hot.get(0).startsWith("a@1"), hot.get(0));
+    }
+
+    @Test
+    void hotEntriesAreInTheCheckpoint() throws Exception {
+        // Restored midway from a checkpoint taken while changes sat only on the heap: afterwards every item is
+        // republished once (restore), and the vectors equal those of the run without a restore.
+        for (int hotItems : new int[] {50_000, 2}) {
+            List<List<EmbeddingUpdate>> plain = publishRun(hotItems, false);
+            List<List<EmbeddingUpdate>> restored = publishRun(hotItems, true);
+            List<EmbeddingUpdate> last = plain.get(plain.size() - 1);
+            List<EmbeddingUpdate> lastRestored = restored.get(restored.size() - 1);
+            for (EmbeddingUpdate u : last) {
+                if (!u.marker) {
+                    EmbeddingUpdate r = lastRestored.stream().filter(x -> u.entityId.equals(x.entityId)).findFirst()
+                            .orElseThrow();
+                    assertArrayEquals(u.vector, r.vector, "hot=" + hotItems + " " + u.entityId);
+                    assertEquals(u.updateCount, r.updateCount);
+                }
+            }
+            // The first tick after the restore (version 2) republishes every item seen by then, once.
+            assertEquals(List.of("a", "b", "c", "d", "marker"), names(restored.get(1)), "hot=" + hotItems);
+            assertEquals(List.of("a", "c", "e", "marker"), names(restored.get(2)), "hot=" + hotItems);
+        }
+    }
+
+    @Test
+    void hotItemExpiresLikeAColdOne() throws Exception {
+        int len = new Learner(PARAMS).vectorLength();
+        var h = itemTower(new ItemTower(PARAMS, itemSettings(50_000, Duration.ofHours(1))), null);
+        h.setProcessingTime(1_000);
+        h.setStateTtlProcessingTime(1_000);
+        h.processElement1(new ItemGradient("a", filled(len, 0.1f), 1), T0);
+        h.processElement1(new ItemGradient("a", filled(len, 0.1f), 1), T0 + 1);
+        h.snapshot(1, 2); // written to RocksDB at the barrier, at TTL time 1,000
+        h.processElement2(1L, 0);
+        assertEquals(2, drain(h).get(0).updateCount);
+
+        h.setProcessingTime(1_000 + Duration.ofHours(2).toMillis());
+        h.setStateTtlProcessingTime(1_000 + Duration.ofHours(2).toMillis());
+        h.processElement1(new ItemGradient("a", filled(len, 0.1f), 1), T0 + 2);
+        h.processElement2(2L, 0);
+        assertEquals(1, drain(h).get(0).updateCount, "expired: starts again from the initial vector");
+        h.close();
+    }
+
     private static float[] filled(int n, float v) {
         float[] f = new float[n];
         java.util.Arrays.fill(f, v);
@@ -227,7 +316,7 @@ class TowerHarnessTest {
     }
 
     private static List<EmbeddingUpdate> drain(
-            KeyedBroadcastOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate> h) {
+            KeyedTwoInputStreamOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate> h) {
         List<EmbeddingUpdate> out = new ArrayList<>(h.extractOutputValues());
         h.getOutput().clear();
         return out;
