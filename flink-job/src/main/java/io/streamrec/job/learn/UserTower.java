@@ -290,7 +290,15 @@ public final class UserTower
         }
     }
 
+    /** Moves the open negative window's pending gradients into the bundle (and the local cache). */
+    private void closeNegatives() {
+        StepResult rest = learner.closeNegatives(negatives);
+        learner.applyLocally(cache, rest);
+        bundle.addGradients(rest);
+    }
+
     private void flush(Collector<ItemGradient> out) {
+        closeNegatives();
         List<ItemGradient> summed = bundle.drain();
         for (ItemGradient g : summed) {
             out.collect(g);
@@ -314,6 +322,7 @@ public final class UserTower
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        closeNegatives(); // no pending gradient outside the bundle, which is checkpointed
         negativesState.update(List.of(negatives.toBytes()));
         popularityState.update(List.of(popularity.toBytes()));
         bundleState.update(bundle.isEmpty() ? List.of() : List.of(bundle.toBytes()));

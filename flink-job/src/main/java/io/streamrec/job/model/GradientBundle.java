@@ -46,13 +46,18 @@ public final class GradientBundle {
 
     /** {@link #addEvent(List)} of a training step's gradients, using their cache slots to find the rows. */
     public void addEvent(StepResult step) {
+        addGradients(step);
+        events++;
+    }
+
+    /** Adds a step's gradients without counting an event (e.g. {@link Learner#closeNegatives}). */
+    public void addGradients(StepResult step) {
         List<ItemGradient> gradients = step.itemGradients;
         int[] slots = step.itemSlots;
         for (int i = 0; i < gradients.size(); i++) {
             ItemGradient g = gradients.get(i);
             add(g.itemId, i < slots.length ? slots[i] : -1, g.gradient, g.appearances);
         }
-        events++;
     }
 
     /** Sums one gradient record into the bundle (the argument is not kept). */

@@ -151,6 +151,11 @@ public final class ItemVectorCache {
         return out;
     }
 
+    /** Copies the vector in an occupied slot into {@code out}. */
+    void copyVectorAt(int slot, float[] out) {
+        System.arraycopy(slab, slot * vectorLength, out, 0, vectorLength);
+    }
+
     /** Overwrites the vector in an occupied slot. */
     void setVectorAt(int slot, float[] vector) {
         System.arraycopy(vector, 0, slab, slot * vectorLength, vectorLength);

@@ -246,105 +246,100 @@ public final class Learner implements Serializable {
     /**
      * The "train" half: one sampled-softmax step for (user, positive) with the given weight.
      *
-     * <p>Scores with {@link #queryVector} (user vector plus the decayed mean of recent history items). Draws
-     * {@code model.negatives} ids from {@code negatives} (before adding the positive to it), masks draws equal to the
-     * positive and, if configured, draws in the user's history, corrects logits by {@code log(K * Q(id))} (negatives,
+     * <p>Scores with {@link #queryVector} (user vector plus the decayed mean of recent history items) against the
+     * positive and the subtask's current {@link NegativeWindow}: {@code model.negatives} ids drawn from
+     * {@code negatives} (before the positive is added to it) and shared by {@code model.negatives.shared-events}
+     * consecutive steps; a new window is drawn with {@code rng} when none is open. Masks candidates equal to the
+     * positive and, if configured, in the user's history, corrects logits by {@code log(K * Q(id))} (negatives,
      * and the positive with {@code model.logq.positive}), updates the user's vector with Adagrad, appends the
-     * positive to the user's history and to {@code negatives}, and increments the user's event counter. The item
-     * gradients cover the positive, the unmasked negatives and, with {@code model.query.history-gradient}, the
-     * history items in the query.
+     * positive to the user's history and to {@code negatives}, and increments the user's event counter.
+     *
+     * <p>The returned item gradients cover the positive and, with {@code model.query.history-gradient}, the
+     * history items in the query. The negatives' gradients are summed in the window and returned by the step that
+     * closes it (its last one), or by {@link #closeNegatives}; so one item can have two records in one result.
      *
      * @param user the user's state, updated in place
      * @param positiveId the item interacted with
      * @param weight event weight ({@link ModelParams#weightOf}); 0 still records history but learns nothing
      * @param cache item vectors (a miss falls back to, and caches, the initial vector)
-     * @param negatives this subtask's buffer of recent positives; the positive is appended
-     * @param rng source of the negative draws (e.g. {@code new SplittableRandom(eventSeed(...))})
-     * @return the loss and the item gradients, one per distinct item, positive first
+     * @param negatives this subtask's buffer of recent positives and its current window; the positive is appended
+     * @param rng source of the negative draws when a window is drawn (e.g. {@code new SplittableRandom(eventSeed(...))})
+     * @return the loss and the item gradients, positive first
      */
     public StepResult train(UserState user, String positiveId, float weight, ItemVectorCache cache,
                             NegativeBuffer negatives, RandomGenerator rng) {
         int k = negatives.size() == 0 || weight == 0f ? 0 : params.negatives();
-        HistoryIndex history = params.maskHistoryNegatives() && k > 0 ? HistoryIndex.of(user.history)
-                : HistoryIndex.EMPTY;
-
-        // Candidates: index 0 the positive, then the draws (duplicates stay separate terms of the estimator).
-        // Everything per candidate is found through the drawn buffer entry, not by id: the entry marks its first
-        // draw of this step (de-duplication), knows its window count (logQ) and remembers its cache slot.
-        String[] ids = new String[k + 1];
-        float[][] vectors = new float[k + 1][];
-        double[] correction = new double[k + 1];
-        boolean[] masked = new boolean[k + 1];
-        int[] first = new int[k + 1];
-        int[] slot = new int[k + 1];
-        long epoch = negatives.nextEpoch();
-        int positiveHash = positiveId.hashCode();
-        ids[0] = positiveId;
-        slot[0] = slotOf(positiveId, cache);
-        vectors[0] = cache.vectorAt(slot[0]);
-        int maskedCount = 0;
-        for (int j = 1; j <= k; j++) {
-            FrequencyEstimator.Entry e = negatives.sampleEntry(rng);
-            ids[j] = e.id;
-            if (e.drawEpoch == epoch) {
-                int f = e.firstDraw;
-                first[j] = f;
-                vectors[j] = vectors[f];
-                masked[j] = masked[f];
-                correction[j] = correction[f];
-                slot[j] = slot[f];
-            } else {
-                e.drawEpoch = epoch;
-                e.firstDraw = j;
-                first[j] = j;
-                if (e.hash == positiveHash && e.id.equals(positiveId)) {
-                    vectors[j] = vectors[0];
-                    slot[j] = slot[0];
-                    masked[j] = true;
-                } else {
-                    slot[j] = slotOf(e, cache);
-                    vectors[j] = cache.vectorAt(slot[j]);
-                    masked[j] = history.contains(e.id);
-                }
-                if (!masked[j] && params.logq()) {
-                    correction[j] = Math.log(k * negatives.probability(e));
-                }
-            }
-            if (masked[j]) {
-                maskedCount++;
-            }
-        }
-        if (params.logq() && params.logqPositive() && k > 0) {
-            correction[0] = Math.log(k * negatives.probability(positiveId));
-        }
-
+        int positiveSlot = slotOf(positiveId, cache);
+        // Read now: drawing a window may evict the slot (in a cache smaller than one step's candidates).
+        float[] positiveVector = cache.vectorAt(positiveSlot);
         double loss = 0.0;
         List<ItemGradient> gradients = List.of();
         int[] gradientSlots = new int[0];
         float[] userGradient = null;
-        if (k - maskedCount > 0) {
-            // Item gradients use the query before its own update.
-            float[] raw = rawQuery(user, cache);
-            float[] query = servingQuery(raw);
-            // Normalized: the temperature is already folded into the query, and must not divide the bias.
-            float temperature = params.normalize() ? 1f : (float) params.temperature();
-            SampledSoftmax.Result r = SampledSoftmax.compute(query, vectors, correction, masked, temperature, weight);
-            loss = r.loss;
-            float[] rawGradient = r.queryGradient.clone();
-            if (params.normalize()) {
-                throughNormalization(rawGradient, raw);
-                for (int i = 0; i < dim; i++) {
-                    rawGradient[i] /= (float) params.temperature();
+        int maskedCount = 0;
+        if (k > 0) {
+            NegativeWindow w = negatives.window(k, length);
+            if (!w.isOpen()) {
+                draw(w, negatives, cache, rng);
+            }
+            HistoryIndex history = params.maskHistoryNegatives() ? HistoryIndex.of(user.history) : HistoryIndex.EMPTY;
+            int d = w.size;
+            // Candidates: index 0 the positive, then the window's distinct draws.
+            float[][] vectors = new float[d + 1][];
+            double[] correction = new double[d + 1];
+            boolean[] masked = new boolean[d + 1];
+            vectors[0] = positiveVector;
+            int positiveHash = positiveId.hashCode();
+            for (int j = 0; j < d; j++) {
+                FrequencyEstimator.Entry e = w.entries[j];
+                boolean m = (e.hash == positiveHash && e.id.equals(positiveId)) || history.contains(e.id);
+                masked[j + 1] = m;
+                if (m) {
+                    maskedCount += w.multiplicity[j];
+                }
+                vectors[j + 1] = w.vectors[j];
+                correction[j + 1] = w.correction[j];
+            }
+            if (params.logq() && params.logqPositive()) {
+                correction[0] = Math.log(k * negatives.probability(positiveId));
+            }
+            ArrayList<ItemGradient> out = new ArrayList<>(2 + params.historyQuerySize());
+            IntList outSlots = new IntList(2 + params.historyQuerySize());
+            if (k - maskedCount > 0) {
+                // Item gradients use the query before its own update.
+                float[] raw = rawQuery(user, cache);
+                float[] query = servingQuery(raw);
+                // Normalized: the temperature is already folded into the query, and must not divide the bias.
+                float temperature = params.normalize() ? 1f : (float) params.temperature();
+                SampledSoftmax.Result r = SampledSoftmax.compute(query, vectors, correction, masked, temperature,
+                        weight);
+                loss = r.loss;
+                float[] rawGradient = r.queryGradient.clone();
+                if (params.normalize()) {
+                    throughNormalization(rawGradient, raw);
+                    for (int i = 0; i < dim; i++) {
+                        rawGradient[i] /= (float) params.temperature();
+                    }
+                }
+                userGradient = rawGradient;
+                Adagrad.step(user.vector, user.accumulator, rawGradient, dim, (float) params.userLearningRate(),
+                        (float) params.l2(), dim, (float) params.adagradDecay());
+                float[] positiveGradient = new float[query.length];
+                Vectors.axpy(r.candidateCoefficients[0], query, positiveGradient);
+                out.add(new ItemGradient(positiveId, positiveGradient, 1));
+                outSlots.add(positiveSlot);
+                for (int j = 0; j < d; j++) {
+                    if (!masked[j + 1]) {
+                        Vectors.axpy(r.candidateCoefficients[j + 1], query, w.gradients[j]);
+                        w.appearances[j] += w.multiplicity[j];
+                    }
+                }
+                if (params.historyQueryGradient()) {
+                    addHistoryGradients(out, outSlots, recentHistory(user), rawGradient);
                 }
             }
-            userGradient = rawGradient;
-            Adagrad.step(user.vector, user.accumulator, rawGradient, dim, (float) params.userLearningRate(),
-                    (float) params.l2(), dim, (float) params.adagradDecay());
-            ArrayList<ItemGradient> out = new ArrayList<>(k + 1 + params.historyQuerySize());
-            IntList outSlots = new IntList(k + 1 + params.historyQuerySize());
-            sumPerItem(ids, first, slot, masked, r.candidateCoefficients, query, out, outSlots);
-            if (params.historyQueryGradient()) {
-                addHistoryGradients(out, outSlots, recentHistory(user), rawGradient);
+            if (--w.stepsLeft == 0) {
+                close(w, out, outSlots);
             }
             gradients = out;
             gradientSlots = outSlots.toArray();
@@ -353,6 +348,64 @@ public final class Learner implements Serializable {
         user.events++;
         negatives.add(positiveId);
         return new StepResult(loss, gradients, k, maskedCount, userGradient, gradientSlots);
+    }
+
+    /**
+     * Closes the subtask's open negative window early and returns its summed gradients (one record per candidate
+     * with a pending gradient; empty when none): call before sending a bundle or taking a checkpoint, so that the
+     * negatives' gradients travel with it. The next step draws a new window.
+     */
+    public StepResult closeNegatives(NegativeBuffer negatives) {
+        NegativeWindow w = negatives.currentWindow();
+        if (w == null || !w.isOpen()) {
+            return new StepResult(0.0, List.of(), 0, 0, null);
+        }
+        ArrayList<ItemGradient> out = new ArrayList<>(w.size);
+        IntList outSlots = new IntList(w.size);
+        close(w, out, outSlots);
+        return new StepResult(0.0, out, 0, 0, null, outSlots.toArray());
+    }
+
+    /** Appends the window's pending sums to a step's records and empties it. */
+    private static void close(NegativeWindow w, List<ItemGradient> out, IntList outSlots) {
+        for (int j = 0; j < w.size; j++) {
+            if (w.appearances[j] > 0) {
+                out.add(new ItemGradient(w.entries[j].id, w.gradients[j].clone(), w.appearances[j]));
+                outSlots.add(w.slot[j]);
+            }
+        }
+        w.reset(0);
+    }
+
+    /**
+     * Draws a new window: {@code model.negatives} draws from the buffer, repeated ids merged into one candidate
+     * whose logit correction is lowered by {@code log(multiplicity)} (m equal terms of the sampled sum are one term
+     * times m), each distinct candidate's vector copied once. The buffer entry marks its first draw of this window
+     * (de-duplication without hashing), knows its window count (logQ) and remembers its cache slot.
+     */
+    private void draw(NegativeWindow w, NegativeBuffer negatives, ItemVectorCache cache, RandomGenerator rng) {
+        w.reset(params.sharedNegativeEvents());
+        int k = w.draws;
+        long epoch = negatives.nextEpoch();
+        for (int i = 0; i < k; i++) {
+            FrequencyEstimator.Entry e = negatives.sampleEntry(rng);
+            if (e.drawEpoch == epoch) {
+                w.multiplicity[e.firstDraw]++;
+                continue;
+            }
+            e.drawEpoch = epoch;
+            int j = w.add(e);
+            e.firstDraw = j;
+            int s = slotOf(e, cache);
+            w.slot[j] = s;
+            cache.copyVectorAt(s, w.vectors[j]);
+            w.correction[j] = params.logq() ? Math.log(k * negatives.probability(e)) : 0.0;
+        }
+        for (int j = 0; j < w.size; j++) {
+            if (w.multiplicity[j] > 1) {
+                w.correction[j] -= Math.log(w.multiplicity[j]);
+            }
+        }
     }
 
     /** The cache slot of {@code itemId}, inserting its initial vector on a miss (as {@link #itemVector} does). */
@@ -372,35 +425,6 @@ public final class Learner implements Serializable {
         cache.adoptId(s, e.id); // the entry's instance, so that the next holds() is a reference comparison
         e.cacheSlot = s;
         return s;
-    }
-
-    /**
-     * One gradient per distinct id, in order of first appearance: the coefficients of its appearances summed (in
-     * candidate order), times the query.
-     */
-    private static void sumPerItem(String[] ids, int[] first, int[] slot, boolean[] masked, float[] coef,
-                                   float[] query, List<ItemGradient> out, IntList outSlots) {
-        float[] sum = new float[ids.length];
-        int[] appearances = new int[ids.length];
-        int[] order = new int[ids.length];
-        int distinct = 0;
-        for (int j = 0; j < ids.length; j++) {
-            if (masked[j]) {
-                continue;
-            }
-            int f = first[j];
-            if (appearances[f]++ == 0) {
-                order[distinct++] = f;
-            }
-            sum[f] += coef[j];
-        }
-        for (int i = 0; i < distinct; i++) {
-            int f = order[i];
-            float[] g = new float[query.length];
-            Vectors.axpy(sum[f], query, g);
-            out.add(new ItemGradient(ids[f], g, appearances[f]));
-            outSlots.add(slot[f]);
-        }
     }
 
     /**

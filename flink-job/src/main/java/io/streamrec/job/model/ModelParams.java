@@ -28,6 +28,7 @@ public final class ModelParams implements Serializable {
     private double learningRate = 0.1;
     private double userLearningRate = 0.1;
     private int negatives = 64;
+    private int sharedNegativeEvents = 8;
     private double temperature = 1.0;
     private boolean normalize = false;
     private double l2 = 0.0;
@@ -112,6 +113,10 @@ public final class ModelParams implements Serializable {
                 Double::parseDouble, p -> p.userLearningRate, (p, v) -> p.userLearningRate = v);
         key("model.negatives", "Negatives sampled per event from the negative buffer.",
                 Integer::parseInt, p -> p.negatives, (p, v) -> p.negatives = v);
+        key("model.negatives.shared-events", "Consecutive events of a UserTower subtask that share one draw of "
+                + "negatives, like the examples of a batch share in-batch negatives; the drawn vectors are read once "
+                + "and their gradients summed over the draw's events.",
+                Integer::parseInt, p -> p.sharedNegativeEvents, (p, v) -> p.sharedNegativeEvents = v);
         key("model.temperature", "Logits are dot products divided by this.",
                 Double::parseDouble, p -> p.temperature, (p, v) -> p.temperature = v);
         key("model.normalize", "Score by cosine: user and item embeddings are L2-normalized (published that way), "
@@ -255,6 +260,8 @@ public final class ModelParams implements Serializable {
         require(userLearningRate > 0 && Double.isFinite(userLearningRate), "model.user-learning-rate", "must be > 0",
                 userLearningRate);
         require(negatives >= 1, "model.negatives", "must be >= 1", negatives);
+        require(sharedNegativeEvents >= 1 && sharedNegativeEvents <= 4096, "model.negatives.shared-events",
+                "must be in [1, 4096]", sharedNegativeEvents);
         require(temperature > 0 && Double.isFinite(temperature), "model.temperature", "must be > 0", temperature);
         require(l2 >= 0 && Double.isFinite(l2), "model.l2", "must be >= 0", l2);
         require(initScale >= 0 && Double.isFinite(initScale), "model.init-scale", "must be >= 0", initScale);
@@ -319,6 +326,7 @@ public final class ModelParams implements Serializable {
     public double learningRate() { return learningRate; }
     public double userLearningRate() { return userLearningRate; }
     public int negatives() { return negatives; }
+    public int sharedNegativeEvents() { return sharedNegativeEvents; }
     public double temperature() { return temperature; }
     public boolean normalize() { return normalize; }
     public double l2() { return l2; }

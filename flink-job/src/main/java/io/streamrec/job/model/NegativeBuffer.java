@@ -25,6 +25,8 @@ public final class NegativeBuffer {
     private int size;
     /** Counter behind {@link #nextEpoch}. */
     private long epoch;
+    /** The draw shared by the next training steps; transient (see {@link NegativeWindow}). */
+    private NegativeWindow window;
 
     /**
      * @param capacity how many recent positives to keep (the "batch" the negatives come from)
@@ -74,6 +76,19 @@ public final class NegativeBuffer {
     /** A fresh value for {@link FrequencyEstimator.Entry#drawEpoch}: one per training step (a long never wraps). */
     long nextEpoch() {
         return ++epoch;
+    }
+
+    /** The window for draws of {@code draws} vectors of {@code length} floats (a new, closed one if none fits). */
+    NegativeWindow window(int draws, int length) {
+        if (window == null || window.draws != draws || window.length != length) {
+            window = new NegativeWindow(draws, length);
+        }
+        return window;
+    }
+
+    /** The window, or null before the first training step. */
+    NegativeWindow currentWindow() {
+        return window;
     }
 
     /** Probability that {@link #sample} returns {@code itemId}; see {@link FrequencyEstimator#probability}. */

@@ -190,6 +190,12 @@ public final class StreamingSimulator {
     }
 
     private void flush(int sub) {
+        StepResult rest = learner.closeNegatives(buffers[sub]);
+        for (ItemGradient g : rest.itemGradients) {
+            itemAppearances += g.appearances;
+        }
+        learner.applyLocally(caches[sub], rest);
+        bundles[sub].addGradients(rest);
         for (ItemGradient g : bundles[sub].drain()) {
             ItemState item = items.computeIfAbsent(g.itemId, learner::newItem);
             learner.applyItemGradient(item, g.gradient, g.appearances);

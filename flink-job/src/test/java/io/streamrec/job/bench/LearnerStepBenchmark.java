@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * few rounds; the first round includes JIT warm-up. Users are kept in a heap map here (the job keeps them in
  * RocksDB), so this isolates what the learning step itself costs.
  *
- * <pre>flink-job/run-benchmark.sh LearnerStepBenchmark [events-per-round] [users] [items] [negatives]</pre>
+ * <pre>flink-job/run-benchmark.sh LearnerStepBenchmark [events-per-round] [users] [items] [negatives] [shared-events]</pre>
  */
 public final class LearnerStepBenchmark {
     private LearnerStepBenchmark() {}
@@ -31,6 +31,9 @@ public final class LearnerStepBenchmark {
         if (args.length > 3) {
             p.set("model.negatives", args[3]);
         }
+        if (args.length > 4) {
+            p.set("model.negatives.shared-events", args[4]);
+        }
         Learner learner = new Learner(p);
         ItemVectorCache cache = new ItemVectorCache(p.cacheSize(), learner.vectorLength());
         NegativeBuffer negatives = new NegativeBuffer(p.negativeBufferSize(), p.logqSmoothing());
@@ -41,8 +44,8 @@ public final class LearnerStepBenchmark {
             itemIds[i] = "item-" + i;
         }
         SplittableRandom rng = new SplittableRandom(1);
-        System.out.printf("learner step: %,d events per round, %,d users, %,d items, %d negatives, dim %d%n",
-                events, users, items, p.negatives(), p.dim());
+        System.out.printf("learner step: %,d events per round, %,d users, %,d items, %d negatives shared by %d events, "
+                + "dim %d%n", events, users, items, p.negatives(), p.sharedNegativeEvents(), p.dim());
         long checksum = 0;
         for (int round = 1; round <= 4; round++) {
             long start = System.nanoTime();
@@ -56,6 +59,9 @@ public final class LearnerStepBenchmark {
                 learner.applyLocally(cache, step);
                 bundle.addEvent(step);
                 if (bundle.events() >= 4096) {
+                    StepResult rest = learner.closeNegatives(negatives);
+                    learner.applyLocally(cache, rest);
+                    bundle.addGradients(rest);
                     checksum += bundle.drain().size();
                 }
             }

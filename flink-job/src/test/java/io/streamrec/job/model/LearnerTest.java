@@ -20,7 +20,7 @@ class LearnerTest {
     private static ModelParams small() {
         return ModelParams.defaults().set("model.dim", "4").set("model.negatives", "6")
                 .set("model.init-scale", "0.5").set("model.query.history-weight", "0")
-                .set("model.logq.positive", "false");
+                .set("model.logq.positive", "false").set("model.negatives.shared-events", "1");
     }
 
     private static ItemVectorCache cacheWith(Learner l, String... ids) {
@@ -97,6 +97,83 @@ class LearnerTest {
         assertEquals(List.of("seen", "p"), user.history);
         assertEquals(1, user.events);
         assertEquals("p", buffer.contents().get(buffer.size() - 1));
+    }
+
+    /**
+     * With {@code model.negatives.shared-events} 3, three consecutive steps (different users and positives) score
+     * against one draw of negatives, made with the first step's random source; each step's loss is the sampled
+     * softmax over those draws (repeats as separate terms), and the third step returns, besides its positive, each
+     * drawn item's gradient summed over the three steps. A fourth step draws anew; closing early returns its sums.
+     */
+    @Test
+    void sharedNegativesAreOneDrawSummedOverTheWindow() {
+        ModelParams p = small().set("model.negatives.shared-events", "3").set("model.cache.local-learning-rate", "0");
+        Learner l = new Learner(p);
+        ItemVectorCache cache = cacheWith(l, "p", "a", "bb", "ccc", "dddd");
+        NegativeBuffer buffer = new NegativeBuffer(16, 0.5);
+        for (String id : List.of("a", "a", "a", "bb", "bb", "p", "ccc", "dddd")) {
+            buffer.add(id);
+        }
+        NegativeBuffer replay = NegativeBuffer.fromBytes(buffer.toBytes());
+        String[] positives = {"p", "a", "ccc"};
+        UserState[] users = {l.newUser("u1"), l.newUser("u2"), l.newUser("u3")};
+        float[][] queries = new float[3][];
+        StepResult[] steps = new StepResult[3];
+        for (int i = 0; i < 3; i++) {
+            queries[i] = users[i].vector.clone();
+            steps[i] = l.train(users[i], positives[i], 1f, cache, buffer, new SplittableRandom(40 + i));
+        }
+
+        // The window as drawn by the first step, from the buffer as it was then.
+        int k = 6;
+        SplittableRandom rng = new SplittableRandom(40);
+        String[] draws = new String[k];
+        double[] drawCorrection = new double[k];
+        for (int j = 0; j < k; j++) {
+            draws[j] = replay.sample(rng);
+            drawCorrection[j] = Math.log(k * replay.probability(draws[j]));
+        }
+        Map<String, float[]> expected = new LinkedHashMap<>();
+        Map<String, Integer> appearances = new HashMap<>();
+        for (int i = 0; i < 3; i++) {
+            float[][] vecs = new float[k + 1][];
+            double[] corr = new double[k + 1];
+            boolean[] masked = new boolean[k + 1];
+            vecs[0] = cache.get(positives[i]);
+            for (int j = 0; j < k; j++) {
+                vecs[j + 1] = cache.get(draws[j]);
+                masked[j + 1] = draws[j].equals(positives[i]);
+                corr[j + 1] = drawCorrection[j];
+            }
+            SampledSoftmax.Result r = SampledSoftmax.compute(queries[i], vecs, corr, masked, 1f, 1f);
+            assertEquals(r.loss, steps[i].loss, 1e-9, "step " + i);
+            ItemGradient positive = steps[i].itemGradients.get(0);
+            assertEquals(positives[i], positive.itemId);
+            assertArrayEquals(r.candidateGradient(0, queries[i]), positive.gradient, 1e-6f);
+            for (int j = 0; j < k; j++) {
+                if (!masked[j + 1]) {
+                    Vectors.axpy(r.candidateCoefficients[j + 1], queries[i],
+                            expected.computeIfAbsent(draws[j], x -> new float[queries[0].length]));
+                    appearances.merge(draws[j], 1, Integer::sum);
+                }
+            }
+        }
+        assertEquals(1, steps[0].itemGradients.size(), "the window is still open: the positive only");
+        assertEquals(1, steps[1].itemGradients.size());
+        List<ItemGradient> closing = steps[2].itemGradients.subList(1, steps[2].itemGradients.size());
+        assertEquals(new ArrayList<>(expected.keySet()), closing.stream().map(g -> g.itemId).toList());
+        for (ItemGradient g : closing) {
+            assertArrayEquals(expected.get(g.itemId), g.gradient, 1e-6f, g.itemId);
+            assertEquals(appearances.get(g.itemId), g.appearances, g.itemId);
+        }
+
+        // A fourth step opens a new window (drawn with its own random source); closing it early returns its sums.
+        StepResult fourth = l.train(l.newUser("u4"), "bb", 1f, cache, buffer, new SplittableRandom(7));
+        assertEquals(1, fourth.itemGradients.size());
+        StepResult rest = l.closeNegatives(buffer);
+        assertFalse(rest.itemGradients.isEmpty());
+        assertEquals(k - fourth.negativesMasked, rest.itemGradients.stream().mapToInt(g -> g.appearances).sum());
+        assertTrue(l.closeNegatives(buffer).itemGradients.isEmpty(), "closed: nothing left");
     }
 
     /**

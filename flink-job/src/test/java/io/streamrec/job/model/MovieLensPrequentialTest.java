@@ -23,9 +23,10 @@ class MovieLensPrequentialTest {
                 new StreamingSimulator.Options().parallelism(2).refreshEvery(1000).bundleEvents(16)).run(events);
         System.out.printf("MovieLens 100K prequential (%.1f s): %s%n", (System.nanoTime() - t0) / 1e9, r);
         double hr10 = r.model.hitRate(10);
-        // The goal was 0.15 and 1.5x popularity; the tuned defaults reach ~0.209 and 2.7x, and the run is
-        // deterministic, so the bounds sit just below that to catch regressions.
-        assertTrue(hr10 >= 0.20, "HR@10 " + hr10 + " below 0.20: " + r);
+        // The goal was 0.15 and 1.5x popularity; the defaults reach 0.200 and 2.6x (0.209 with one draw of
+        // negatives per event, model.negatives.shared-events 1), and the run is deterministic, so the bounds sit
+        // just below that to catch regressions.
+        assertTrue(hr10 >= 0.195, "HR@10 " + hr10 + " below 0.195: " + r);
         assertTrue(hr10 >= 2.5 * r.popularity.hitRate(10), "HR@10 not 2.5x popularity: " + r);
         assertTrue(r.model.hitRate(100) >= 0.65, "HR@100 below 0.65: " + r);
     }
