@@ -83,6 +83,13 @@ public final class TrainerThroughputBenchmark {
 
     static double run(JobConfig config, int events, boolean floor, String name) throws Exception {
         Configuration conf = TrainerJob.flinkConfiguration(config);
+        // -Dbench.flink=key=value,... overrides Flink settings of both jobs (e.g. RocksDB options).
+        for (String kv : System.getProperty("bench.flink", "").split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                conf.setString(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
         // One reporter per run (each run has its own MiniCluster); retained, because a bounded floor job
         // unregisters its metrics when it finishes.
         InMemoryReporter metrics = InMemoryReporter.createWithRetainedMetrics();
