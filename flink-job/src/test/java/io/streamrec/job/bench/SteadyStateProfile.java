@@ -47,7 +47,9 @@ final class SteadyStateProfile {
     void onProgress(long done, long total) {
         try {
             if (!started && done >= total * 0.4) {
-                execute.invoke(profiler, "start,event=itimer,interval=5ms");
+                // -Dbench.async-profiler.options=event=wall,threads shows where task threads wait.
+                execute.invoke(profiler, "start," + System.getProperty("bench.async-profiler.options",
+                        "event=itimer,interval=5ms"));
                 started = true;
                 System.out.println("  profiling from " + done + " events");
             } else if (started && !stopped && done >= total * 0.8) {
