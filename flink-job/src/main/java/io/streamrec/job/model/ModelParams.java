@@ -111,7 +111,8 @@ public final class ModelParams implements Serializable {
                 Double::parseDouble, p -> p.learningRate, (p, v) -> p.learningRate = v);
         key("model.user-learning-rate", "Adagrad learning rate of the UserTower (user vectors).",
                 Double::parseDouble, p -> p.userLearningRate, (p, v) -> p.userLearningRate = v);
-        key("model.negatives", "Negatives sampled per event from the negative buffer.",
+        key("model.negatives", "Negatives per draw from the negative buffer (one draw serves "
+                + "model.negatives.shared-events events).",
                 Integer::parseInt, p -> p.negatives, (p, v) -> p.negatives = v);
         key("model.negatives.shared-events", "Consecutive events of a UserTower subtask that share one draw of "
                 + "negatives, like the examples of a batch share in-batch negatives; the drawn vectors are read once "
