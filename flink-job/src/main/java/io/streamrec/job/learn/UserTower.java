@@ -42,13 +42,14 @@ import org.apache.flink.util.OutputTag;
  * <p>Per event: first, for a deterministic sample of events, the test half of test-then-train: rank the event's
  * item for the user among all cached items (minus the user's history) and under the most-popular baseline, and
  * record HR@10/HR@100/NDCG@10 of both. Then the train half ({@link Learner#train}): sampled softmax over the
- * positive and negatives drawn from recent positives, logQ-corrected, weighted by the event type, one Adagrad step
- * on the user vector in RocksDB.
+ * positive and negatives drawn from recent positives (one draw shared by {@code model.negatives.shared-events}
+ * consecutive events, like in-batch negatives), logQ-corrected, weighted by the event type, one Adagrad step on the
+ * user vector in RocksDB.
  *
  * <p>Gradients are summed per item over a bundle ({@code bundle.max-events} events or {@code bundle.max-delay}),
  * so the shuffle to the ItemTower carries about one record per distinct item, not K+1 per event. The pending
- * bundle, the negative buffer and the popularity counters are operator state, checkpointed with the job, so no
- * gradient is lost on restore. The item cache is not checkpointed: after a restore the ItemTower republishes every
+ * bundle, the negative buffer and the popularity counters are operator state, checkpointed with the job (the open
+ * negative window's sums are moved into the bundle first), so no gradient is lost on restore. The item cache is not checkpointed: after a restore the ItemTower republishes every
  * item, which refills it.
  */
 public final class UserTower

@@ -12,8 +12,10 @@ import java.util.random.RandomGenerator;
  *
  * <ul>
  *   <li>UserTower, per event (user u, item p, weight w): first {@link #rankOf} (test), then {@link #train}, which
- *   samples negatives from the subtask's {@link NegativeBuffer}, takes one Adagrad step on u's vector, records p in
- *   u's history and in the buffer, and returns the gradient of every distinct touched item, summed; then
+ *   scores against the subtask's current draw of negatives from its {@link NegativeBuffer} (a
+ *   {@link NegativeWindow}, shared by a few consecutive steps), takes one Adagrad step on u's vector, records p in
+ *   u's history and in the buffer, and returns the positive's and history items' gradients (and, when the window
+ *   closes, the negatives' summed over it); then
  *   {@link #applyLocally} (own updates visible in the cache at once) and adding the gradients to the subtask's
  *   {@link GradientBundle}. The user vector to publish is {@link #queryVector}.</li>
  *   <li>ItemTower, per gradient record: {@link #applyItemGradient}; it publishes {@link #servingItemVector}.</li>

@@ -9,7 +9,11 @@ import java.util.List;
 public final class StepResult {
     /** Weighted sampled-softmax loss before the update; 0 when there was nothing to contrast against. */
     public final double loss;
-    /** One record per distinct touched item (positive first); empty when nothing was learned. */
+    /**
+     * The positive's record first, then the history items' (one per item), then, from the step that closes a
+     * negative window, one summed record per drawn item (which may repeat an item above); empty when nothing was
+     * learned and no window closed.
+     */
     public final List<ItemGradient> itemGradients;
     /** Negatives drawn from the buffer. */
     public final int negativesDrawn;
