@@ -60,6 +60,12 @@ public final class UserTower
     public static final OutputTag<EmbeddingUpdate> USER_EMBEDDINGS = new OutputTag<>("user-embeddings") {};
     public static final OutputTag<PrequentialResult> PREQUENTIAL = new OutputTag<>("prequential") {};
 
+    /**
+     * Ranks are counted up to this: the live metrics (HR@10, HR@100, NDCG@10) need no more, and the scan over the
+     * cached items stops once this many outrank the event's item.
+     */
+    public static final int RANK_LIMIT = 100;
+
     /** Evaluations per "recent" window of the live metric. */
     static final int RECENT_WINDOW = 2000;
 
@@ -221,8 +227,8 @@ public final class UserTower
 
     private void evaluate(UserState u, InteractionEvent e, ReadOnlyContext ctx) {
         java.util.Set<String> seen = u.historySet();
-        int modelRank = cacheRank(u, e.itemId);
-        int popRank = popularity.rankOf(e.itemId, seen);
+        int modelRank = learner.rankOf(u, e.itemId, cache, seen, RANK_LIMIT);
+        int popRank = popularity.rankOf(e.itemId, seen, RANK_LIMIT);
         modelHits.record(modelRank);
         popularityHits.record(popRank);
         recentModel.record(modelRank);
@@ -248,10 +254,6 @@ public final class UserTower
         if (settings.emitPrequential) {
             ctx.output(PREQUENTIAL, new PrequentialResult(e.userId, e.itemId, e.timestamp, modelRank, popRank));
         }
-    }
-
-    private int cacheRank(UserState u, String itemId) {
-        return learner.rankOf(u, itemId, cache);
     }
 
     /**

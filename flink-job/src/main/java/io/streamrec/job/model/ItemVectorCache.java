@@ -246,25 +246,56 @@ public final class ItemVectorCache {
         }
         int target = boxed;
         int n = slots.size();
-        float[] s = scores(query, n);
-        float ts = s[target];
+        float ts = scoreOf(query, target, n);
+        float[] s = scores;
         int rank = 0;
-        for (int j = 0; j < n; j++) {
-            // The exclusion set is consulted only for items that outrank the target: a few per event, not n.
-            if (s[j] >= ts && j != target && !exclude.contains(idOfSlot[j]) && ++rank >= limit) {
-                return limit;
+        // Block by block, so that a target outranked by `limit` items early in the slab stops the scan there.
+        for (int from = 0; from < n; from += RANK_BLOCK) {
+            int to = Math.min(n, from + RANK_BLOCK);
+            scoreRange(query, from, to, n);
+            for (int j = from; j < to; j++) {
+                // The exclusion set is consulted only for items that outrank the target: a few per event, not n.
+                if (s[j] >= ts && j != target && !exclude.contains(idOfSlot[j]) && ++rank >= limit) {
+                    return limit;
+                }
             }
         }
         return rank;
     }
 
+    /** Slots per block of {@link #rankOf}'s scan; a multiple of 4, so blocks split no group of the kernel. */
+    private static final int RANK_BLOCK = 1024;
+
+    /** The score {@link #scores} gives slot {@code j} of {@code n}, bit for bit (same order of operations). */
+    private float scoreOf(float[] query, int j, int n) {
+        int len = vectorLength;
+        int base = j * len;
+        if (j >= (n & ~3)) {
+            return Vectors.dot(query, slab, base, len); // the kernel's tail
+        }
+        float sum = 0f;
+        for (int d = 0; d < len; d++) {
+            sum += query[d] * slab[base + d];
+        }
+        return sum;
+    }
+
     /** Scores of slots [0, n) for {@code query}, in the reused scratch array; four items per step. */
     private float[] scores(float[] query, int n) {
+        scoreRange(query, 0, n, n);
+        return scores;
+    }
+
+    /**
+     * Scores of slots [from, to) of {@code n} into the scratch array; {@code from} a multiple of 4 and {@code to}
+     * either one or {@code n}, so that every slot gets the score a single pass over [0, n) would give it.
+     */
+    private void scoreRange(float[] query, int from, int to, int n) {
         float[] s = scores;
         float[] m = slab;
         int len = vectorLength;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
+        int j = from;
+        for (; j + 3 < to; j += 4) {
             int b0 = j * len;
             int b1 = b0 + len;
             int b2 = b1 + len;
@@ -285,10 +316,9 @@ public final class ItemVectorCache {
             s[j + 2] = s2;
             s[j + 3] = s3;
         }
-        for (; j < n; j++) {
+        for (; j < to; j++) {
             s[j] = Vectors.dot(query, m, j * len, len);
         }
-        return s;
     }
 
     /**

@@ -72,4 +72,60 @@ class ItemVectorCacheTest {
         c.put("new", new float[] {0, 0, 0});
         assertEquals(c.idsByRecency(), r.idsByRecency());
     }
+
+    /**
+     * The capped, block-by-block rank equals the capped brute-force rank: every item scored in the kernel's order of
+     * operations (sequential sums, the last n mod 4 items by the 4-lane dot), ties and exclusions included, over
+     * several blocks and a slab length that is no multiple of 4.
+     */
+    @Test
+    void cappedRankEqualsBruteForce() {
+        int n = 2_503;
+        int len = 7;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        ItemVectorCache c = new ItemVectorCache(n, len);
+        float[][] v = new float[n][len];
+        for (int j = 0; j < n; j++) {
+            for (int d = 0; d < len; d++) {
+                v[j][d] = (float) rnd.nextGaussian();
+            }
+            if (j % 97 == 5) {
+                v[j] = v[j - 1].clone(); // exact ties
+            }
+            c.put("i" + j, v[j]);
+        }
+        java.util.Set<String> exclude = new java.util.HashSet<>();
+        for (int j = 0; j < n; j += 13) {
+            exclude.add("i" + j);
+        }
+        for (int trial = 0; trial < 200; trial++) {
+            float[] q = new float[len];
+            for (int d = 0; d < len; d++) {
+                q[d] = (float) rnd.nextGaussian();
+            }
+            int t = trial < 4 ? n - 1 - trial : rnd.nextInt(n); // targets in the tail too
+            float[] s = new float[n];
+            for (int j = 0; j < n; j++) {
+                if (j >= (n & ~3)) {
+                    s[j] = Vectors.dot(q, v[j]);
+                } else {
+                    float sum = 0f;
+                    for (int d = 0; d < len; d++) {
+                        sum += q[d] * v[j][d];
+                    }
+                    s[j] = sum;
+                }
+            }
+            int rank = 0;
+            for (int j = 0; j < n; j++) {
+                if (j != t && s[j] >= s[t] && !exclude.contains("i" + j)) {
+                    rank++;
+                }
+            }
+            for (int limit : new int[] {1, 10, 100, 1_000, Integer.MAX_VALUE}) {
+                assertEquals(Math.min(rank, limit), c.rankOf(q, "i" + t, exclude, limit),
+                        "trial " + trial + " target " + t + " limit " + limit);
+            }
+        }
+    }
 }
