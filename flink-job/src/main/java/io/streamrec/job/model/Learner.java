@@ -273,7 +273,7 @@ public final class Learner implements Serializable {
         int k = negatives.size() == 0 || weight == 0f ? 0 : params.negatives();
         int positiveSlot = slotOf(positiveId, cache);
         // Read now: drawing a window may evict the slot (in a cache smaller than one step's candidates).
-        float[] positiveVector = cache.vectorAt(positiveSlot);
+        float[] positiveVector = k > 0 ? cache.vectorAt(positiveSlot) : null;
         double loss = 0.0;
         List<ItemGradient> gradients = List.of();
         int[] gradientSlots = new int[0];

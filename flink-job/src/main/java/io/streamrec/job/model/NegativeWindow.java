@@ -74,14 +74,4 @@ final class NegativeWindow {
         multiplicity[j] = 1;
         return j;
     }
-
-    /** Whether any candidate has a pending gradient. */
-    boolean hasPending() {
-        for (int j = 0; j < size; j++) {
-            if (appearances[j] > 0) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
