@@ -6,8 +6,6 @@ import io.streamrec.job.model.Learner;
 import io.streamrec.job.model.ModelParams;
 import io.streamrec.job.snapshot.EmbeddingUpdate;
 import io.streamrec.job.state.States;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -26,8 +24,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * it changed since the previous tick, then one completion marker for that version.
  *
  * <p>State: the item vectors live in RocksDB (keyed state {@code item}), with the hot ones in a bounded write-back
- * cache on the heap ({@code item-tower.hot-items} entries, least recently updated evicted first), the way Flink's
- * own mini-batch operators keep a heap bundle in front of keyed state. A gradient for a hot item costs no RocksDB
+ * cache on the heap ({@link HotStates}, {@code state.hot-items} entries, least recently updated evicted first). A gradient for a hot item costs no RocksDB
  * access; a cold one costs one read. Changed entries are written to RocksDB when they are evicted and before every
  * checkpoint ({@link #snapshotState}), so every checkpoint holds every applied gradient, and
  * RocksDB sees one write per changed item per checkpoint instead of a read and a write per gradient record. This
@@ -55,8 +52,7 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
     private transient Learner learner;
     private transient ValueState<ItemState> item;
     private transient ValueState<Boolean> dirty;
-    private transient LinkedHashMap<String, Hot> hot;
-    private transient long ttlMs;
+    private transient HotStates<Hot> hot;
     private transient boolean republishAll;
     /** Newest event time behind the gradients applied so far (the element timestamps carried from the source). */
     private transient long newestEventTime;
@@ -68,12 +64,10 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
     private transient Counter stateWrites;
     private transient long lastPublishedVersion;
 
-    /** A hot item: its state, and what of it RocksDB and the topic have not seen yet. */
-    private static final class Hot {
+    /** A hot item: its state, and whether the topic has seen its latest change. */
+    private static final class Hot extends HotStates.Entry {
         final ItemState state;
-        boolean unpersisted;
         boolean unpublished;
-        long lastUpdateMs;
 
         Hot(ItemState state) {
             this.state = state;
@@ -98,9 +92,8 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
         learner = new Learner(params);
         item = getRuntimeContext().getState(States.item(settings.itemTtl));
         dirty = getRuntimeContext().getState(States.ITEM_DIRTY);
-        // Access order: iteration (and eviction) starts at the least recently used entry.
-        hot = new LinkedHashMap<>(16, 0.75f, true);
-        ttlMs = settings.itemTtl == null ? 0 : settings.itemTtl.toMillis();
+        hot = new HotStates<>(settings.itemHotCapacity, settings.itemTtl == null ? 0 : settings.itemTtl.toMillis(),
+                this::writeBack);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         gradientsApplied = getMetricGroup().counter("itemGradientsApplied");
@@ -116,38 +109,27 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
     public void processElement1(StreamRecord<ItemGradient> record) throws Exception {
         ItemGradient g = record.getValue();
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        Hot h = hot.get(g.itemId);
-        if (h != null && ttlMs > 0 && now - h.lastUpdateMs >= ttlMs) {
-            hot.remove(g.itemId); // untouched for the TTL: let RocksDB's expiry decide, as for a cold item
-            h = null;
-        }
+        Hot h = hot.get(g.itemId, now);
         if (h == null) {
             ItemState s = item.value();
             stateReads.inc();
             h = new Hot(s != null ? s : learner.newItem(g.itemId));
-            hot.put(g.itemId, h);
-            if (hot.size() > settings.itemHotCapacity) {
-                evictEldest(g.itemId);
-            }
+            hot.put(g.itemId, h, now);
         }
         learner.applyItemGradient(h.state, g.gradient, g.appearances);
         h.unpersisted = true;
         h.unpublished = true;
-        h.lastUpdateMs = now;
         if (record.hasTimestamp()) {
             newestEventTime = Math.max(newestEventTime, record.getTimestamp());
         }
         gradientsApplied.inc();
     }
 
-    /** Writes the least recently used entry back (with its dirty flag if unpublished), then restores the key. */
-    private void evictEldest(String currentKey) throws Exception {
-        Iterator<Map.Entry<String, Hot>> it = hot.entrySet().iterator();
-        Map.Entry<String, Hot> eldest = it.next();
-        it.remove();
-        Hot h = eldest.getValue();
+    /** An evicted entry: written back (with its dirty flag if unpublished), then the current key restored. */
+    private void writeBack(String itemId, Hot h) throws Exception {
         if (h.unpersisted || h.unpublished) {
-            setCurrentKey(eldest.getKey());
+            String currentKey = (String) getCurrentKey();
+            setCurrentKey(itemId);
             if (h.unpersisted) {
                 item.update(h.state);
                 stateWrites.inc();
@@ -159,17 +141,15 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
         }
     }
 
+    private void persist(String itemId, Hot h) throws Exception {
+        setCurrentKey(itemId);
+        item.update(h.state);
+        stateWrites.inc();
+    }
+
     /** Writes every changed hot entry to RocksDB; they stay hot. */
     private void persistAll() throws Exception {
-        for (Map.Entry<String, Hot> e : hot.entrySet()) {
-            Hot h = e.getValue();
-            if (h.unpersisted) {
-                setCurrentKey(e.getKey());
-                item.update(h.state);
-                stateWrites.inc();
-                h.unpersisted = false;
-            }
-        }
+        hot.forEachUnpersisted(this::persist);
     }
 
     /**
@@ -200,15 +180,15 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
                     });
             keys().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                     States.ITEM_DIRTY, (String itemId, ValueState<Boolean> state) -> state.clear());
-            for (Hot h : hot.values()) {
-                h.unpublished = false;
+            for (Map.Entry<String, Hot> e : hot.entries()) {
+                e.getValue().unpublished = false;
             }
             republishAll = false;
         } else {
             // Items evicted before they were published (flagged in RocksDB); a hot copy, if any, is the newer.
             keys().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                     States.ITEM_DIRTY, (String itemId, ValueState<Boolean> flag) -> {
-                        Hot h = hot.get(itemId);
+                        Hot h = hot.peek(itemId);
                         ItemState s = h != null ? h.state : item.value(); // the backend set the key to itemId
                         if (h != null) {
                             h.unpublished = false;
@@ -219,7 +199,7 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
                         }
                         flag.clear();
                     });
-            for (Map.Entry<String, Hot> e : hot.entrySet()) {
+            for (Map.Entry<String, Hot> e : hot.entries()) {
                 Hot h = e.getValue();
                 if (h.unpublished) {
                     emit(e.getKey(), h.state, version);
