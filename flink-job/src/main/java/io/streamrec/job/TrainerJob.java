@@ -16,7 +16,6 @@ import io.streamrec.job.snapshot.EmbeddingUpdate;
 import io.streamrec.job.snapshot.SnapshotTicks;
 import io.streamrec.job.source.InteractionSource;
 import io.streamrec.job.source.ItemEmbeddingSource;
-import io.streamrec.job.state.States;
 import io.streamrec.schema.InteractionEvent;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -25,7 +24,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -135,17 +133,19 @@ public final class TrainerJob {
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RejectionRouter.DEAD_LETTERS);
         deadLetters.sinkTo(deadLetterSink(c)).name("DeadLetterSink").uid("dead-letter-sink");
 
-        BroadcastStream<EmbeddingUpdate> itemFeed = env
+        // Every snapshot record to every UserTower subtask (a plain broadcast: the UserTower keeps no broadcast state).
+        DataStream<EmbeddingUpdate> itemFeed = env
                 .fromSource(ItemEmbeddingSource.kafkaSource(c.bootstrapServers, c.itemEmbeddingsTopic, c.groupId),
                         WatermarkStrategy.noWatermarks(), "ItemEmbeddingFeed")
                 .uid("item-embedding-feed")
-                .broadcast(States.ITEM_FEED);
+                .broadcast();
 
         SingleOutputStreamOperator<ItemGradient> gradients = valid
                 .keyBy(e -> e.userId, Types.STRING)
                 .connect(itemFeed)
-                .process(new UserTower(c.model, c.towerSettings(emitPrequential)), FlinkTypes.ITEM_GRADIENT)
-                .name("UserTower").uid("user-tower");
+                .transform("UserTower", FlinkTypes.ITEM_GRADIENT,
+                        new UserTower(c.model, c.towerSettings(emitPrequential)))
+                .uid("user-tower");
 
         DataStream<EmbeddingUpdate> users = gradients.getSideOutput(UserTower.USER_EMBEDDINGS);
         users.sinkTo(embeddingSink(c, c.userEmbeddingsTopic, new EmbeddingSerializer(c.userEmbeddingsTopic, false)))

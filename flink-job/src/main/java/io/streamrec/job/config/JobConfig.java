@@ -45,6 +45,7 @@ public final class JobConfig implements Serializable {
     public final Duration userTtl;
     public final Duration itemTtl;
     public final int hotItems;
+    public final int hotUsers;
     public final double prequentialSample;
     /** The learning hyperparameters ({@code model.*} keys), validated. */
     public final ModelParams model;
@@ -112,6 +113,8 @@ public final class JobConfig implements Serializable {
         require(!itemTtl.isNegative(), ITEM_TTL, "must not be negative (0 disables expiry)");
         hotItems = read(c, HOT_ITEMS);
         require(hotItems >= 1 && hotItems <= 10_000_000, HOT_ITEMS, "must be in 1..10000000, got " + hotItems);
+        hotUsers = read(c, HOT_USERS);
+        require(hotUsers >= 1 && hotUsers <= 10_000_000, HOT_USERS, "must be in 1..10000000, got " + hotUsers);
         prequentialSample = read(c, PREQUENTIAL_SAMPLE);
         require(prequentialSample >= 0 && prequentialSample <= 1, PREQUENTIAL_SAMPLE,
                 "must be a share between 0 and 1, got " + prequentialSample);
@@ -140,7 +143,7 @@ public final class JobConfig implements Serializable {
     /** The settings the towers receive. */
     public io.streamrec.job.learn.TowerSettings towerSettings(boolean emitPrequential) {
         return new io.streamrec.job.learn.TowerSettings(bundleMaxEvents, bundleMaxDelay, userPublishInterval,
-                prequentialSample, emitPrequential, userTtl, itemTtl, hotItems);
+                prequentialSample, emitPrequential, userTtl, itemTtl, hotItems, hotUsers);
     }
 
     public static JobConfig defaults() {

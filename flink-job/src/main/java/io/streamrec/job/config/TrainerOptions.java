@@ -128,6 +128,11 @@ public final class TrainerOptions {
             .withDescription("The ItemTower keeps up to this many recently updated item states per subtask on the "
                     + "heap, in front of RocksDB, and writes them back on eviction and at checkpoints.");
 
+    public static final ConfigOption<Integer> HOT_USERS = key("state.hot-users")
+            .intType().defaultValue(10_000)
+            .withDescription("The UserTower keeps up to this many recently active user states per subtask on the "
+                    + "heap, in front of RocksDB, and writes them back on eviction and at checkpoints.");
+
     public static final ConfigOption<Double> PREQUENTIAL_SAMPLE = key("metrics.prequential.sample")
             .doubleType().defaultValue(0.01)
             .withDescription("Share of events scored before learning (test-then-train) for the live HR@10/HR@100.");
@@ -138,6 +143,6 @@ public final class TrainerOptions {
                 TOPIC_INTERACTIONS, TOPIC_DLQ, TOPIC_ITEM_EMBEDDINGS, TOPIC_USER_EMBEDDINGS, DLQ_DELIVERY,
                 PARALLELISM, JOB_NAME, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, EARLIEST_TIMESTAMP, MAX_FUTURE,
                 MAX_PAYLOAD, OUT_OF_ORDERNESS, IDLENESS, SNAPSHOT_INTERVAL, USER_PUBLISH_INTERVAL, BUNDLE_MAX_EVENTS,
-                BUNDLE_MAX_DELAY, USER_TTL, ITEM_TTL, HOT_ITEMS, PREQUENTIAL_SAMPLE);
+                BUNDLE_MAX_DELAY, USER_TTL, ITEM_TTL, HOT_ITEMS, HOT_USERS, PREQUENTIAL_SAMPLE);
     }
 }

@@ -18,12 +18,15 @@ public final class TowerSettings implements Serializable {
     public final Duration itemTtl;
     /** Item states the ItemTower keeps on the heap in front of RocksDB, per subtask (at least 1). */
     public final int itemHotCapacity;
+    /** User states the UserTower keeps on the heap in front of RocksDB, per subtask (at least 1). */
+    public final int userHotCapacity;
 
     public TowerSettings(int bundleMaxEvents, Duration bundleMaxDelay, Duration userPublishInterval,
                          double prequentialSample, boolean emitPrequential, Duration userTtl, Duration itemTtl,
-                         int itemHotCapacity) {
-        if (itemHotCapacity < 1) {
-            throw new IllegalArgumentException("itemHotCapacity must be at least 1, got " + itemHotCapacity);
+                         int itemHotCapacity, int userHotCapacity) {
+        if (itemHotCapacity < 1 || userHotCapacity < 1) {
+            throw new IllegalArgumentException("itemHotCapacity and userHotCapacity must be at least 1, got "
+                    + itemHotCapacity + ", " + userHotCapacity);
         }
         this.bundleMaxEvents = bundleMaxEvents;
         this.bundleMaxDelayMs = bundleMaxDelay.toMillis();
@@ -33,5 +36,6 @@ public final class TowerSettings implements Serializable {
         this.userTtl = userTtl;
         this.itemTtl = itemTtl;
         this.itemHotCapacity = itemHotCapacity;
+        this.userHotCapacity = userHotCapacity;
     }
 }

@@ -16,24 +16,28 @@ import io.streamrec.schema.InteractionEvent;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
  * Keyed by user id: learns the user side of the two-tower model from every valid interaction, and emits the item
  * side's gradients keyed by item.
  *
- * <p>In: interaction events (keyed by user) and, broadcast to every subtask, the job's own {@code item-embeddings}
- * topic read back, which refreshes a bounded LRU cache of item vectors (an item missing from it starts from its
+ * <p>In: interaction events (input 1, keyed by user) and, broadcast to every subtask (input 2), the job's own
+ * {@code item-embeddings} topic read back, which refreshes a bounded LRU cache of item vectors (an item missing from it starts from its
  * deterministic initial vector, the same one the ItemTower starts from). Out: one summed {@link ItemGradient} per
  * touched item per bundle of events (main output), changed user vectors at most once per
  * {@code user.publish-interval} ({@link #USER_EMBEDDINGS}), and optionally each prequential result
@@ -44,7 +48,15 @@ import org.apache.flink.util.OutputTag;
  * record HR@10/HR@100/NDCG@10 of both. Then the train half ({@link Learner#train}): sampled softmax over the
  * positive and negatives drawn from recent positives (one draw shared by {@code model.negatives.shared-events}
  * consecutive events, like in-batch negatives), logQ-corrected, weighted by the event type, one Adagrad step on the
- * user vector in RocksDB.
+ * user vector.
+ *
+ * <p>User state lives in RocksDB (keyed state {@code user}) with the recently active users in a bounded write-back
+ * cache on the heap ({@link HotStates}, {@code state.hot-users} per subtask), as in the ItemTower: an event of a
+ * hot user, and the publication of its vector, cost no RocksDB access and no (de)serialization of its history;
+ * changed users are written back when evicted and before every checkpoint, so every checkpoint holds every
+ * trained event. Expiry ({@code state.ttl.users}) counts from the last write, at most one checkpoint interval
+ * after the user's last event; a hot user idle for the TTL is dropped on its next event and read back (expired).
+ * This is why it is an operator and not a process function: writing an evicted user back needs that user's key.
  *
  * <p>Gradients are summed per item over a bundle ({@code bundle.max-events} events or {@code bundle.max-delay}),
  * so the shuffle to the ItemTower carries about one record per distinct item, not K+1 per event. The pending
@@ -52,9 +64,9 @@ import org.apache.flink.util.OutputTag;
  * negative window's sums are moved into the bundle first), so no gradient is lost on restore. The item cache is not checkpointed: after a restore the ItemTower republishes every
  * item, which refills it.
  */
-public final class UserTower
-        extends KeyedBroadcastProcessFunction<String, InteractionEvent, EmbeddingUpdate, ItemGradient>
-        implements CheckpointedFunction {
+public final class UserTower extends AbstractStreamOperator<ItemGradient>
+        implements TwoInputStreamOperator<InteractionEvent, EmbeddingUpdate, ItemGradient>,
+        Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<EmbeddingUpdate> USER_EMBEDDINGS = new OutputTag<>("user-embeddings") {};
@@ -78,10 +90,16 @@ public final class UserTower
     private transient NegativeBuffer negatives;
     private transient PopularityTracker popularity;
     private transient GradientBundle bundle;
+    /** Newest event time among the bundle's events (its records carry it), Long.MIN_VALUE for none. */
+    private transient long bundleEventTime;
     private transient ListState<byte[]> negativesState;
     private transient ListState<byte[]> popularityState;
     private transient ListState<byte[]> bundleState;
-    private transient long flushTimerAt;
+    private transient HotStates<HotUser> hot;
+    /** One processing-time timer per user and publish boundary (keyed, checkpointed, on the heap). */
+    private transient InternalTimerService<VoidNamespace> publishTimers;
+    /** When the pending bundle is due (an operator-wide processing-time callback); 0 when none is pending. */
+    private transient long flushAt;
     private transient long sampleThreshold;
 
     private transient HitRateAccumulator modelHits;
@@ -99,8 +117,19 @@ public final class UserTower
     private transient Counter popularityHits10;
     private transient Counter popularityHits100;
     private transient Counter feedMismatched;
+    private transient Counter stateReads;
+    private transient Counter stateWrites;
     private transient double lossEma;
     private transient int subtask;
+
+    /** A hot user: its state, changed or not since it was last written to RocksDB. */
+    private static final class HotUser extends HotStates.Entry {
+        final UserState state;
+
+        HotUser(UserState state) {
+            this.state = state;
+        }
+    }
 
     public UserTower(ModelParams params, TowerSettings settings) {
         this.params = params.copy().validate();
@@ -108,7 +137,8 @@ public final class UserTower
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
         negativesState = context.getOperatorStateStore().getListState(States.NEGATIVE_BUFFER);
         popularityState = context.getOperatorStateStore().getListState(States.POPULARITY);
         bundleState = context.getOperatorStateStore().getListState(States.GRADIENT_BUNDLE);
@@ -135,9 +165,14 @@ public final class UserTower
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open() throws Exception {
+        super.open();
         learner = new Learner(params);
         user = getRuntimeContext().getState(States.user(settings.userTtl));
+        hot = new HotStates<>(settings.userHotCapacity, settings.userTtl == null ? 0 : settings.userTtl.toMillis(),
+                this::writeBack);
+        // The name the process-function operator used, so that timers in older checkpoints are restored.
+        publishTimers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         cache = new ItemVectorCache(params.cacheSize(), learner.vectorLength());
         if (negatives == null) {
             negatives = new NegativeBuffer(params.negativeBufferSize(), params.logqSmoothing());
@@ -147,6 +182,11 @@ public final class UserTower
         }
         if (bundle == null) {
             bundle = new GradientBundle();
+        }
+        bundleEventTime = Long.MIN_VALUE;
+        flushAt = 0;
+        if (!bundle.isEmpty()) {
+            scheduleFlush(); // restored with pending gradients
         }
         sampleThreshold = settings.prequentialSample >= 1.0 ? Long.MAX_VALUE
                 : (long) (settings.prequentialSample * Long.MAX_VALUE);
@@ -159,11 +199,14 @@ public final class UserTower
         recentPopularity = new HitRateAccumulator(10, 100);
         lastRecent = new double[] {Double.NaN, Double.NaN};
 
-        MetricGroup m = getRuntimeContext().getMetricGroup();
+        MetricGroup m = getMetricGroup();
         eventsTrained = m.counter("eventsTrained");
         gradientsSent = m.counter("itemGradientsSent");
         cacheMisses = m.counter("itemCacheMisses");
         feedMismatched = m.counter("itemFeedDimensionMismatch");
+        stateReads = m.counter("userStateReads");
+        stateWrites = m.counter("userStateWrites");
+        m.gauge("hotUsers", () -> hot.size());
         evaluated = m.counter("prequentialEvaluated");
         modelHits10 = m.counter("prequentialHits10");
         modelHits100 = m.counter("prequentialHits100");
@@ -181,17 +224,23 @@ public final class UserTower
         m.gauge("latestCompleteSnapshot", () -> snapshots.latestComplete());
     }
 
+    /** An interaction; the current key is its user. */
     @Override
-    public void processElement(InteractionEvent e, ReadOnlyContext ctx, Collector<ItemGradient> out)
-            throws Exception {
-        UserState u = user.value();
-        if (u == null) {
-            u = learner.newUser(e.userId);
+    public void processElement1(StreamRecord<InteractionEvent> record) throws Exception {
+        InteractionEvent e = record.getValue();
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        HotUser h = hot.get(e.userId, now);
+        if (h == null) {
+            UserState s = user.value();
+            stateReads.inc();
+            h = new HotUser(s != null ? s : learner.newUser(e.userId));
+            hot.put(e.userId, h, now);
         }
+        UserState u = h.state;
         long seed = learner.eventSeed(e.userId, e.itemId, e.timestamp);
 
         if (isSampled(seed)) {
-            evaluate(u, e, ctx);
+            evaluate(u, e, record);
         }
 
         if (!cache.contains(e.itemId)) {
@@ -202,19 +251,39 @@ public final class UserTower
         // This subtask's own updates are visible in its cache at once, before the next snapshot replaces them.
         learner.applyLocally(cache, step);
         u.lastEventTime = Math.max(u.lastEventTime, e.timestamp);
-        user.update(u);
+        h.unpersisted = true;
         popularity.add(e.itemId, e.timestamp, 1.0);
         eventsTrained.inc();
         lossEma = lossEma == 0 ? step.loss : 0.999 * lossEma + 0.001 * step.loss;
 
-        schedulePublish(ctx);
+        // Publish at the next multiple of the interval: at most once per interval, and with no state of its own,
+        // because the timer service keeps one timer per key and timestamp.
+        publishTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,
+                (now / settings.userPublishIntervalMs + 1) * settings.userPublishIntervalMs);
         bundle.addEvent(step);
-        if (bundle.events() >= settings.bundleMaxEvents) {
-            flush(out);
-        } else if (!bundle.isEmpty() && flushTimerAt == 0) {
-            flushTimerAt = flushTime(ctx.timerService().currentProcessingTime());
-            ctx.timerService().registerProcessingTimeTimer(flushTimerAt);
+        if (record.hasTimestamp()) {
+            bundleEventTime = Math.max(bundleEventTime, record.getTimestamp());
         }
+        if (bundle.events() >= settings.bundleMaxEvents) {
+            flush();
+        } else if (!bundle.isEmpty() && flushAt == 0) {
+            scheduleFlush();
+        }
+    }
+
+    /** An evicted user: written back if changed, then the current key restored. */
+    private void writeBack(String userId, HotUser h) throws Exception {
+        if (h.unpersisted) {
+            Object currentKey = getCurrentKey();
+            persist(userId, h);
+            setCurrentKey(currentKey);
+        }
+    }
+
+    private void persist(String userId, HotUser h) throws Exception {
+        setCurrentKey(userId);
+        user.update(h.state);
+        stateWrites.inc();
     }
 
     private boolean isSampled(long seed) {
@@ -225,7 +294,7 @@ public final class UserTower
         return sampleThreshold == Long.MAX_VALUE || (seed >>> 1) < sampleThreshold;
     }
 
-    private void evaluate(UserState u, InteractionEvent e, ReadOnlyContext ctx) {
+    private void evaluate(UserState u, InteractionEvent e, StreamRecord<InteractionEvent> record) {
         java.util.Set<String> seen = u.historySet();
         int modelRank = learner.rankOf(u, e.itemId, cache, seen, RANK_LIMIT);
         int popRank = popularity.rankOf(e.itemId, seen, RANK_LIMIT);
@@ -252,45 +321,42 @@ public final class UserTower
             recentPopularity = new HitRateAccumulator(10, 100);
         }
         if (settings.emitPrequential) {
-            ctx.output(PREQUENTIAL, new PrequentialResult(e.userId, e.itemId, e.timestamp, modelRank, popRank));
+            PrequentialResult r = new PrequentialResult(e.userId, e.itemId, e.timestamp, modelRank, popRank);
+            output.collect(PREQUENTIAL, record.hasTimestamp() ? new StreamRecord<>(r, record.getTimestamp())
+                    : new StreamRecord<>(r));
         }
     }
 
-    /**
-     * Publishes the user's vector at the next multiple of the publish interval: at most once per interval, and with
-     * no state of its own, because the timer service keeps one timer per key and timestamp.
-     */
-    private void schedulePublish(ReadOnlyContext ctx) {
-        long now = ctx.timerService().currentProcessingTime();
-        ctx.timerService().registerProcessingTimeTimer(nextPublishTime(now));
+    /** Sends the bundle once {@code bundle.max-delay} has passed, unless it is sent earlier. */
+    private void scheduleFlush() {
+        long due = getProcessingTimeService().getCurrentProcessingTime() + settings.bundleMaxDelayMs;
+        flushAt = due;
+        getProcessingTimeService().registerTimer(due, time -> {
+            // A flush in between (bundle.max-events) cleared or moved flushAt: then this callback is stale.
+            if (flushAt != 0 && time >= flushAt) {
+                flush();
+            }
+        });
     }
 
-    private long nextPublishTime(long now) {
-        return (now / settings.userPublishIntervalMs + 1) * settings.userPublishIntervalMs;
-    }
-
-    /** Bundle flush timers avoid the publish boundaries, so that a flush never doubles as a publish. */
-    private long flushTime(long now) {
-        long t = now + settings.bundleMaxDelayMs;
-        return t % settings.userPublishIntervalMs == 0 ? t + 1 : t;
+    /** A publish timer: the user changed during the interval that ends now. The current key is the user. */
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        String userId = timer.getKey();
+        HotUser h = hot.peek(userId);
+        UserState u = h != null ? h.state : user.value();
+        if (u != null) {
+            // The published vector is the user's query (own vector plus the recent-history term), so that
+            // serving ranks with exactly what the model scored.
+            output.collect(USER_EMBEDDINGS, new StreamRecord<>(EmbeddingUpdate.embedding(userId,
+                    learner.queryVector(u, cache), snapshots.latestComplete(), subtask,
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), u.events, u.lastEventTime)));
+        }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemGradient> out) throws Exception {
-        if (!bundle.isEmpty() && timestamp >= flushTimerAt) {
-            flush(out);
-        }
-        if (timestamp % settings.userPublishIntervalMs == 0) {
-            // A publish timer: the user changed during the interval that ends now.
-            UserState u = user.value();
-            if (u != null) {
-                // The published vector is the user's query (own vector plus the recent-history term), so that
-                // serving ranks with exactly what the model scored.
-                ctx.output(USER_EMBEDDINGS, EmbeddingUpdate.embedding(ctx.getCurrentKey(), learner.queryVector(u, cache),
-                        snapshots.latestComplete(), subtask, getRuntimeContext().getTaskInfo()
-                                .getNumberOfParallelSubtasks(), u.events, u.lastEventTime));
-            }
-        }
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+        // no event-time timers
     }
 
     /** Moves the open negative window's pending gradients into the bundle (and the local cache). */
@@ -300,18 +366,23 @@ public final class UserTower
         bundle.addGradients(rest);
     }
 
-    private void flush(Collector<ItemGradient> out) {
+    /** Sends the bundle's records, stamped with the newest event time behind them (none after a restore). */
+    private void flush() {
         closeNegatives();
         List<ItemGradient> summed = bundle.drain();
         for (ItemGradient g : summed) {
-            out.collect(g);
+            output.collect(bundleEventTime == Long.MIN_VALUE ? new StreamRecord<>(g)
+                    : new StreamRecord<>(g, bundleEventTime));
         }
         gradientsSent.inc(summed.size());
-        flushTimerAt = 0;
+        bundleEventTime = Long.MIN_VALUE;
+        flushAt = 0;
     }
 
+    /** The item feed, broadcast: a snapshot's item vector or completion marker. */
     @Override
-    public void processBroadcastElement(EmbeddingUpdate u, Context ctx, Collector<ItemGradient> out) {
+    public void processElement2(StreamRecord<EmbeddingUpdate> record) {
+        EmbeddingUpdate u = record.getValue();
         if (u.marker) {
             snapshots.onMarker(u.subtask, u.subtasks, u.version);
             return;
@@ -323,12 +394,18 @@ public final class UserTower
         cache.put(u.entityId, u.vector);
     }
 
+    /**
+     * The synchronous part of a checkpoint, before the state backends are snapshotted: RocksDB must hold every
+     * changed hot user, and the operator state every pending gradient.
+     */
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        hot.forEachUnpersisted(this::persist);
         closeNegatives(); // no pending gradient outside the bundle, which is checkpointed
         negativesState.update(List.of(negatives.toBytes()));
         popularityState.update(List.of(popularity.toBytes()));
         bundleState.update(bundle.isEmpty() ? List.of() : List.of(bundle.toBytes()));
+        super.snapshotState(context);
     }
 
     /** Tracks the completion markers of the item snapshots this subtask has read back. */

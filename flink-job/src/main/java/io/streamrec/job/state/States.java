@@ -3,10 +3,8 @@ package io.streamrec.job.state;
 import io.streamrec.job.FlinkTypes;
 import io.streamrec.job.model.ItemState;
 import io.streamrec.job.model.UserState;
-import io.streamrec.job.snapshot.EmbeddingUpdate;
 import java.time.Duration;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -41,10 +39,6 @@ public final class States {
             new ListStateDescriptor<>("popularity", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     public static final ListStateDescriptor<byte[]> GRADIENT_BUNDLE =
             new ListStateDescriptor<>("gradient-bundle", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-
-    /** Broadcast descriptor of the item feed; consumed as events, its broadcast state stays empty. */
-    public static final MapStateDescriptor<String, EmbeddingUpdate> ITEM_FEED =
-            new MapStateDescriptor<>("item-feed", Types.STRING, Types.POJO(EmbeddingUpdate.class));
 
     private static <T> ValueStateDescriptor<T> withTtl(ValueStateDescriptor<T> d, Duration ttl) {
         if (ttl != null && !ttl.isZero()) {

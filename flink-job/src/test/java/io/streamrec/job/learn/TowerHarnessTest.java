@@ -9,7 +9,6 @@ import io.streamrec.job.model.ItemGradient;
 import io.streamrec.job.model.Learner;
 import io.streamrec.job.model.ModelParams;
 import io.streamrec.job.snapshot.EmbeddingUpdate;
-import io.streamrec.job.state.States;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.InteractionEvent;
 import java.time.Duration;
@@ -19,9 +18,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -38,15 +35,13 @@ class TowerHarnessTest {
 
     private static TowerSettings settings(int bundleEvents, Duration userTtl, Duration itemTtl) {
         return new TowerSettings(bundleEvents, Duration.ofMillis(50), Duration.ofSeconds(1), 1.0, true, userTtl,
-                itemTtl, 50_000);
+                itemTtl, 50_000, 10_000);
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient>
+    private static KeyedTwoInputStreamOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient>
             userTower(UserTower tower, OperatorSubtaskState restore) throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient> h =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(tower, List.of(States.ITEM_FEED)),
-                        e -> e.userId, Types.STRING, 128, 1, 0);
+        KeyedTwoInputStreamOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient> h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(tower, e -> e.userId, null, Types.STRING, 128, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         h.setup();
         if (restore != null) {
@@ -74,7 +69,7 @@ class TowerHarnessTest {
     }
 
     private static List<EmbeddingUpdate> userVectors(
-            KeyedBroadcastOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient> h) {
+            KeyedTwoInputStreamOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient> h) {
         List<EmbeddingUpdate> out = new ArrayList<>();
         var side = h.getSideOutput(UserTower.USER_EMBEDDINGS);
         if (side != null) {
@@ -93,11 +88,11 @@ class TowerHarnessTest {
         h.setStateTtlProcessingTime(1_000);
         // Another user's events fill the negative buffer, so that u1 has something to contrast against.
         for (int i = 3; i < 9; i++) {
-            h.processElement(click("u9", "i" + i, T0 - 10 + i), T0 - 10 + i);
+            h.processElement1(click("u9", "i" + i, T0 - 10 + i), T0 - 10 + i);
         }
-        h.processElement(click("u1", "i1", T0), T0);
-        h.processElement(click("u1", "i2", T0 + 1), T0 + 1);
-        h.processElement(click("u2", "i1", T0 + 2), T0 + 2);
+        h.processElement1(click("u1", "i1", T0), T0);
+        h.processElement1(click("u1", "i2", T0 + 1), T0 + 1);
+        h.processElement1(click("u2", "i1", T0 + 2), T0 + 2);
 
         // Bundles of one event: gradients for the positives (and sampled negatives) are out already.
         List<String> touched = h.extractOutputValues().stream().map(g -> g.itemId).collect(Collectors.toList());
@@ -115,10 +110,15 @@ class TowerHarnessTest {
         h.setProcessingTime(3_000);
         assertTrue(userVectors(h).isEmpty(), "an unchanged user is not republished");
 
-        // Past the TTL without events, u1's state is gone: its next event starts from scratch.
-        h.setStateTtlProcessingTime(1_000 + Duration.ofHours(2).toMillis());
-        h.processElement(click("u1", "i3", T0 + 3), T0 + 3);
-        h.setProcessingTime(4_000);
+        // Past the TTL without events, u1's state is gone: its next event starts from scratch. u1 is still hot
+        // (on the heap) and its state was written to RocksDB only at the checkpoint, at TTL time 1,000.
+        h.snapshot(1, 3_000);
+        long later = 1_000 + Duration.ofHours(2).toMillis();
+        h.setProcessingTime(later);
+        h.setStateTtlProcessingTime(later);
+        userVectors(h);
+        h.processElement1(click("u1", "i3", T0 + 3), T0 + 3);
+        h.setProcessingTime(later + 1_000);
         EmbeddingUpdate again = userVectors(h).get(0);
         assertEquals("u1", again.entityId);
         assertEquals(1, again.updateCount, "expired state is not read back");
@@ -184,7 +184,7 @@ class TowerHarnessTest {
         for (int run = 0; run < 2; run++) {
             var users = userTower(new UserTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), null);
             for (int i = 0; i < 20; i++) {
-                users.processElement(click("u" + (i % 3), "i" + (i % 7), T0 + i), T0 + i);
+                users.processElement1(click("u" + (i % 3), "i" + (i % 7), T0 + i), T0 + i);
             }
             List<Float> flat = new ArrayList<>();
             for (ItemGradient g : users.extractOutputValues()) {
@@ -205,7 +205,7 @@ class TowerHarnessTest {
         var h = userTower(new UserTower(PARAMS, settings(1000, Duration.ZERO, Duration.ZERO)), null);
         h.setProcessingTime(1_000);
         for (int i = 0; i < 10; i++) {
-            h.processElement(click("u" + i, "i" + (i % 4), T0 + i), T0 + i);
+            h.processElement1(click("u" + i, "i" + (i % 4), T0 + i), T0 + i);
         }
         assertTrue(h.extractOutputValues().isEmpty());
         OperatorSubtaskState snapshot = h.snapshot(1, 2_000);
@@ -219,9 +219,67 @@ class TowerHarnessTest {
         restored.close();
     }
 
+    /**
+     * What the UserTower publishes (users' vectors and counts, sorted) and sends (item gradients, in order) for a
+     * fixed run of events, with a checkpoint midway; {@code restore} continues from it in a new instance. Without
+     * local cache updates and without a feed, the item cache holds only initial vectors, which a restore rebuilds.
+     */
+    private static List<String> userRun(int hotUsers, boolean restore) throws Exception {
+        ModelParams p = PARAMS.copy().set("model.cache.local-learning-rate", "0");
+        TowerSettings s = new TowerSettings(4, Duration.ofMillis(50), Duration.ofSeconds(1), 1.0, true,
+                Duration.ZERO, Duration.ZERO, 50_000, hotUsers);
+        var h = userTower(new UserTower(p, s), null);
+        h.setProcessingTime(1_000);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            h.processElement1(click("u" + (i * 7 % 5), "i" + (i * 3 % 11), T0 + i), T0 + i);
+            if (i == 23) {
+                OperatorSubtaskState snapshot = h.snapshot(1, 1_000);
+                if (restore) {
+                    out.addAll(gradients(h));
+                    h.close();
+                    h = userTower(new UserTower(p, s), snapshot);
+                    h.setProcessingTime(1_000);
+                }
+            }
+        }
+        h.setProcessingTime(2_000); // publish boundary; also sends the last bundle
+        out.addAll(gradients(h));
+        userVectors(h).stream().sorted(java.util.Comparator.comparing(u -> u.entityId))
+                .map(u -> u.entityId + "@" + u.updateCount + java.util.Arrays.toString(u.vector)).forEach(out::add);
+        h.close();
+        return out;
+    }
+
+    private static List<String> gradients(
+            KeyedTwoInputStreamOperatorTestHarness<String, InteractionEvent, EmbeddingUpdate, ItemGradient> h) {
+        List<String> out = h.extractOutputValues().stream()
+                .map(g -> g.itemId + "x" + g.appearances + java.util.Arrays.toString(g.gradient)).toList();
+        h.getOutput().clear();
+        return out;
+    }
+
+    @Test
+    void hotUserCacheOfOneEntryBehavesLikeAnUnboundedOne() throws Exception {
+        // Capacity 1: five users alternate, so nearly every event evicts a changed user to RocksDB and reads one
+        // back. Gradients and published vectors must be exactly those of a run with every user on the heap.
+        List<String> hot = userRun(10_000, false);
+        assertEquals(hot, userRun(1, false));
+        assertEquals(5, hot.stream().filter(x -> x.startsWith("u")).count(), "each user published once: " + hot);
+    }
+
+    @Test
+    void hotUsersAreInTheCheckpoint() throws Exception {
+        // The checkpoint midway is taken while users' latest changes sit only on the heap (capacity 10,000) or
+        // partly in RocksDB (capacity 2): a run restored from it must continue exactly where the first one was.
+        for (int hotUsers : new int[] {10_000, 2}) {
+            assertEquals(userRun(hotUsers, false), userRun(hotUsers, true), "hot=" + hotUsers);
+        }
+    }
+
     private static TowerSettings itemSettings(int hotItems, Duration itemTtl) {
         return new TowerSettings(1, Duration.ofMillis(50), Duration.ofSeconds(1), 1.0, true, Duration.ZERO, itemTtl,
-                hotItems);
+                hotItems, 10_000);
     }
 
     /** What a run of gradient records and ticks publishes, version by version. */
