@@ -131,9 +131,9 @@ public final class ItemVectorCache {
         return id == itemId || itemId.equals(id);
     }
 
-    /** Makes {@code id}, which must equal the slot's id, the instance the slot keeps. */
-    void adoptId(int slot, String id) {
-        idOfSlot[slot] = id;
+    /** The id an occupied slot holds: the very instance the cache's table uses as its key. */
+    String idAt(int slot) {
+        return idOfSlot[slot];
     }
 
     /** Counts a use of an occupied slot (moves it to the most-recent end). */
@@ -176,6 +176,23 @@ public final class ItemVectorCache {
             return false;
         }
         System.arraycopy(slab, slot * vectorLength, out, 0, vectorLength);
+        return true;
+    }
+
+    /**
+     * {@code acc[d] += factor * vector(itemId)[d]} for d below {@code n}; false (acc untouched) when not cached. A
+     * read-only look-up: it does not count as a use (the items a query reads are kept recent by their own
+     * events and by every snapshot that carries them), which spares a reordering of the recency list per read.
+     */
+    public boolean addScaledTo(String itemId, float factor, float[] acc, int n) {
+        Integer slot = slots.get(itemId);
+        if (slot == null) {
+            return false;
+        }
+        int base = slot * vectorLength;
+        for (int d = 0; d < n; d++) {
+            acc[d] += factor * slab[base + d];
+        }
         return true;
     }
 

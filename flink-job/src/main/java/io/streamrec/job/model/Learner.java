@@ -178,14 +178,10 @@ public final class Learner implements Serializable {
         List<String> recent = recentHistory(user);
         if (!recent.isEmpty()) {
             float[] f = historyFactors(recent.size());
-            float[] buf = new float[length];
             for (int h = 0; h < f.length; h++) {
                 String id = recent.get(h);
-                if (!cache.get(id, buf)) {
-                    buf = initialItemVector(id);
-                }
-                for (int i = 0; i < dim; i++) {
-                    q[i] += f[h] * buf[i];
+                if (!cache.addScaledTo(id, f[h], q, dim)) {
+                    Vectors.axpy(f[h], initialItemVector(id), q); // its bias coordinate is 0
                 }
             }
         }
@@ -261,17 +257,21 @@ public final class Learner implements Serializable {
      * closes it (its last one), or by {@link #closeNegatives}; so one item can have two records in one result.
      *
      * @param user the user's state, updated in place
-     * @param positiveId the item interacted with
+     * @param itemId the item interacted with (the positive)
      * @param weight event weight ({@link ModelParams#weightOf}); 0 still records history but learns nothing
      * @param cache item vectors (a miss falls back to, and caches, the initial vector)
      * @param negatives this subtask's buffer of recent positives and its current window; the positive is appended
      * @param rng source of the negative draws when a window is drawn (e.g. {@code new SplittableRandom(eventSeed(...))})
      * @return the loss and the item gradients, positive first
      */
-    public StepResult train(UserState user, String positiveId, float weight, ItemVectorCache cache,
+    public StepResult train(UserState user, String itemId, float weight, ItemVectorCache cache,
                             NegativeBuffer negatives, RandomGenerator rng) {
         int k = negatives.size() == 0 || weight == 0f ? 0 : params.negatives();
-        int positiveSlot = slotOf(positiveId, cache);
+        int positiveSlot = slotOf(itemId, cache);
+        // From here on the cache's own instance of the id: it goes into the user's history and the negative buffer,
+        // whose later look-ups in the cache (the query's history items every event, the drawn negatives) then
+        // match the cache's key by reference instead of comparing characters in two places of memory.
+        String positiveId = cache.idAt(positiveSlot);
         // Read now: drawing a window may evict the slot (in a cache smaller than one step's candidates).
         float[] positiveVector = k > 0 ? cache.vectorAt(positiveSlot) : null;
         double loss = 0.0;
@@ -424,7 +424,6 @@ public final class Learner implements Serializable {
             return s;
         }
         s = slotOf(e.id, cache);
-        cache.adoptId(s, e.id); // the entry's instance, so that the next holds() is a reference comparison
         e.cacheSlot = s;
         return s;
     }
