@@ -24,11 +24,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * it changed since the previous tick, then one completion marker for that version.
  *
  * <p>State: the item vectors live in RocksDB (keyed state {@code item}), with the hot ones in a bounded write-back
- * cache on the heap ({@link HotStates}, {@code state.hot-items} entries, least recently updated evicted first). A gradient for a hot item costs no RocksDB
- * access; a cold one costs one read. Changed entries are written to RocksDB when they are evicted and before every
- * checkpoint ({@link #snapshotState}), so every checkpoint holds every applied gradient, and
- * RocksDB sees one write per changed item per checkpoint instead of a read and a write per gradient record. This
- * is why it is an operator and not a process function: writing an evicted entry back needs that entry's key.
+ * cache on the heap ({@link HotStates}, {@code state.hot-items} entries, least recently updated evicted first). A
+ * gradient for a hot item costs no RocksDB access; a cold one costs one read. Changed entries are written to RocksDB
+ * when they are evicted and before every checkpoint ({@link #snapshotState}), so every checkpoint holds every
+ * applied gradient, and RocksDB sees one write per changed item per checkpoint instead of a read and a write per
+ * gradient record. This is why it is an operator and not a process function: writing an evicted entry back needs
+ * that entry's key.
  *
  * <p>Changed items are the hot entries marked unpublished, plus the items evicted before they were published,
  * which carry a flag in keyed state {@code item-dirty}; a tick costs in proportion to the hot entries and the

@@ -37,9 +37,9 @@ import org.apache.flink.util.OutputTag;
  * side's gradients keyed by item.
  *
  * <p>In: interaction events (input 1, keyed by user) and, broadcast to every subtask (input 2), the job's own
- * {@code item-embeddings} topic read back, which refreshes a bounded LRU cache of item vectors (an item missing from it starts from its
- * deterministic initial vector, the same one the ItemTower starts from). Out: one summed {@link ItemGradient} per
- * touched item per bundle of events (main output), changed user vectors at most once per
+ * {@code item-embeddings} topic read back, which refreshes a bounded LRU cache of item vectors (an item missing
+ * from it starts from its deterministic initial vector, the same one the ItemTower starts from). Out: one summed
+ * {@link ItemGradient} per touched item per bundle of events (main output), changed user vectors at most once per
  * {@code user.publish-interval} ({@link #USER_EMBEDDINGS}), and optionally each prequential result
  * ({@link #PREQUENTIAL}).
  *
@@ -61,8 +61,8 @@ import org.apache.flink.util.OutputTag;
  * <p>Gradients are summed per item over a bundle ({@code bundle.max-events} events or {@code bundle.max-delay}),
  * so the shuffle to the ItemTower carries about one record per distinct item, not K+1 per event. The pending
  * bundle, the negative buffer and the popularity counters are operator state, checkpointed with the job (the open
- * negative window's sums are moved into the bundle first), so no gradient is lost on restore. The item cache is not checkpointed: after a restore the ItemTower republishes every
- * item, which refills it.
+ * negative window's sums are moved into the bundle first), so no gradient is lost on restore. The item cache is
+ * not checkpointed: after a restore the ItemTower republishes every item, which refills it.
  */
 public final class UserTower extends AbstractStreamOperator<ItemGradient>
         implements TwoInputStreamOperator<InteractionEvent, EmbeddingUpdate, ItemGradient>,
