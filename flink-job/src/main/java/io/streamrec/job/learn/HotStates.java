@@ -33,8 +33,14 @@ final class HotStates<E extends HotStates.Entry> {
         void write(String key, E entry) throws Exception;
     }
 
+    /** Makes the entry of a key not cached: from the state backend (the key is current), or a new one. */
+    interface Load<E> {
+        E load(String key) throws Exception;
+    }
+
     private final int capacity;
     private final long ttlMs;
+    private final Load<E> load;
     private final WriteBack<E> onEvict;
     /** Access order: iteration (and eviction) starts at the least recently used entry. */
     private final LinkedHashMap<String, E> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -42,30 +48,41 @@ final class HotStates<E extends HotStates.Entry> {
     /**
      * @param capacity most entries kept (at least 1)
      * @param ttlMs drop entries unused this long on their next access; 0 never
+     * @param load makes the entry of a key not cached, while that key is the operator's current key
      * @param onEvict receives every evicted entry, changed or not (it may still have to flag it, e.g. unpublished)
      */
-    HotStates(int capacity, long ttlMs, WriteBack<E> onEvict) {
+    HotStates(int capacity, long ttlMs, Load<E> load, WriteBack<E> onEvict) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }
         this.capacity = capacity;
         this.ttlMs = ttlMs;
+        this.load = load;
         this.onEvict = onEvict;
     }
 
     /**
-     * The entry of {@code key}, counting as a use at {@code nowMs}; null when not cached or unused for the TTL (then
-     * dropped unwritten: the owner reads RocksDB, as for a cold key).
+     * The entry of {@code key}, the operator's current key, counting as a use at {@code nowMs}; loaded (and the least
+     * recently used entry evicted if over capacity) when not cached, or when unused for the TTL: then it is dropped
+     * unwritten and read back like a cold key.
      */
-    E get(String key, long nowMs) {
+    E get(String key, long nowMs) throws Exception {
         E e = entries.get(key);
         if (e != null && ttlMs > 0 && nowMs - e.lastUseMs >= ttlMs) {
             entries.remove(key);
-            return null;
+            e = null;
         }
-        if (e != null) {
-            e.lastUseMs = nowMs;
+        if (e == null) {
+            e = load.load(key);
+            entries.put(key, e);
+            if (entries.size() > capacity) {
+                Iterator<Map.Entry<String, E>> it = entries.entrySet().iterator();
+                Map.Entry<String, E> eldest = it.next();
+                it.remove();
+                onEvict.write(eldest.getKey(), eldest.getValue());
+            }
         }
+        e.lastUseMs = nowMs;
         return e;
     }
 
@@ -75,21 +92,6 @@ final class HotStates<E extends HotStates.Entry> {
      */
     E peek(String key) {
         return entries.get(key);
-    }
-
-    /**
-     * Adds the entry of a key not cached (as read from RocksDB or new), then hands the least recently used one to
-     * the write-back if over capacity.
-     */
-    void put(String key, E entry, long nowMs) throws Exception {
-        entry.lastUseMs = nowMs;
-        entries.put(key, entry);
-        if (entries.size() > capacity) {
-            Iterator<Map.Entry<String, E>> it = entries.entrySet().iterator();
-            Map.Entry<String, E> eldest = it.next();
-            it.remove();
-            onEvict.write(eldest.getKey(), eldest.getValue());
-        }
     }
 
     /** Hands every changed entry to {@code write} and marks it persisted; entries stay cached. */

@@ -94,7 +94,7 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
         item = getRuntimeContext().getState(States.item(settings.itemTtl));
         dirty = getRuntimeContext().getState(States.ITEM_DIRTY);
         hot = new HotStates<>(settings.itemHotCapacity, settings.itemTtl == null ? 0 : settings.itemTtl.toMillis(),
-                this::writeBack);
+                this::load, this::writeBack);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         gradientsApplied = getMetricGroup().counter("itemGradientsApplied");
@@ -111,12 +111,6 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
         ItemGradient g = record.getValue();
         long now = getProcessingTimeService().getCurrentProcessingTime();
         Hot h = hot.get(g.itemId, now);
-        if (h == null) {
-            ItemState s = item.value();
-            stateReads.inc();
-            h = new Hot(s != null ? s : learner.newItem(g.itemId));
-            hot.put(g.itemId, h, now);
-        }
         learner.applyItemGradient(h.state, g.gradient, g.appearances);
         h.unpersisted = true;
         h.unpublished = true;
@@ -124,6 +118,13 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
             newestEventTime = Math.max(newestEventTime, record.getTimestamp());
         }
         gradientsApplied.inc();
+    }
+
+    /** A cold item (the current key): from RocksDB, or its initial state. */
+    private Hot load(String itemId) throws Exception {
+        ItemState s = item.value();
+        stateReads.inc();
+        return new Hot(s != null ? s : learner.newItem(itemId));
     }
 
     /** An evicted entry: written back (with its dirty flag if unpublished), then the current key restored. */

@@ -170,7 +170,7 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         learner = new Learner(params);
         user = getRuntimeContext().getState(States.user(settings.userTtl));
         hot = new HotStates<>(settings.userHotCapacity, settings.userTtl == null ? 0 : settings.userTtl.toMillis(),
-                this::writeBack);
+                this::load, this::writeBack);
         // The name the process-function operator used, so that timers in older checkpoints are restored.
         publishTimers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         cache = new ItemVectorCache(params.cacheSize(), learner.vectorLength());
@@ -230,12 +230,6 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         InteractionEvent e = record.getValue();
         long now = getProcessingTimeService().getCurrentProcessingTime();
         HotUser h = hot.get(e.userId, now);
-        if (h == null) {
-            UserState s = user.value();
-            stateReads.inc();
-            h = new HotUser(s != null ? s : learner.newUser(e.userId));
-            hot.put(e.userId, h, now);
-        }
         UserState u = h.state;
         long seed = learner.eventSeed(e.userId, e.itemId, e.timestamp);
 
@@ -269,6 +263,13 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         } else if (!bundle.isEmpty() && flushAt == 0) {
             scheduleFlush();
         }
+    }
+
+    /** A user not on the heap (the current key): from RocksDB, or a new user. */
+    private HotUser load(String userId) throws Exception {
+        UserState s = user.value();
+        stateReads.inc();
+        return new HotUser(s != null ? s : learner.newUser(userId));
     }
 
     /** An evicted user: written back if changed, then the current key restored. */
