@@ -37,7 +37,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Kafka source with the same parsing, keys by user and counts in RocksDB; the trainer does everything (two towers,
  * the feedback loop, snapshots, sinks). Both at parallelism 2 with RocksDB and checkpoints every 10 s. Reported:
  * events/s of each, from the first event counted to the last, and their ratio (the machine is noisy, so compare
- * ratios within a run).
+ * ratios within a run); also the same over the second half of each run's events, after start-up and most of the
+ * JIT's warm-up.
  *
  * <p>Not a test. Run: {@code flink-job/run-benchmark.sh TrainerThroughputBenchmark [events] [rounds]}.
  */
@@ -54,10 +55,12 @@ public final class TrainerThroughputBenchmark {
             prefill(broker, config.interactionsTopic, events);
 
             for (int round = 1; round <= rounds; round++) {
-                double floor = run(config, events, true, "floor-" + round);
-                double trainer = run(config, events, false, "trainer-" + round);
-                System.out.printf(Locale.ROOT, "round %d: floor %,.0f events/s, trainer %,.0f events/s, ratio %.2f%n",
-                        round, floor, trainer, trainer / floor);
+                Rate floor = run(config, events, true, "floor-" + round);
+                Rate trainer = run(config, events, false, "trainer-" + round);
+                System.out.printf(Locale.ROOT, "round %d: floor %,.0f events/s, trainer %,.0f events/s, ratio %.2f"
+                        + "   (second half of each run: floor %,.0f, trainer %,.0f, ratio %.2f)%n",
+                        round, floor.whole, trainer.whole, trainer.whole / floor.whole,
+                        floor.secondHalf, trainer.secondHalf, trainer.secondHalf / floor.secondHalf);
             }
         }
     }
@@ -81,7 +84,13 @@ public final class TrainerThroughputBenchmark {
         broker.produce(batch);
     }
 
-    static double run(JobConfig config, int events, boolean floor, String name) throws Exception {
+    /**
+     * Events per second over the whole run (the reported number) and over its second half, which leaves out
+     * start-up and most of the JIT's warm-up.
+     */
+    record Rate(double whole, double secondHalf) {}
+
+    static Rate run(JobConfig config, int events, boolean floor, String name) throws Exception {
         Configuration conf = TrainerJob.flinkConfiguration(config);
         // -Dbench.flink=key=value,... overrides Flink settings of both jobs (e.g. RocksDB options).
         for (String kv : System.getProperty("bench.flink", "").split(",")) {
@@ -114,11 +123,17 @@ public final class TrainerThroughputBenchmark {
         long first = 0;
         long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
         long done;
+        long halfDone = 0;
+        long halfAt = 0;
         SteadyStateProfile profile = floor ? null : SteadyStateProfile.fromSystemProperties(name);
         while (true) {
             done = JobMetrics.sumCounter(metrics, job.getJobID(), counter);
             if (first == 0 && done > 0) {
                 first = System.nanoTime();
+            }
+            if (halfAt == 0 && done >= events / 2) {
+                halfAt = System.nanoTime();
+                halfDone = done;
             }
             if (profile != null) {
                 profile.onProgress(done, events);
@@ -132,7 +147,8 @@ public final class TrainerThroughputBenchmark {
             }
             Thread.sleep(50); // polling the reporter costs CPU the jobs would use
         }
-        double seconds = (System.nanoTime() - first) / 1e9;
+        long end = System.nanoTime();
+        double seconds = (end - first) / 1e9;
         if (!floor) {
             long sent = JobMetrics.sumCounter(metrics, job.getJobID(), "itemGradientsSent");
             System.out.printf(Locale.ROOT, "  %-10s %.1f item-gradient records per event%n", name,
@@ -142,7 +158,8 @@ public final class TrainerThroughputBenchmark {
             TestJobs.cancel(job);
         }
         System.out.printf(Locale.ROOT, "  %-10s %,d events in %.1f s%n", name, done, seconds);
-        return done / seconds;
+        return new Rate(done / seconds, halfAt == 0 || end == halfAt ? Double.NaN
+                : (done - halfDone) / ((end - halfAt) / 1e9));
     }
 
     private static java.util.Map<String, String> withGroup(JobConfig c, String group) {
