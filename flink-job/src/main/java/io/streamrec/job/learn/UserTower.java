@@ -340,7 +340,11 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         });
     }
 
-    /** A publish timer: the user changed during the interval that ends now. The current key is the user. */
+    /**
+     * A publish timer: the user changed during the interval that ends now. The current key is the user. (A
+     * checkpoint of the version before this operator may also hold bundle-flush timers in this service; restored,
+     * they fire here and publish their user once more, which is harmless.)
+     */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         String userId = timer.getKey();
