@@ -284,7 +284,7 @@ public final class Learner implements Serializable {
             if (!w.isOpen()) {
                 draw(w, negatives, cache, rng);
             }
-            HistoryIndex history = params.maskHistoryNegatives() ? HistoryIndex.of(user.history) : HistoryIndex.EMPTY;
+            HistoryIndex history = params.maskHistoryNegatives() ? user.historyIndex() : HistoryIndex.EMPTY;
             int d = w.size;
             // Candidates: index 0 the positive, then the window's distinct draws.
             float[][] vectors = new float[d + 1][];

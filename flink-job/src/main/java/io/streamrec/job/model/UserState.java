@@ -28,6 +28,8 @@ public class UserState implements Serializable {
     public long events;
     /** Event time of the newest event, epoch ms. */
     public long lastEventTime;
+    /** The history as a hash set, built on first use and kept in step by {@link #remember}; not serialized. */
+    private transient HistoryIndex index;
 
     public UserState() {}
 
@@ -47,13 +49,26 @@ public class UserState implements Serializable {
      * refreshes it), and the oldest dropped beyond {@code max}.
      */
     public void remember(String itemId, int max) {
-        history.remove(itemId);
+        HistoryIndex idx = historyIndex();
+        if (idx.contains(itemId)) { // else there is nothing to remove: no scan of the list
+            history.remove(itemId);
+        } else {
+            idx.add(itemId);
+        }
         history.add(itemId);
         // max 0 keeps nothing; while over, drop from the old end. Removing index 0 of an ArrayList shifts the
-        // rest, which is fine at a few hundred entries once per event.
+        // rest (one contiguous copy of a few hundred references), which is fine once per event.
         while (history.size() > max) {
-            history.remove(0);
+            idx.remove(history.remove(0));
         }
+    }
+
+    /** The history as a set for membership tests; valid while the history changes only through {@link #remember}. */
+    HistoryIndex historyIndex() {
+        if (index == null) {
+            index = HistoryIndex.of(history);
+        }
+        return index;
     }
 
     public byte[] toBytes() {

@@ -431,6 +431,50 @@ class LearnerTest {
     }
 
     /**
+     * The index kept in step with the history: random adds and removes (with colliding hash codes and long probe
+     * runs in a small table) answer exactly like a HashSet; remember() keeps it equal to the history list.
+     */
+    @Test
+    void historyIndexFollowsAddsRemovesAndRemember() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        HistoryIndex index = HistoryIndex.of(List.of());
+        java.util.Set<String> truth = new java.util.HashSet<>();
+        String[] ids = new String[200];
+        for (int i = 0; i < ids.length; i++) {
+            // "Aa" and "BB" share a hash code, so these pairs collide.
+            ids[i] = (i % 2 == 0 ? "Aa" : "BB") + (i / 2);
+        }
+        for (int step = 0; step < 20_000; step++) {
+            String id = ids[rnd.nextInt(ids.length)];
+            if (rnd.nextBoolean()) {
+                if (!truth.contains(id)) {
+                    index.add(id);
+                    truth.add(id);
+                }
+            } else {
+                index.remove(id);
+                truth.remove(id);
+            }
+            String probe = ids[rnd.nextInt(ids.length)];
+            assertEquals(truth.contains(probe), index.contains(probe), "step " + step + " " + probe);
+            assertEquals(truth.size(), index.size());
+        }
+        for (String id : ids) {
+            assertEquals(truth.contains(id), index.contains(id), id);
+        }
+
+        UserState u = new UserState(new float[2], new float[2]);
+        for (int step = 0; step < 5_000; step++) {
+            u.remember(ids[rnd.nextInt(40)], 25);
+            assertEquals(new java.util.HashSet<>(u.history).size(), u.history.size(), "distinct");
+            String probe = ids[rnd.nextInt(40)];
+            assertEquals(u.history.contains(probe), u.historyIndex().contains(probe), "step " + step);
+            assertEquals(u.history.size(), u.historyIndex().size());
+        }
+        assertEquals(25, u.history.size());
+    }
+
+    /**
      * Training reads candidate vectors through cache slots (remembered per negative-buffer entry): with a cache too
      * small for one step's candidates, slots are evicted and reused within the step, and the result must still be
      * what a large cache gives (every vector here is the initial one, so both caches agree on all of them).
