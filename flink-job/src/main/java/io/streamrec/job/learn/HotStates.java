@@ -11,6 +11,10 @@ import java.util.Map;
  * over capacity; the owner writes every changed entry back before each checkpoint ({@link #forEachUnpersisted}),
  * so that a checkpoint holds every applied change.
  *
+ * <p>Size: at most {@code capacity} entries and, when the owner weighs its entries ({@link #reweigh}, e.g. a
+ * user's history length, which grows while the user is cached), at most {@code maxWeight} in total: whichever
+ * bound is reached first evicts from the least recently used end.
+ *
  * <p>Expiry: an entry not used for {@code ttlMs} (processing time) is dropped on its next access, so that the
  * state is read back from RocksDB, whose TTL (counted from the last write, at most one checkpoint interval after
  * the last use) has then usually dropped it too. 0 disables it.
@@ -26,6 +30,8 @@ final class HotStates<E extends HotStates.Entry> {
         /** Changed since it was last written to RocksDB. */
         boolean unpersisted;
         long lastUseMs;
+        /** The owner's measure of the entry's size ({@link #reweigh}); 0 unless set. */
+        long weight;
     }
 
     /** Writes an entry back; called with the entry's key, which the owner must make current to write it. */
@@ -39,6 +45,8 @@ final class HotStates<E extends HotStates.Entry> {
     }
 
     private final int capacity;
+    private final long maxWeight;
+    private long totalWeight;
     private final long ttlMs;
     private final Load<E> load;
     private final WriteBack<E> onEvict;
@@ -47,15 +55,18 @@ final class HotStates<E extends HotStates.Entry> {
 
     /**
      * @param capacity most entries kept (at least 1)
+     * @param maxWeight most total weight kept ({@link #reweigh}); Long.MAX_VALUE for no bound
      * @param ttlMs drop entries unused this long on their next access; 0 never
      * @param load makes the entry of a key not cached, while that key is the operator's current key
      * @param onEvict receives every evicted entry, changed or not (it may still have to flag it, e.g. unpublished)
      */
-    HotStates(int capacity, long ttlMs, Load<E> load, WriteBack<E> onEvict) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+    HotStates(int capacity, long maxWeight, long ttlMs, Load<E> load, WriteBack<E> onEvict) {
+        if (capacity < 1 || maxWeight < 0) {
+            throw new IllegalArgumentException("capacity must be at least 1 and maxWeight at least 0, got " + capacity
+                    + ", " + maxWeight);
         }
         this.capacity = capacity;
+        this.maxWeight = maxWeight;
         this.ttlMs = ttlMs;
         this.load = load;
         this.onEvict = onEvict;
@@ -70,20 +81,37 @@ final class HotStates<E extends HotStates.Entry> {
         E e = entries.get(key);
         if (e != null && ttlMs > 0 && nowMs - e.lastUseMs >= ttlMs) {
             entries.remove(key);
+            totalWeight -= e.weight;
             e = null;
         }
         if (e == null) {
             e = load.load(key);
             entries.put(key, e);
-            if (entries.size() > capacity) {
-                Iterator<Map.Entry<String, E>> it = entries.entrySet().iterator();
-                Map.Entry<String, E> eldest = it.next();
-                it.remove();
-                onEvict.write(eldest.getKey(), eldest.getValue());
-            }
+            totalWeight += e.weight;
+            evictOverBounds();
         }
         e.lastUseMs = nowMs;
         return e;
+    }
+
+    /**
+     * Sets a cached entry's weight (after its state grew or shrank), then evicts least recently used entries while
+     * over the bounds; never the most recently used one (normally {@code entry} itself).
+     */
+    void reweigh(E entry, long weight) throws Exception {
+        totalWeight += weight - entry.weight;
+        entry.weight = weight;
+        evictOverBounds();
+    }
+
+    private void evictOverBounds() throws Exception {
+        while (entries.size() > 1 && (entries.size() > capacity || totalWeight > maxWeight)) {
+            Iterator<Map.Entry<String, E>> it = entries.entrySet().iterator();
+            Map.Entry<String, E> eldest = it.next();
+            it.remove();
+            totalWeight -= eldest.getValue().weight;
+            onEvict.write(eldest.getKey(), eldest.getValue());
+        }
     }
 
     /**
@@ -111,5 +139,10 @@ final class HotStates<E extends HotStates.Entry> {
 
     int size() {
         return entries.size();
+    }
+
+    /** The sum of the cached entries' weights. */
+    long totalWeight() {
+        return totalWeight;
     }
 }

@@ -93,7 +93,7 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
         learner = new Learner(params);
         item = getRuntimeContext().getState(States.item(settings.itemTtl));
         dirty = getRuntimeContext().getState(States.ITEM_DIRTY);
-        hot = new HotStates<>(settings.itemHotCapacity, settings.itemTtl == null ? 0 : settings.itemTtl.toMillis(),
+        hot = new HotStates<>(settings.itemHotCapacity, Long.MAX_VALUE, settings.itemTtl == null ? 0 : settings.itemTtl.toMillis(),
                 this::load, this::writeBack);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();

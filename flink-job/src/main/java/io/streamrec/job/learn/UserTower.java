@@ -78,6 +78,13 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
      */
     public static final int RANK_LIMIT = 100;
 
+    /**
+     * The hot users' histories may hold this many items per user on average, so that the heap they take stays near
+     * {@code state.hot-users} x (0.6 KB + 100 x ~90 B) whatever {@code model.history.max} is: with long histories
+     * fewer users stay hot.
+     */
+    static final int HISTORY_ITEMS_PER_HOT_USER = 100;
+
     /** Evaluations per "recent" window of the live metric. */
     static final int RECENT_WINDOW = 2000;
 
@@ -169,8 +176,8 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         super.open();
         learner = new Learner(params);
         user = getRuntimeContext().getState(States.user(settings.userTtl));
-        hot = new HotStates<>(settings.userHotCapacity, settings.userTtl == null ? 0 : settings.userTtl.toMillis(),
-                this::load, this::writeBack);
+        hot = new HotStates<>(settings.userHotCapacity, (long) settings.userHotCapacity * HISTORY_ITEMS_PER_HOT_USER,
+                settings.userTtl == null ? 0 : settings.userTtl.toMillis(), this::load, this::writeBack);
         // The name the process-function operator used, so that timers in older checkpoints are restored.
         publishTimers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         cache = new ItemVectorCache(params.cacheSize(), learner.vectorLength());
@@ -246,6 +253,7 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         learner.applyLocally(cache, step);
         u.lastEventTime = Math.max(u.lastEventTime, e.timestamp);
         h.unpersisted = true;
+        hot.reweigh(h, u.history.size());
         popularity.add(e.itemId, e.timestamp, 1.0);
         eventsTrained.inc();
         lossEma = lossEma == 0 ? step.loss : 0.999 * lossEma + 0.001 * step.loss;
@@ -269,7 +277,9 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
     private HotUser load(String userId) throws Exception {
         UserState s = user.value();
         stateReads.inc();
-        return new HotUser(s != null ? s : learner.newUser(userId));
+        HotUser h = new HotUser(s != null ? s : learner.newUser(userId));
+        h.weight = h.state.history.size();
+        return h;
     }
 
     /** An evicted user: written back if changed, then the current key restored. */
