@@ -2,7 +2,6 @@ package io.streamrec.job.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -24,7 +23,7 @@ import java.util.List;
 public final class GradientBundle {
     private static final byte FORMAT = 1;
 
-    private final HashMap<String, Integer> rowOfId = new HashMap<>();
+    private final StringIntMap rowOfId = new StringIntMap();
     /** Row of a cache slot + 1; 0 for none. Grows to the highest slot seen. */
     private int[] rowOfSlot = new int[0];
     private String[] ids = new String[16];
@@ -74,8 +73,8 @@ public final class GradientBundle {
             }
         }
         if (row < 0) {
-            Integer r = rowOfId.get(id);
-            row = r != null ? r : newRow(id, gradient.length);
+            int r = rowOfId.get(id);
+            row = r >= 0 ? r : newRow(id, gradient.length);
             if (slot >= 0) {
                 remember(slot, row);
             }

@@ -1,7 +1,6 @@
 package io.streamrec.job.model;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -34,7 +33,7 @@ public final class ItemVectorCache {
     private float[] slab;
     private float[] scores;
     private String[] idOfSlot;
-    private final HashMap<String, Integer> slots;
+    private final StringIntMap slots;
     /** Recency list over slots: prev/next slot, -1 at the ends; head = least recently used. */
     private int[] prev;
     private int[] next;
@@ -56,7 +55,7 @@ public final class ItemVectorCache {
         }
         this.capacity = capacity;
         this.vectorLength = vectorLength;
-        this.slots = new HashMap<>(Math.min(capacity, 1 << 16));
+        this.slots = new StringIntMap();
         allocate(Math.min(capacity, INITIAL_STRIDE));
     }
 
@@ -89,9 +88,8 @@ public final class ItemVectorCache {
             throw new IllegalArgumentException(
                     "vector of " + itemId + " has length " + vector.length + ", the cache holds " + vectorLength);
         }
-        Integer boxed = touch(itemId);
-        int slot;
-        if (boxed == null) {
+        int slot = touch(itemId);
+        if (slot < 0) {
             if (slots.size() < capacity) {
                 slot = slots.size();
                 if (slot == stride) {
@@ -105,8 +103,6 @@ public final class ItemVectorCache {
             slots.put(itemId, slot);
             idOfSlot[slot] = itemId;
             linkAtTail(slot);
-        } else {
-            slot = boxed;
         }
         System.arraycopy(vector, 0, slab, slot * vectorLength, vectorLength);
         return slot;
@@ -118,8 +114,7 @@ public final class ItemVectorCache {
 
     /** The slot of {@code itemId}, counting as a use; -1 when not cached. */
     int slotOf(String itemId) {
-        Integer slot = touch(itemId);
-        return slot == null ? -1 : slot;
+        return touch(itemId);
     }
 
     /** Whether {@code slot} currently holds {@code itemId}. Does not count as a use. */
@@ -171,8 +166,8 @@ public final class ItemVectorCache {
 
     /** Copies the vector of {@code itemId} into {@code out}; false (out untouched) when not cached. */
     public boolean get(String itemId, float[] out) {
-        Integer slot = touch(itemId);
-        if (slot == null) {
+        int slot = touch(itemId);
+        if (slot < 0) {
             return false;
         }
         System.arraycopy(slab, slot * vectorLength, out, 0, vectorLength);
@@ -185,15 +180,25 @@ public final class ItemVectorCache {
      * events and by every snapshot that carries them), which spares a reordering of the recency list per read.
      */
     public boolean addScaledTo(String itemId, float factor, float[] acc, int n) {
-        Integer slot = slots.get(itemId);
-        if (slot == null) {
+        int slot = peekSlot(itemId);
+        if (slot < 0) {
             return false;
         }
+        addScaledAt(slot, factor, acc, n);
+        return true;
+    }
+
+    /** The slot of {@code itemId}, -1 when not cached; a read-only look-up (not a use). */
+    int peekSlot(String itemId) {
+        return slots.get(itemId);
+    }
+
+    /** {@code acc[d] += factor * vector(slot)[d]} for d below {@code n}, for an occupied slot; not a use. */
+    void addScaledAt(int slot, float factor, float[] acc, int n) {
         int base = slot * vectorLength;
         for (int d = 0; d < n; d++) {
             acc[d] += factor * slab[base + d];
         }
-        return true;
     }
 
     /** A copy of the vector of {@code itemId}, or null when not cached. */
@@ -202,10 +207,10 @@ public final class ItemVectorCache {
         return get(itemId, out) ? out : null;
     }
 
-    /** Moves {@code itemId} to the most-recent end; returns its slot, or null when absent. */
-    private Integer touch(String itemId) {
-        Integer slot = slots.get(itemId);
-        if (slot != null && slot != tail) {
+    /** Moves {@code itemId} to the most-recent end; returns its slot, or -1 when absent. */
+    private int touch(String itemId) {
+        int slot = slots.get(itemId);
+        if (slot >= 0 && slot != tail) {
             unlink(slot);
             linkAtTail(slot);
         }
@@ -257,11 +262,10 @@ public final class ItemVectorCache {
      * items are known to outrank the target (a metric that only asks "in the top k?" needs no more).
      */
     public int rankOf(float[] query, String targetId, Set<String> exclude, int limit) {
-        Integer boxed = slots.get(targetId);
-        if (boxed == null) {
+        int target = slots.get(targetId);
+        if (target < 0) {
             return -1;
         }
-        int target = boxed;
         int n = slots.size();
         float ts = scoreOf(query, target, n);
         float[] s = scores;

@@ -174,18 +174,54 @@ public final class Learner implements Serializable {
 
     /** User vector plus the weighted mean of recent history items' published embeddings. */
     private float[] rawQuery(UserState user, ItemVectorCache cache) {
-        float[] q = user.vector.clone();
         List<String> recent = recentHistory(user);
+        return rawQuery(user, cache, recent, recentSlots(user, recent, cache));
+    }
+
+    /** {@link #rawQuery(UserState, ItemVectorCache)} with the recent items' cache slots (-1: not cached) resolved. */
+    private float[] rawQuery(UserState user, ItemVectorCache cache, List<String> recent, int[] slots) {
+        float[] q = user.vector.clone();
         if (!recent.isEmpty()) {
             float[] f = historyFactors(recent.size());
             for (int h = 0; h < f.length; h++) {
-                String id = recent.get(h);
-                if (!cache.addScaledTo(id, f[h], q, dim)) {
-                    Vectors.axpy(f[h], initialItemVector(id), q); // its bias coordinate is 0
+                if (slots[h] >= 0) {
+                    cache.addScaledAt(slots[h], f[h], q, dim);
+                } else {
+                    Vectors.axpy(f[h], initialItemVector(recent.get(h)), q); // its bias coordinate is 0
                 }
             }
         }
         return q;
+    }
+
+    /**
+     * The cache slot of each recent history item, -1 for one not cached; read-only (not a use). Most come from
+     * the user's hints of the previous query (the window moves by one item per event), checked against the cache,
+     * so that a query costs no hash look-up per item; the rest are looked up. The result becomes the new hints.
+     */
+    private int[] recentSlots(UserState user, List<String> recent, ItemVectorCache cache) {
+        int n = recent.size();
+        int[] slots = new int[n];
+        String[] ids = new String[n];
+        String[] hintIds = user.slotHintIds;
+        int[] hints = user.slotHints;
+        for (int h = 0; h < n; h++) {
+            String id = recent.get(h);
+            int s = -1;
+            if (hintIds != null) {
+                for (int m = 0; m < hintIds.length; m++) {
+                    if (hintIds[m] == id) {
+                        s = cache.holds(hints[m], id) ? hints[m] : -1;
+                        break;
+                    }
+                }
+            }
+            slots[h] = s >= 0 ? s : cache.peekSlot(id);
+            ids[h] = id;
+        }
+        user.slotHintIds = ids;
+        user.slotHints = slots;
+        return slots;
     }
 
     private List<String> recentHistory(UserState user) {
@@ -309,7 +345,9 @@ public final class Learner implements Serializable {
             IntList outSlots = new IntList(2 + params.historyQuerySize());
             if (k - maskedCount > 0) {
                 // Item gradients use the query before its own update.
-                float[] raw = rawQuery(user, cache);
+                List<String> recent = recentHistory(user);
+                int[] recentSlots = recentSlots(user, recent, cache);
+                float[] raw = rawQuery(user, cache, recent, recentSlots);
                 float[] query = servingQuery(raw);
                 // Normalized: the temperature is already folded into the query, and must not divide the bias.
                 float temperature = params.normalize() ? 1f : (float) params.temperature();
@@ -337,7 +375,7 @@ public final class Learner implements Serializable {
                     }
                 }
                 if (params.historyQueryGradient()) {
-                    addHistoryGradients(out, outSlots, recentHistory(user), rawGradient);
+                    addHistoryGradients(out, outSlots, recent, recentSlots, rawGradient);
                 }
             }
             if (--w.stepsLeft == 0) {
@@ -433,7 +471,7 @@ public final class Learner implements Serializable {
      * the item's record when it already has one, else appended (in history order).
      */
     private void addHistoryGradients(List<ItemGradient> gradients, IntList slots, List<String> recent,
-                                     float[] queryGradient) {
+                                     int[] recentSlots, float[] queryGradient) {
         if (recent.isEmpty()) {
             return;
         }
@@ -444,7 +482,7 @@ public final class Learner implements Serializable {
             if (g == null) {
                 g = new ItemGradient(id, new float[length], 0);
                 gradients.add(g);
-                slots.add(-1);
+                slots.add(recentSlots[h]);
             }
             for (int i = 0; i < dim; i++) {
                 g.gradient[i] += f[h] * queryGradient[i];

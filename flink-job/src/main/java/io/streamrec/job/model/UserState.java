@@ -30,6 +30,12 @@ public class UserState implements Serializable {
     public long lastEventTime;
     /** The history as a hash set, built on first use and kept in step by {@link #remember}; not serialized. */
     private transient HistoryIndex index;
+    /**
+     * The cache slots the last query found for its history items ({@link Learner}), by id instance: a hint that
+     * spares the next query a hash look-up per item (it is verified against the cache before use); not serialized.
+     */
+    transient String[] slotHintIds;
+    transient int[] slotHints;
 
     public UserState() {}
 

@@ -34,6 +34,12 @@ public final class LearnerStepBenchmark {
         if (args.length > 4) {
             p.set("model.negatives.shared-events", args[4]);
         }
+        // -Dbench.model=key=value,... overrides other model keys (e.g. model.query.history-size=0).
+        for (String kv : System.getProperty("bench.model", "").split(",")) {
+            if (kv.contains("=")) {
+                p.set(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
         Learner learner = new Learner(p);
         ItemVectorCache cache = new ItemVectorCache(p.cacheSize(), learner.vectorLength());
         NegativeBuffer negatives = new NegativeBuffer(p.negativeBufferSize(), p.logqSmoothing());
@@ -47,8 +53,11 @@ public final class LearnerStepBenchmark {
         System.out.printf("learner step: %,d events per round, %,d users, %,d items, %d negatives shared by %d events, "
                 + "dim %d%n", events, users, items, p.negatives(), p.sharedNegativeEvents(), p.dim());
         long checksum = 0;
-        for (int round = 1; round <= 4; round++) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        int rounds = Integer.getInteger("bench.rounds", 4);
+        for (int round = 1; round <= rounds; round++) {
             long start = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             for (int e = 0; e < events; e++) {
                 String userId = "user-" + rng.nextInt(users);
                 // A new String per event, as a deserialized event's id is.
@@ -66,7 +75,9 @@ public final class LearnerStepBenchmark {
                 }
             }
             double micros = (System.nanoTime() - start) / 1e3 / events;
-            System.out.printf("round %d: %.1f us/event (%,.0f events/s in one thread)%n", round, micros, 1e6 / micros);
+            double cpuMicros = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3 / events;
+            System.out.printf("round %d: %.1f us/event (%,.0f events/s in one thread), thread CPU %.1f us/event%n",
+                    round, micros, 1e6 / micros, cpuMicros);
         }
         System.out.println("(checksum " + checksum + ")");
     }
