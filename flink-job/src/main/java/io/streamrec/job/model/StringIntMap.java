@@ -20,7 +20,12 @@ final class StringIntMap {
     private int size;
 
     StringIntMap() {
-        allocate(16);
+        this(8);
+    }
+
+    /** A map sized for about {@code expected} keys without growing. */
+    StringIntMap(int expected) {
+        allocate(Integer.highestOneBit(Math.max(1, expected) * 2 - 1) << 1);
     }
 
     private void allocate(int buckets) {
