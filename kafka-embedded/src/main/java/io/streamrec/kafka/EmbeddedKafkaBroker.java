@@ -242,6 +242,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 List<TopicPartitionInfo> info = admin.describeTopics(List.of(topic)).allTopicNames()
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions();
                 if (!info.isEmpty() && info.stream().allMatch(p -> p.leader() != null)) {
+                    // A leader in the metadata is not yet a partition its broker serves: ask each leader for the
+                    // end offset, which it answers only once the partition's log is open (the admin client retries
+                    // NOT_LEADER_OR_FOLLOWER until then). Seen in CI: a first batch rejected, the next accepted,
+                    // and the first then refused as out of order until it expired.
+                    java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+                            latest = new java.util.HashMap<>();
+                    for (org.apache.kafka.common.TopicPartitionInfo p : info) {
+                        latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                                org.apache.kafka.clients.admin.OffsetSpec.latest());
+                    }
+                    admin.listOffsets(latest).all().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
+                            TimeUnit.MILLISECONDS);
                     return;
                 }
             } catch (ExecutionException e) {
