@@ -30,12 +30,14 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -227,7 +229,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Waits until every partition of {@code topic} has a leader, as seen by {@code admin}'s broker. Producing to a
+     * Waits until every partition of {@code topic} has a leader that serves it (answers ListOffsets). Producing to a
      * just-created topic earlier risks KAFKA-15591: an idempotent producer's first request fails
      * NOT_LEADER_OR_FOLLOWER while a later one is accepted, and the first one's records are then rejected as out of
      * order until they expire, i.e. lost.
@@ -246,11 +248,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     // end offset, which it answers only once the partition's log is open (the admin client retries
                     // NOT_LEADER_OR_FOLLOWER until then). Seen in CI: a first batch rejected, the next accepted,
                     // and the first then refused as out of order until it expired.
-                    java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
-                            latest = new java.util.HashMap<>();
-                    for (org.apache.kafka.common.TopicPartitionInfo p : info) {
-                        latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-                                org.apache.kafka.clients.admin.OffsetSpec.latest());
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    for (TopicPartitionInfo p : info) {
+                        latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
                     }
                     admin.listOffsets(latest).all().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
                             TimeUnit.MILLISECONDS);

@@ -93,8 +93,8 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
         learner = new Learner(params);
         item = getRuntimeContext().getState(States.item(settings.itemTtl));
         dirty = getRuntimeContext().getState(States.ITEM_DIRTY);
-        hot = new HotStates<>(settings.itemHotCapacity, Long.MAX_VALUE, settings.itemTtl == null ? 0 : settings.itemTtl.toMillis(),
-                this::load, this::writeBack);
+        hot = new HotStates<>(settings.itemHotCapacity, Long.MAX_VALUE,
+                settings.itemTtl == null ? 0 : settings.itemTtl.toMillis(), this::load, this::writeBack);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         gradientsApplied = getMetricGroup().counter("itemGradientsApplied");

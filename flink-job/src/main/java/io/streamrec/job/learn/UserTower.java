@@ -80,7 +80,7 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
 
     /**
      * The hot users' histories may hold this many items per user on average, so that the heap they take stays near
-     * {@code state.hot-users} x (0.6 KB + 100 x ~90 B) whatever {@code model.history.max} is: with long histories
+     * {@code state.hot-users} x (0.7 KB + 100 x ~100 B) whatever {@code model.history.max} is: with long histories
      * fewer users stay hot.
      */
     static final int HISTORY_ITEMS_PER_HOT_USER = 100;

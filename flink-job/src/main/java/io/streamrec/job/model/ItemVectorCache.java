@@ -175,20 +175,10 @@ public final class ItemVectorCache {
     }
 
     /**
-     * {@code acc[d] += factor * vector(itemId)[d]} for d below {@code n}; false (acc untouched) when not cached. A
-     * read-only look-up: it does not count as a use (the items a query reads are kept recent by their own
-     * events and by every snapshot that carries them), which spares a reordering of the recency list per read.
+     * The slot of {@code itemId}, -1 when not cached. A read-only look-up: it does not count as a use (the items a
+     * query reads are kept recent by their own events and by every snapshot that carries them), which spares a
+     * reordering of the recency list per read.
      */
-    public boolean addScaledTo(String itemId, float factor, float[] acc, int n) {
-        int slot = peekSlot(itemId);
-        if (slot < 0) {
-            return false;
-        }
-        addScaledAt(slot, factor, acc, n);
-        return true;
-    }
-
-    /** The slot of {@code itemId}, -1 when not cached; a read-only look-up (not a use). */
     int peekSlot(String itemId) {
         return slots.get(itemId);
     }

@@ -2,6 +2,7 @@ package io.streamrec.job.sink;
 
 import io.streamrec.job.config.JobConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +12,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,33 +76,31 @@ public final class KafkaTopics {
     }
 
     /**
-     * Until every partition of a just-created topic has a leader: an idempotent producer (the job's sinks) that
-     * writes earlier can lose its first batch (KAFKA-15591).
+     * Until every partition of a just-created topic has a leader that serves it: an idempotent producer (the job's
+     * sinks) that writes earlier can lose its first batch (KAFKA-15591).
      */
     private static void awaitLeaders(Admin admin, String topic)
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                List<org.apache.kafka.common.TopicPartitionInfo> info = admin.describeTopics(List.of(topic))
+                List<TopicPartitionInfo> info = admin.describeTopics(List.of(topic))
                         .allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
                 if (!info.isEmpty() && info.stream().allMatch(p -> p.leader() != null)) {
                     // A leader in the metadata is not yet a partition its broker serves: ask each leader for the
                     // end offset, which it answers only once the partition's log is open (the admin client retries
                     // NOT_LEADER_OR_FOLLOWER until then). Seen in CI: a first batch rejected, the next accepted,
                     // and the first then refused as out of order until it expired.
-                    java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
-                            latest = new java.util.HashMap<>();
-                    for (org.apache.kafka.common.TopicPartitionInfo p : info) {
-                        latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-                                org.apache.kafka.clients.admin.OffsetSpec.latest());
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    for (TopicPartitionInfo p : info) {
+                        latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
                     }
                     admin.listOffsets(latest).all().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
                             TimeUnit.MILLISECONDS);
                     return;
                 }
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
             }

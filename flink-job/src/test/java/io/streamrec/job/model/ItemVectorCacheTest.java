@@ -32,15 +32,16 @@ class ItemVectorCacheTest {
     }
 
     @Test
-    void addScaledToReadsWithoutCountingAUse() {
+    void peekAndAddScaledReadWithoutCountingAUse() {
         ItemVectorCache c = new ItemVectorCache(3, 3);
         c.put("a", new float[] {1, 2, 3});
         c.put("b", new float[] {4, 5, 6});
         float[] acc = {10, 10, 10};
-        assertTrue(c.addScaledTo("a", 0.5f, acc, 2));
+        int slot = c.peekSlot("a");
+        assertTrue(c.holds(slot, "a"));
+        c.addScaledAt(slot, 0.5f, acc, 2);
         assertArrayEquals(new float[] {10.5f, 11, 10}, acc, "the first n coordinates only");
-        assertFalse(c.addScaledTo("zz", 1f, acc, 3));
-        assertArrayEquals(new float[] {10.5f, 11, 10}, acc, "untouched on a miss");
+        assertEquals(-1, c.peekSlot("zz"));
         assertEquals(List.of("a", "b"), c.idsByRecency(), "a read is not a use");
         c.put("c", new float[3]);
         c.put("d", new float[3]);
