@@ -44,12 +44,18 @@ public final class Learner implements Serializable {
     private final ModelParams params;
     private final int dim;
     private final int length;
+    /** {@link #computeHistoryFactors(int)} for n = 0 .. history size, computed once (two uses per step). */
+    private final float[][] historyFactors;
 
     /** @param params validated here */
     public Learner(ModelParams params) {
         this.params = params.copy().validate();
         this.dim = params.dim();
         this.length = params.vectorLength();
+        this.historyFactors = new float[this.params.historyQuerySize() + 1][];
+        for (int n = 0; n < historyFactors.length; n++) {
+            historyFactors[n] = computeHistoryFactors(n);
+        }
     }
 
     public ModelParams params() {
@@ -237,6 +243,10 @@ public final class Learner implements Serializable {
      * they always add up to the history weight (decay 1 is the plain mean).
      */
     private float[] historyFactors(int n) {
+        return historyFactors[n];
+    }
+
+    private float[] computeHistoryFactors(int n) {
         double decay = params.historyQueryDecay();
         double[] w = new double[n];
         double sum = 0;
