@@ -132,6 +132,12 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
     /** A hot user: its state, changed or not since it was last written to RocksDB. */
     private static final class HotUser extends HotStates.Entry {
         final UserState state;
+        /**
+         * The publish timer registered for this user and not yet fired, 0 for none known: registering the same
+         * timer again is a no-op in the timer service, but still costs its de-duplication look-up per event.
+         * Not persisted; a user loaded from RocksDB (or after a restore) starts at 0 and registers once.
+         */
+        long publishTimerAt;
 
         HotUser(UserState state) {
             this.state = state;
@@ -260,8 +266,11 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
 
         // Publish at the next multiple of the interval: at most once per interval, and with no state of its own,
         // because the timer service keeps one timer per key and timestamp.
-        publishTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,
-                (now / settings.userPublishIntervalMs + 1) * settings.userPublishIntervalMs);
+        long publishAt = (now / settings.userPublishIntervalMs + 1) * settings.userPublishIntervalMs;
+        if (h.publishTimerAt != publishAt) {
+            publishTimers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, publishAt);
+            h.publishTimerAt = publishAt;
+        }
         bundle.addEvent(step);
         if (record.hasTimestamp()) {
             bundleEventTime = Math.max(bundleEventTime, record.getTimestamp());
@@ -359,6 +368,9 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         String userId = timer.getKey();
         HotUser h = hot.peek(userId);
+        if (h != null && h.publishTimerAt == timer.getTimestamp()) {
+            h.publishTimerAt = 0; // fired: the next event registers the next one, even if the clock went back
+        }
         UserState u = h != null ? h.state : user.value();
         if (u != null) {
             // The published vector is the user's query (own vector plus the recent-history term), so that

@@ -109,6 +109,14 @@ class TowerHarnessTest {
 
         h.setProcessingTime(3_000);
         assertTrue(userVectors(h).isEmpty(), "an unchanged user is not republished");
+        // A user whose timer fired is published again after its next events, once per interval.
+        h.setProcessingTime(3_500);
+        h.processElement1(click("u2", "i4", T0 + 3), T0 + 3);
+        h.processElement1(click("u2", "i5", T0 + 4), T0 + 4);
+        h.setProcessingTime(4_000);
+        List<EmbeddingUpdate> again2 = userVectors(h);
+        assertEquals(List.of("u2"), again2.stream().map(u -> u.entityId).collect(Collectors.toList()));
+        assertEquals(3, again2.get(0).updateCount);
 
         // Past the TTL without events, u1's state is gone: its next event starts from scratch. u1 is still hot
         // (on the heap) and its state was written to RocksDB only at the checkpoint, at TTL time 1,000.
