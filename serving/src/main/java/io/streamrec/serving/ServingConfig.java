@@ -101,8 +101,8 @@ public final class ServingConfig {
     public static final Key<ParallelTopK.Kernel> TOPK_KERNEL = key("topk.kernel", "bf16",
             "How the top-k scan reads the items: `bf16` scans a bfloat16 copy (half the bytes) and re-scores "
                     + "exactly the few items that can still make the top-k; `float` scans the float rows once. Both "
-                    + "return the same exact result. The bf16 copy (+50% matrix memory) is built with every snapshot "
-                    + "either way.", ServingConfig::kernel);
+                    + "return the same exact result. With `bf16` a bf16 copy (+50% matrix memory) is built with every "
+                    + "snapshot; `float` does without it.", ServingConfig::kernel);
 
     private final Map<String, String> values;
 

@@ -63,7 +63,8 @@ public final class ServingNode implements AutoCloseable {
             ParserOptions parserOptions = ParserOptions.defaults().withTimestampRange(
                     config.get(ServingConfig.EVENTS_EARLIEST), config.get(ServingConfig.EVENTS_MAX_FUTURE_SKEW));
             this.loader = new SnapshotLoader(bootstrap, config.get(ServingConfig.TOPIC_ITEM_EMBEDDINGS), store,
-                    metrics, snapshots, config.get(ServingConfig.SNAPSHOT_RECORD_WAIT).toMillis());
+                    metrics, snapshots, config.get(ServingConfig.SNAPSHOT_RECORD_WAIT).toMillis(),
+                    config.get(ServingConfig.TOPK_KERNEL) == ParallelTopK.Kernel.BF16);
             this.interactions = new InteractionIngestor(bootstrap, config.get(ServingConfig.TOPIC_INTERACTIONS), store,
                     metrics, parserOptions, seen, popularity);
             this.userVectors = new UserVectorIngestor(bootstrap, config.get(ServingConfig.TOPIC_USER_EMBEDDINGS), store,

@@ -79,7 +79,7 @@ public final class Bf16TopK implements TopK, RangeTopK {
                                   int from, int to) {
         int cap = Math.max(0, Math.min(capacity, to - from));
         int dim = matrix.dim();
-        if (cap == 0 || dim > MAX_DIM) {
+        if (cap == 0 || dim > MAX_DIM || !matrix.hasBf16()) {
             return exact.searchRange(matrix, query, cap, excluded, sim, from, to);
         }
         double sq = 0;

@@ -10,7 +10,8 @@ import java.util.Map;
  * {@link #withUpdates}: an item keeps its row, new items are appended, none are removed.
  *
  * <p>Next to the floats it keeps a bfloat16 copy of the rows for {@link Bf16TopK}'s first pass (half the bytes
- * per scan; +50% memory) and each row's L2 norm rounded up (its error bound). Both are built with the matrix, when a
+ * per scan; +50% memory) and each row's L2 norm rounded up (its error bound), unless built without them
+ * ({@link #empty(int, boolean)}: the float kernel does not read them). Both are built with the matrix, when a
  * snapshot is swapped in, never per query. Layout: row i is {@link #packedStride()} ints; int j of a row holds
  * coordinate j in its upper 16 bits and coordinate {@code packedStride() + j} (0 past {@code dim}) in its lower 16
  * bits, each rounded to nearest-even bf16, so that {@code x & 0xFFFF0000} and {@code x << 16} reinterpreted as
@@ -27,9 +28,11 @@ public final class ItemMatrix {
     private final float[] invNorms;
     private final int[] packed;
     private final float[] norms;
+    private final boolean withBf16;
 
     private ItemMatrix(int dim, int size, String[] ids, Map<String, Integer> ordinals, float[] data,
-                       float[] invNorms, int[] packed, float[] norms) {
+                       float[] invNorms, int[] packed, float[] norms, boolean withBf16) {
+        this.withBf16 = withBf16;
         this.dim = dim;
         this.size = size;
         this.ids = ids;
@@ -40,9 +43,18 @@ public final class ItemMatrix {
         this.norms = norms;
     }
 
-    /** No items yet; {@code dim} 0 means "not known yet": the first update fixes it. */
+    /** No items yet; {@code dim} 0 means "not known yet": the first update fixes it. With the bf16 copy. */
     public static ItemMatrix empty(int dim) {
-        return new ItemMatrix(dim, 0, new String[0], Map.of(), new float[0], new float[0], new int[0], new float[0]);
+        return empty(dim, true);
+    }
+
+    /**
+     * {@link #empty(int)}; {@code withBf16} false builds this matrix and those derived from it without the bf16 copy
+     * and the rounded-up norms, a third less memory, for the float kernel ({@link Bf16TopK} then scans the floats).
+     */
+    public static ItemMatrix empty(int dim, boolean withBf16) {
+        return new ItemMatrix(dim, 0, new String[0], Map.of(), new float[0], new float[0], new int[0], new float[0],
+                withBf16);
     }
 
     /** Builds a matrix from parallel arrays (tests, benchmarks); every vector must have {@code dim} floats. */
@@ -57,7 +69,7 @@ public final class ItemMatrix {
 
     /**
      * A new matrix with the given vectors upserted (existing ids keep their ordinal, new ids are appended in the
-     * map's iteration order). The receiver is unchanged.
+     * map's iteration order), with a bf16 copy if the receiver has one. The receiver is unchanged.
      *
      * @throws IllegalArgumentException if a vector's length differs from this matrix's dimension (when known)
      */
@@ -84,8 +96,8 @@ public final class ItemMatrix {
         float[] newData = Arrays.copyOf(data, n * d);
         float[] newInv = Arrays.copyOf(invNorms, n);
         int stride = stride(d);
-        int[] newPacked = Arrays.copyOf(packed, n * stride);
-        float[] newNorms = Arrays.copyOf(norms, n);
+        int[] newPacked = withBf16 ? Arrays.copyOf(packed, n * stride) : packed;
+        float[] newNorms = withBf16 ? Arrays.copyOf(norms, n) : norms;
         String[] newIds = Arrays.copyOf(ids, n);
         Map<String, Integer> newOrd = new HashMap<>(ordinals);
         int next = size;
@@ -99,10 +111,12 @@ public final class ItemMatrix {
             float[] v = e.getValue();
             System.arraycopy(v, 0, newData, ord * d, d);
             newInv[ord] = inverseNorm(v);
-            pack(v, newPacked, ord * stride, stride);
-            newNorms[ord] = normRoundedUp(v);
+            if (withBf16) {
+                pack(v, newPacked, ord * stride, stride);
+                newNorms[ord] = normRoundedUp(v);
+            }
         }
-        return new ItemMatrix(d, n, newIds, newOrd, newData, newInv, newPacked, newNorms);
+        return new ItemMatrix(d, n, newIds, newOrd, newData, newInv, newPacked, newNorms, withBf16);
     }
 
     private static int stride(int dim) {
@@ -188,7 +202,12 @@ public final class ItemMatrix {
         return invNorms;
     }
 
-    /** The bf16 rows (see the class comment); callers must not modify it. */
+    /** Whether {@link #packed()} and the rounded-up norms are built (see {@link #empty(int, boolean)}). */
+    public boolean hasBf16() {
+        return withBf16;
+    }
+
+    /** The bf16 rows (see the class comment), empty without them; callers must not modify it. */
     int[] packed() {
         return packed;
     }

@@ -45,12 +45,16 @@ public final class SnapshotLoader extends TopicConsumerLoop {
     private final ColumnFamilyHandle itemsCf;
     private final ColumnFamilyHandle pendingCf;
     private final SnapshotAssembler assembler;
+    /** Whether matrices carry the bf16 copy that the bf16 kernel scans ({@link ItemMatrix#empty(int, boolean)}). */
+    private final boolean bf16Rows;
     private ItemSnapshot staged;
     private long lastSwapAttemptMs;
 
+    /** @param bf16Rows build each matrix with its bf16 copy (false for {@code topk.kernel=float}: a third less memory) */
     public SnapshotLoader(String bootstrapServers, String topic, StateStore store, ServingMetrics metrics,
-                          SnapshotHolder holder, long recordWaitMs) {
+                          SnapshotHolder holder, long recordWaitMs, boolean bf16Rows) {
         super("item-embeddings", bootstrapServers, topic, store, metrics);
+        this.bf16Rows = bf16Rows;
         this.holder = holder;
         this.recordWaitMs = recordWaitMs;
         this.itemsCf = store.cf(StateStore.CF_ITEMS);
@@ -85,7 +89,7 @@ public final class SnapshotLoader extends TopicConsumerLoop {
                 rows.put(new String(it.key(), StandardCharsets.UTF_8), unpack(it.value()));
             }
         }
-        return new ItemSnapshot(ItemMatrix.empty(0).withUpdates(rows), version);
+        return new ItemSnapshot(ItemMatrix.empty(0, bf16Rows).withUpdates(rows), version);
     }
 
     public SnapshotHolder holder() {
@@ -134,7 +138,7 @@ public final class SnapshotLoader extends TopicConsumerLoop {
         try {
             if (swap != null) {
                 ItemSnapshot current = holder.get();
-                ItemMatrix base = current == null ? ItemMatrix.empty(0) : current.matrix;
+                ItemMatrix base = current == null ? ItemMatrix.empty(0, bf16Rows) : current.matrix;
                 // Built off to the side; queries keep using the current matrix until afterWrite publishes this.
                 ItemMatrix next = base.withUpdates(swap.updates);
                 for (Map.Entry<String, float[]> u : swap.updates.entrySet()) {

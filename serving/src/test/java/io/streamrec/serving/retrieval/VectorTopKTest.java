@@ -216,6 +216,37 @@ class VectorTopKTest {
                 BF16.search(m, q, 20, Exclusion.none(), Similarity.DOT)); // the old matrix and its bf16 copy
     }
 
+    /**
+     * A matrix built for the float kernel has no bf16 copy (the float rows only, through updates too), ranks the same,
+     * and the bf16 kernel given one scans its floats instead of failing.
+     */
+    @Test
+    void matrixWithoutTheBf16CopyForTheFloatKernel() {
+        Random rnd = new Random(23);
+        ItemMatrix full = randomMatrix(rnd, 2000, 64);
+        java.util.Map<String, float[]> rows = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < full.size(); i++) {
+            rows.put(full.id(i), full.vector(i));
+        }
+        ItemMatrix lean = ItemMatrix.empty(0, false).withUpdates(rows);
+        assertTrue(full.hasBf16());
+        assertFalse(lean.hasBf16());
+        assertEquals(full.size() * full.packedStride(), full.packed().length);
+        assertEquals(0, lean.packed().length);
+        ItemMatrix lean2 = lean.withUpdates(java.util.Map.of("extra", randomVector(rnd, 64)));
+        assertFalse(lean2.hasBf16());
+        assertEquals(0, lean2.packed().length);
+        ItemMatrix full2 = full.withUpdates(java.util.Map.of("extra", lean2.vector(lean2.ordinal("extra"))));
+        for (int t = 0; t < 20; t++) {
+            float[] q = randomVector(rnd, 64);
+            for (Similarity sim : Similarity.values()) {
+                TopKResult want = VECTOR.search(full2, q, 50, Exclusion.none(), sim);
+                assertIdentical(want, VECTOR.search(lean2, q, 50, Exclusion.none(), sim));
+                assertIdentical(want, BF16.search(lean2, q, 50, Exclusion.none(), sim));
+            }
+        }
+    }
+
     @Test
     void bf16RoundsToNearestEvenWithinTheStatedBound() {
         assertEquals(0x3F80, ItemMatrix.bf16(1f));
