@@ -32,7 +32,6 @@ public final class ItemMatrix {
 
     private ItemMatrix(int dim, int size, String[] ids, Map<String, Integer> ordinals, float[] data,
                        float[] invNorms, int[] packed, float[] norms, boolean withBf16) {
-        this.withBf16 = withBf16;
         this.dim = dim;
         this.size = size;
         this.ids = ids;
@@ -41,6 +40,7 @@ public final class ItemMatrix {
         this.invNorms = invNorms;
         this.packed = packed;
         this.norms = norms;
+        this.withBf16 = withBf16;
     }
 
     /** No items yet; {@code dim} 0 means "not known yet": the first update fixes it. With the bf16 copy. */
