@@ -38,7 +38,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * the feedback loop, snapshots, sinks). Both at parallelism 2 with RocksDB and checkpoints every 10 s. Reported:
  * events/s of each, from the first event counted to the last, and their ratio (the machine is noisy, so compare
  * ratios within a run); also the same over the second half of each run's events, after start-up and most of the
- * JIT's warm-up.
+ * JIT's warm-up. Each job's cost is also given as the process's CPU time per event over the same span (every thread
+ * of this JVM: both jobs' operators, the embedded broker, the JIT, the GC), which is less sensitive than events/s to
+ * how much of the 2 cores the run got.
  *
  * <p>Not a test. Run: {@code flink-job/run-benchmark.sh TrainerThroughputBenchmark [events] [rounds]}.
  */
@@ -58,9 +60,12 @@ public final class TrainerThroughputBenchmark {
                 Rate floor = run(config, events, true, "floor-" + round);
                 Rate trainer = run(config, events, false, "trainer-" + round);
                 System.out.printf(Locale.ROOT, "round %d: floor %,.0f events/s, trainer %,.0f events/s, ratio %.2f"
-                        + "   (second half of each run: floor %,.0f, trainer %,.0f, ratio %.2f)%n",
+                        + "   (second half of each run: floor %,.0f, trainer %,.0f, ratio %.2f)"
+                        + "   process CPU per event: floor %.1f us, trainer %.1f us, floor/trainer %.2f%n",
                         round, floor.whole, trainer.whole, trainer.whole / floor.whole,
-                        floor.secondHalf, trainer.secondHalf, trainer.secondHalf / floor.secondHalf);
+                        floor.secondHalf, trainer.secondHalf, trainer.secondHalf / floor.secondHalf,
+                        floor.cpuMicrosPerEvent, trainer.cpuMicrosPerEvent,
+                        floor.cpuMicrosPerEvent / trainer.cpuMicrosPerEvent);
             }
         }
     }
@@ -86,9 +91,15 @@ public final class TrainerThroughputBenchmark {
 
     /**
      * Events per second over the whole run (the reported number) and over its second half, which leaves out
-     * start-up and most of the JIT's warm-up.
+     * start-up and most of the JIT's warm-up; the process's CPU time per event over the whole run.
      */
-    record Rate(double whole, double secondHalf) {}
+    record Rate(double whole, double secondHalf, double cpuMicrosPerEvent) {}
+
+    /** CPU time of every thread of this JVM so far, in ns. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     static Rate run(JobConfig config, int events, boolean floor, String name) throws Exception {
         Configuration conf = TrainerJob.flinkConfiguration(config);
@@ -121,6 +132,7 @@ public final class TrainerThroughputBenchmark {
         }
         JobClient job = env.executeAsync(name);
         long first = 0;
+        long firstCpu = 0;
         long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
         long done;
         long halfDone = 0;
@@ -130,6 +142,7 @@ public final class TrainerThroughputBenchmark {
             done = JobMetrics.sumCounter(metrics, job.getJobID(), counter);
             if (first == 0 && done > 0) {
                 first = System.nanoTime();
+                firstCpu = processCpuNanos();
             }
             if (halfAt == 0 && done >= events / 2) {
                 halfAt = System.nanoTime();
@@ -148,6 +161,7 @@ public final class TrainerThroughputBenchmark {
             Thread.sleep(50); // polling the reporter costs CPU the jobs would use
         }
         long end = System.nanoTime();
+        long cpu = processCpuNanos() - firstCpu;
         double seconds = (end - first) / 1e9;
         if (!floor) {
             long sent = JobMetrics.sumCounter(metrics, job.getJobID(), "itemGradientsSent");
@@ -159,7 +173,7 @@ public final class TrainerThroughputBenchmark {
         }
         System.out.printf(Locale.ROOT, "  %-10s %,d events in %.1f s%n", name, done, seconds);
         return new Rate(done / seconds, halfAt == 0 || end == halfAt ? Double.NaN
-                : (done - halfDone) / ((end - halfAt) / 1e9));
+                : (done - halfDone) / ((end - halfAt) / 1e9), cpu / 1e3 / Math.max(1, done));
     }
 
     private static java.util.Map<String, String> withGroup(JobConfig c, String group) {
