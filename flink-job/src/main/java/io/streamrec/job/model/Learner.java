@@ -188,7 +188,7 @@ public final class Learner implements Serializable {
     private float[] rawQuery(UserState user, ItemVectorCache cache, List<String> recent, int[] slots) {
         float[] q = user.vector.clone();
         if (!recent.isEmpty()) {
-            float[] f = historyFactors(recent.size());
+            float[] f = historyFactors[recent.size()];
             for (int h = 0; h < f.length; h++) {
                 if (slots[h] >= 0) {
                     cache.addScaledAt(slots[h], f[h], q, dim);
@@ -240,12 +240,8 @@ public final class Learner implements Serializable {
 
     /**
      * Weight of each of the n recent items in the query, oldest first: {@code weight * decay^age / sum}, so that
-     * they always add up to the history weight (decay 1 is the plain mean).
+     * they always add up to the history weight (decay 1 is the plain mean). Read from {@link #historyFactors}.
      */
-    private float[] historyFactors(int n) {
-        return historyFactors[n];
-    }
-
     private float[] computeHistoryFactors(int n) {
         double decay = params.historyQueryDecay();
         double[] w = new double[n];
@@ -485,7 +481,7 @@ public final class Learner implements Serializable {
         if (recent.isEmpty()) {
             return;
         }
-        float[] f = historyFactors(recent.size());
+        float[] f = historyFactors[recent.size()];
         for (int h = 0; h < f.length; h++) {
             String id = recent.get(h);
             ItemGradient g = find(gradients, id);
