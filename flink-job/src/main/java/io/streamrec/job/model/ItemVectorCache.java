@@ -3,6 +3,8 @@ package io.streamrec.job.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import io.streamrec.schema.features.Composition;
+import io.streamrec.schema.features.ItemFeatures;
 
 /**
  * A UserTower subtask's bounded copy of item vectors: (item id, vector) pairs from the ItemTower's published
@@ -40,11 +42,36 @@ public final class ItemVectorCache {
     private int head = -1;
     private int tail = -1;
 
+    // Composition (see the class comment): allocated when the first item with features is put.
+    /** Vectors of feature and context keys, by key; not items, so never ranked and never drawn. */
+    private final FeatureTable featureTable;
+    /** The id part of each slot's vector, for slots with features (else the slab row is the id vector). */
+    private float[] idSlab;
+    /** Each slot's features; null for none. */
+    private ItemFeatures[] featuresOfSlot;
+    /** Each slot's features' rows in the feature table (hints, checked before use). */
+    private int[][] featureRowHints;
+    /** Slots with features. */
+    private int composedSlots;
+
     /**
      * @param capacity most items kept
      * @param vectorLength floats per vector (the model's serving vector length)
      */
     public ItemVectorCache(int capacity, int vectorLength) {
+        this(capacity, vectorLength, DEFAULT_FEATURE_CAPACITY);
+    }
+
+    /** Default of {@code featureCapacity}: distinct feature and context keys kept (a few per item in practice). */
+    public static final int DEFAULT_FEATURE_CAPACITY = 100_000;
+
+    /**
+     * @param capacity most items kept
+     * @param vectorLength floats per vector (the model's serving vector length)
+     * @param featureCapacity most feature and context vectors kept (least recently updated evicted first)
+     */
+    public ItemVectorCache(int capacity, int vectorLength, int featureCapacity) {
+        this.featureTable = new FeatureTable(featureCapacity, vectorLength);
         if (capacity < 1 || vectorLength < 1) {
             throw new IllegalArgumentException(
                     "capacity and vectorLength must be >= 1, got " + capacity + ", " + vectorLength);
@@ -65,6 +92,11 @@ public final class ItemVectorCache {
         if (slab != null) {
             System.arraycopy(slab, 0, newSlab, 0, stride * vectorLength);
             idOfSlot = java.util.Arrays.copyOf(idOfSlot, newStride);
+            if (featuresOfSlot != null) {
+                featuresOfSlot = java.util.Arrays.copyOf(featuresOfSlot, newStride);
+                featureRowHints = java.util.Arrays.copyOf(featureRowHints, newStride);
+                idSlab = java.util.Arrays.copyOf(idSlab, newStride * vectorLength);
+            }
             prev = java.util.Arrays.copyOf(prev, newStride);
             next = java.util.Arrays.copyOf(next, newStride);
         } else {
@@ -105,7 +137,172 @@ public final class ItemVectorCache {
             linkAtTail(slot);
         }
         System.arraycopy(vector, 0, slab, slot * vectorLength, vectorLength);
+        setFeatures(slot, null);
         return slot;
+    }
+
+    // ---- composition: items with features ----
+
+    /**
+     * Stores an item published with features: its id vector and features are kept, and the slot's vector becomes
+     * the composition ({@link Composition}) with the feature vectors currently in the table (a feature not in the
+     * table contributes nothing, as it does in serving). Without features this is {@link #put}.
+     */
+    public void putItem(String itemId, float[] idVector, ItemFeatures features) {
+        int slot = putSlot(itemId, idVector);
+        if (features != null && !features.isEmpty()) {
+            setFeatures(slot, features);
+            System.arraycopy(idVector, 0, idSlab, slot * vectorLength, vectorLength);
+            compose(slot);
+        }
+    }
+
+    /** Stores the vector of a feature or context key (not an item: never ranked, never evicts an item). */
+    public void putFeature(String key, float[] vector) {
+        if (vector.length != vectorLength) {
+            throw new IllegalArgumentException(
+                    "vector of " + key + " has length " + vector.length + ", the cache holds " + vectorLength);
+        }
+        featureTable.put(key, vector);
+    }
+
+    /** The vector of a feature or context key, or null when none has been published. Not a copy: do not modify. */
+    public float[] featureVector(String key) {
+        return featureTable.get(key);
+    }
+
+    /** The table of feature and context vectors. */
+    public FeatureTable features() {
+        return featureTable;
+    }
+
+    /** The features of a cached item ({@link ItemFeatures#NONE} for none, null when not cached). Not a use. */
+    public ItemFeatures featuresOf(String itemId) {
+        int slot = slots.get(itemId);
+        return slot < 0 ? null : featuresAt(slot);
+    }
+
+    /** The features of the item in an occupied slot ({@link ItemFeatures#NONE} for none). */
+    ItemFeatures featuresAt(int slot) {
+        ItemFeatures f = featuresOfSlot == null ? null : featuresOfSlot[slot];
+        return f == null ? ItemFeatures.NONE : f;
+    }
+
+    /** The id part of a cached item's vector (a copy): the vector itself for an item without features. */
+    public float[] idVector(String itemId) {
+        int slot = slots.get(itemId);
+        if (slot < 0) {
+            return null;
+        }
+        float[] out = new float[vectorLength];
+        float[] src = featuresOfSlot != null && featuresOfSlot[slot] != null ? idSlab : slab;
+        System.arraycopy(src, slot * vectorLength, out, 0, vectorLength);
+        return out;
+    }
+
+    /** Items with features. */
+    public int composedItems() {
+        return composedSlots;
+    }
+
+    /**
+     * Composes every item with features again from its id vector and the feature vectors now in the table: call when
+     * feature vectors have changed (once per complete snapshot), so that items whose own vectors did not change see
+     * their features' new vectors. Costs one composition per item with features.
+     */
+    public void recomposeAll() {
+        if (composedSlots == 0) {
+            return;
+        }
+        int n = slots.size();
+        for (int s = 0; s < n; s++) {
+            if (featuresOfSlot[s] != null) {
+                compose(s);
+            }
+        }
+    }
+
+    private void compose(int slot) {
+        ItemFeatures f = featuresOfSlot[slot];
+        int base = slot * vectorLength;
+        System.arraycopy(idSlab, base, slab, base, vectorLength);
+        int[] hints = featureRowHints[slot];
+        for (int i = 0; i < f.size(); i++) {
+            String key = f.key(i);
+            int row = featureTable.holds(hints[i], key) ? hints[i] : featureTable.rowOf(key);
+            hints[i] = row;
+            if (row >= 0) {
+                featureTable.addScaledTo(row, f.weight(i), slab, base);
+            }
+        }
+    }
+
+    private void setFeatures(int slot, ItemFeatures f) {
+        if (f == null && (featuresOfSlot == null || featuresOfSlot[slot] == null)) {
+            return;
+        }
+        if (featuresOfSlot == null) {
+            featuresOfSlot = new ItemFeatures[stride];
+            featureRowHints = new int[stride][];
+            idSlab = new float[stride * vectorLength];
+        }
+        if (featuresOfSlot[slot] != null) {
+            composedSlots--;
+        }
+        featuresOfSlot[slot] = f;
+        if (f != null) {
+            composedSlots++;
+            int[] hints = new int[f.size()];
+            java.util.Arrays.fill(hints, -1);
+            featureRowHints[slot] = hints;
+        } else {
+            featureRowHints[slot] = null;
+        }
+    }
+
+    /**
+     * Drops an item (retired, or its state expired): it is no longer ranked or drawn from this cache. The last slot
+     * moves into the freed one, so slot hints held elsewhere for it become stale (they are checked before use).
+     */
+    public boolean remove(String itemId) {
+        int slot = slots.get(itemId);
+        if (slot < 0) {
+            return false;
+        }
+        setFeatures(slot, null);
+        unlink(slot);
+        slots.remove(itemId);
+        int last = slots.size(); // after the removal: the highest occupied slot
+        if (slot != last) {
+            String moved = idOfSlot[last];
+            System.arraycopy(slab, last * vectorLength, slab, slot * vectorLength, vectorLength);
+            idOfSlot[slot] = moved;
+            slots.put(moved, slot);
+            if (featuresOfSlot != null && featuresOfSlot[last] != null) {
+                System.arraycopy(idSlab, last * vectorLength, idSlab, slot * vectorLength, vectorLength);
+                featuresOfSlot[slot] = featuresOfSlot[last];
+                featureRowHints[slot] = featureRowHints[last];
+                featuresOfSlot[last] = null;
+                featureRowHints[last] = null;
+            }
+            // Take over the moved slot's place in the recency list.
+            int p = prev[last];
+            int nx = next[last];
+            prev[slot] = p;
+            next[slot] = nx;
+            if (p >= 0) {
+                next[p] = slot;
+            } else {
+                head = slot;
+            }
+            if (nx >= 0) {
+                prev[nx] = slot;
+            } else {
+                tail = slot;
+            }
+        }
+        idOfSlot[last] = null;
+        return true;
     }
 
     // Slot access, for the training step: it resolves each item's slot once (often from a hint kept with the
@@ -161,6 +358,13 @@ public final class ItemVectorCache {
         int base = slot * vectorLength;
         for (int d = 0; d < vectorLength; d++) {
             slab[base + d] += alpha * x[d];
+        }
+        if (featuresOfSlot != null && featuresOfSlot[slot] != null) {
+            // The update belongs to the id part (the features learn at the ItemTower), so that a recomposition
+            // before the next snapshot keeps it.
+            for (int d = 0; d < vectorLength; d++) {
+                idSlab[base + d] += alpha * x[d];
+            }
         }
     }
 

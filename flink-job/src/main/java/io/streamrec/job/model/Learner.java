@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.random.RandomGenerator;
+import io.streamrec.schema.features.ContextSpec;
+import io.streamrec.schema.features.FeatureKeys;
+import io.streamrec.schema.features.QuerySpec;
 
 /**
  * The per-event math of both towers, stateless apart from its {@link ModelParams}: operators load their state,
@@ -44,18 +47,27 @@ public final class Learner implements Serializable {
     private final ModelParams params;
     private final int dim;
     private final int length;
-    /** {@link #computeHistoryFactors(int)} for n = 0 .. history size, computed once (two uses per step). */
-    private final float[][] historyFactors;
+    /** How queries are formed; shared with the serving node, which forms the same queries from what is published. */
+    private final QuerySpec querySpec;
+    private final ContextSpec contextSpec;
 
     /** @param params validated here */
     public Learner(ModelParams params) {
         this.params = params.copy().validate();
         this.dim = params.dim();
         this.length = params.vectorLength();
-        this.historyFactors = new float[this.params.historyQuerySize() + 1][];
-        for (int n = 0; n < historyFactors.length; n++) {
-            historyFactors[n] = computeHistoryFactors(n);
-        }
+        this.querySpec = this.params.querySpec();
+        this.contextSpec = querySpec.context();
+    }
+
+    /** How this model forms queries (published with every snapshot, for the serving node). */
+    public QuerySpec querySpec() {
+        return querySpec;
+    }
+
+    /** The context keys of an event at {@code timeMs} with these properties (none when context is off). */
+    public String[] contextOf(long timeMs, java.util.Map<String, String> properties) {
+        return contextSpec.keys(timeMs, properties);
     }
 
     public ModelParams params() {
@@ -77,10 +89,15 @@ public final class Learner implements Serializable {
         return new UserState(v, filledAccumulator());
     }
 
-    /** The deterministic starting state of a never-seen item (raw parameters, bias 0). */
+    /**
+     * The deterministic starting state of a never-seen item (raw parameters, bias 0); of a feature or context key
+     * ({@link FeatureKeys}): zero, which is also what every reader assumes of a feature it has no vector of.
+     */
     public ItemState newItem(String itemId) {
         float[] v = new float[length];
-        InitialVectors.fillGaussian(itemId, params.seed() ^ ITEM_SALT, (float) params.initScale(), v, 0, dim);
+        if (!FeatureKeys.isFeature(itemId)) {
+            InitialVectors.fillGaussian(itemId, params.seed() ^ ITEM_SALT, (float) params.initScale(), v, 0, dim);
+        }
         return new ItemState(v, filledAccumulator());
     }
 
@@ -162,38 +179,46 @@ public final class Learner implements Serializable {
      * style of factorization), while the user vector learns the rest.
      */
     public float[] queryVector(UserState user, ItemVectorCache cache) {
-        return servingQuery(rawQuery(user, cache));
+        return queryVector(user, cache, NO_CONTEXT);
     }
+
+    /** {@link #queryVector(UserState, ItemVectorCache)} in a context ({@link #contextOf}). */
+    public float[] queryVector(UserState user, ItemVectorCache cache, String[] context) {
+        List<String> recent = recentHistory(user);
+        return servingQuery(rawQuery(user, cache, recent, recentSlots(user, recent, cache), context));
+    }
+
+    /** No context keys. */
+    public static final String[] NO_CONTEXT = new String[0];
 
     /** The published form of a raw query: itself, or normalized and divided by the temperature. */
     private float[] servingQuery(float[] raw) {
-        if (!params.normalize()) {
-            return raw;
-        }
-        float[] q = raw.clone();
-        float f = (float) (1.0 / (norm(raw) * params.temperature()));
-        for (int i = 0; i < dim; i++) {
-            q[i] *= f;
-        }
-        return q;
+        return querySpec.servingForm(raw);
     }
 
-    /** User vector plus the weighted mean of recent history items' published embeddings. */
-    private float[] rawQuery(UserState user, ItemVectorCache cache) {
-        List<String> recent = recentHistory(user);
-        return rawQuery(user, cache, recent, recentSlots(user, recent, cache));
-    }
-
-    /** {@link #rawQuery(UserState, ItemVectorCache)} with the recent items' cache slots (-1: not cached) resolved. */
-    private float[] rawQuery(UserState user, ItemVectorCache cache, List<String> recent, int[] slots) {
+    /**
+     * The raw query ({@link QuerySpec}): the user vector plus the weighted recent history items' vectors (as cached;
+     * the recent items' cache slots resolved, -1: not cached) plus the context keys' vectors (those in the feature
+     * table; an unpublished key counts in the mean and adds nothing, as in serving).
+     */
+    private float[] rawQuery(UserState user, ItemVectorCache cache, List<String> recent, int[] slots,
+                             String[] context) {
         float[] q = user.vector.clone();
         if (!recent.isEmpty()) {
-            float[] f = historyFactors[recent.size()];
+            float[] f = querySpec.historyFactors(recent.size());
             for (int h = 0; h < f.length; h++) {
-                if (slots[h] >= 0) {
+                if (slots[h] >= 0) { // an item no longer cached adds nothing (as in serving, for an unknown item)
                     cache.addScaledAt(slots[h], f[h], q, dim);
-                } else {
-                    Vectors.axpy(f[h], initialItemVector(recent.get(h)), q); // its bias coordinate is 0
+                }
+            }
+        }
+        if (context.length > 0) {
+            float c = contextSpec.factor(context.length);
+            FeatureTable table = cache.features();
+            for (String key : context) {
+                int row = table.rowOf(key);
+                if (row >= 0) {
+                    table.addScaledTo(row, c, q, 0, dim);
                 }
             }
         }
@@ -239,25 +264,6 @@ public final class Learner implements Serializable {
     }
 
     /**
-     * Weight of each of the n recent items in the query, oldest first: {@code weight * decay^age / sum}, so that
-     * they always add up to the history weight (decay 1 is the plain mean). Read from {@link #historyFactors}.
-     */
-    private float[] computeHistoryFactors(int n) {
-        double decay = params.historyQueryDecay();
-        double[] w = new double[n];
-        double sum = 0;
-        for (int h = n - 1, age = 0; h >= 0; h--, age++) {
-            w[h] = Math.pow(decay, age);
-            sum += w[h];
-        }
-        float[] f = new float[n];
-        for (int h = 0; h < n; h++) {
-            f[h] = (float) (params.historyQueryWeight() * w[h] / sum);
-        }
-        return f;
-    }
-
-    /**
      * The prequential "test" half of test-then-train: rank of {@code itemId} for the user's query among all cached
      * items, excluding the user's history (0 = top). -1 when the item is not cached (never seen), which the metric
      * counts as a miss. Call before {@link #train} for the same event.
@@ -271,10 +277,16 @@ public final class Learner implements Serializable {
      * {@code limit} (e.g. 100 when only HR@10/HR@100/NDCG@10 are needed; the scan stops early).
      */
     public int rankOf(UserState user, String itemId, ItemVectorCache cache, Set<String> exclude, int limit) {
+        return rankOf(user, itemId, cache, exclude, limit, NO_CONTEXT);
+    }
+
+    /** {@link #rankOf(UserState, String, ItemVectorCache, Set, int)} with the query in a context. */
+    public int rankOf(UserState user, String itemId, ItemVectorCache cache, Set<String> exclude, int limit,
+                      String[] context) {
         if (!cache.contains(itemId)) {
             return -1;
         }
-        return cache.rankOf(queryVector(user, cache), itemId, exclude, limit);
+        return cache.rankOf(queryVector(user, cache, context), itemId, exclude, limit);
     }
 
     /** A per-event random seed from the event itself, so replays after a restore draw the same negatives. */
@@ -308,6 +320,16 @@ public final class Learner implements Serializable {
      */
     public StepResult train(UserState user, String itemId, float weight, ItemVectorCache cache,
                             NegativeBuffer negatives, RandomGenerator rng) {
+        return train(user, itemId, weight, cache, negatives, rng, NO_CONTEXT);
+    }
+
+    /**
+     * {@link #train(UserState, String, float, ItemVectorCache, NegativeBuffer, RandomGenerator)} with the query in a
+     * context ({@link #contextOf}): the context keys' vectors enter the query, and each key gets a gradient record
+     * ({@code factor * dLoss/dq} on the embedding coordinates, 0 on the bias) after the items' records.
+     */
+    public StepResult train(UserState user, String itemId, float weight, ItemVectorCache cache,
+                            NegativeBuffer negatives, RandomGenerator rng, String[] context) {
         int k = negatives.size() == 0 || weight == 0f ? 0 : params.negatives();
         int positiveSlot = slotOf(itemId, cache);
         // From here on the cache's own instance of the id: it goes into the user's history and the negative buffer,
@@ -353,7 +375,7 @@ public final class Learner implements Serializable {
                 // Item gradients use the query before its own update.
                 List<String> recent = recentHistory(user);
                 int[] recentSlots = recentSlots(user, recent, cache);
-                float[] raw = rawQuery(user, cache, recent, recentSlots);
+                float[] raw = rawQuery(user, cache, recent, recentSlots, context);
                 float[] query = servingQuery(raw);
                 // Normalized: the temperature is already folded into the query, and must not divide the bias.
                 float temperature = params.normalize() ? 1f : (float) params.temperature();
@@ -383,6 +405,7 @@ public final class Learner implements Serializable {
                 if (params.historyQueryGradient()) {
                     addHistoryGradients(out, outSlots, recent, recentSlots, rawGradient);
                 }
+                addContextGradients(out, outSlots, context, rawGradient);
             }
             if (--w.stepsLeft == 0) {
                 close(w, out, outSlots);
@@ -481,7 +504,7 @@ public final class Learner implements Serializable {
         if (recent.isEmpty()) {
             return;
         }
-        float[] f = historyFactors[recent.size()];
+        float[] f = querySpec.historyFactors(recent.size());
         for (int h = 0; h < f.length; h++) {
             String id = recent.get(h);
             ItemGradient g = find(gradients, id);
@@ -494,6 +517,23 @@ public final class Learner implements Serializable {
                 g.gradient[i] += f[h] * queryGradient[i];
             }
             g.appearances++;
+        }
+    }
+
+    /** dLoss/dx_c = factor * dLoss/dq on the embedding coordinates for each context key c (bias coordinate 0). */
+    private void addContextGradients(List<ItemGradient> gradients, IntList slots, String[] context,
+                                     float[] queryGradient) {
+        if (context.length == 0) {
+            return;
+        }
+        float c = contextSpec.factor(context.length);
+        for (String key : context) {
+            float[] g = new float[length];
+            for (int i = 0; i < dim; i++) {
+                g[i] = c * queryGradient[i];
+            }
+            gradients.add(new ItemGradient(key, g, 1));
+            slots.add(-1);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.streamrec.job.model;
 
 import io.streamrec.schema.EventType;
+import io.streamrec.schema.features.ContextSpec;
+import io.streamrec.schema.features.FeatureSpec;
+import io.streamrec.schema.features.QuerySpec;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +60,15 @@ public final class ModelParams implements Serializable {
     private int historyQuerySize = 10;
     private boolean historyQueryGradient = true;
     private double historyQueryDecay = 0.7;
+    private double featuresWeight = 1.0;
+    private String featuresAttributes = "*";
+    private int featuresTextTokens = 4;
+    private String featuresNumericLinear = "";
+    private int featuresCacheSize = ItemVectorCache.DEFAULT_FEATURE_CAPACITY;
+    private double contextWeight = 1.0;
+    private String contextTime = "hour,weekday";
+    private String contextProperties = "";
+    private String contextTimeZone = "UTC";
 
     /** One config key: its name, meaning, and how to read, parse and set it. */
     private static final class Key<T> {
@@ -182,6 +194,31 @@ public final class ModelParams implements Serializable {
         key("model.query.history-gradient", "Also send gradients to the history items through the query "
                 + "(more item-side records per event).",
                 ModelParams::parseBoolean, p -> p.historyQueryGradient, (p, v) -> p.historyQueryGradient = v);
+        key("model.features.weight", "Scale of the feature part of an item's vector: item = id embedding + this "
+                + "times the weighted mean of its catalog features' embeddings (0 = ids only).",
+                Double::parseDouble, p -> p.featuresWeight, (p, v) -> p.featuresWeight = v);
+        key("model.features.attributes", "Catalog attributes that are features, with relative weights: * (all), "
+                + "a list such as genre,brand:2,title:0.5, or *,title:0.5 (all, with overrides; 0 leaves one out).",
+                String::trim, p -> p.featuresAttributes, (p, v) -> p.featuresAttributes = v);
+        key("model.features.text-tokens", "Word tokens taken from each text attribute (title, description) as "
+                + "features (0 = text is not used).",
+                Integer::parseInt, p -> p.featuresTextTokens, (p, v) -> p.featuresTextTokens = v);
+        key("model.features.numeric-linear", "Numeric attributes bucketed by a fixed width, e.g. year:5; the others "
+                + "use quarter-octave log buckets (right for prices and sizes).",
+                String::trim, p -> p.featuresNumericLinear, (p, v) -> p.featuresNumericLinear = v);
+        key("model.features.cache-size", "Feature and context vectors cached per UserTower subtask.",
+                Integer::parseInt, p -> p.featuresCacheSize, (p, v) -> p.featuresCacheSize = v);
+        key("model.context.weight", "Weight of the mean of the context vectors (hour of day, day of week, "
+                + "configured event properties) added to the query (0 = no context).",
+                Double::parseDouble, p -> p.contextWeight, (p, v) -> p.contextWeight = v);
+        key("model.context.time", "Time context taken from the event time (from the request's or the clock's in "
+                + "serving): hour, weekday, both (comma-separated) or none (empty).",
+                String::trim, p -> p.contextTime, (p, v) -> p.contextTime = v);
+        key("model.context.properties", "Event properties used as context (comma-separated keys of the event's "
+                + "properties, e.g. device,page; serving takes them from context.<key> request parameters).",
+                String::trim, p -> p.contextProperties, (p, v) -> p.contextProperties = v);
+        key("model.context.time-zone", "Time zone of the hour and weekday context (e.g. UTC, Europe/Berlin).",
+                String::trim, p -> p.contextTimeZone, (p, v) -> p.contextTimeZone = v);
     }
 
     public ModelParams() {}
@@ -289,7 +326,44 @@ public final class ModelParams implements Serializable {
         require(historyQueryDecay > 0 && historyQueryDecay <= 1, "model.query.history-decay", "must be in (0, 1]",
                 historyQueryDecay);
         require(historyQuerySize >= 1, "model.query.history-size", "must be >= 1", historyQuerySize);
+        require(featuresTextTokens >= 0 && featuresTextTokens <= 64, "model.features.text-tokens",
+                "must be in [0, 64]", featuresTextTokens);
+        require(featuresCacheSize >= 1, "model.features.cache-size", "must be >= 1", featuresCacheSize);
+        featureSpecChecked("model.features.weight", () -> FeatureSpec.parse(featuresWeight, "*", 0, ""));
+        featureSpecChecked("model.features.attributes", () -> FeatureSpec.parse(1, featuresAttributes, 0, ""));
+        featureSpecChecked("model.features.numeric-linear",
+                () -> FeatureSpec.parse(1, "*", 0, featuresNumericLinear));
+        featureSpecChecked("model.context.weight", () -> ContextSpec.parse(contextWeight, "", "", "UTC"));
+        featureSpecChecked("model.context.time", () -> ContextSpec.parse(1, contextTime, "", "UTC"));
+        featureSpecChecked("model.context.properties", () -> ContextSpec.parse(1, "", contextProperties, "UTC"));
+        featureSpecChecked("model.context.time-zone", () -> ContextSpec.parse(1, "", "", contextTimeZone));
+        require(!(normalize && featureSpec().enabled()), "model.normalize",
+                "is not supported with catalog features (set model.features.weight 0 to use it)", normalize);
         return this;
+    }
+
+    private static void featureSpecChecked(String key, Runnable parse) {
+        try {
+            parse.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Property " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Which catalog attributes become features ({@code model.features.*}). */
+    public FeatureSpec featureSpec() {
+        return FeatureSpec.parse(featuresWeight, featuresAttributes, featuresTextTokens, featuresNumericLinear);
+    }
+
+    /** The query's context ({@code model.context.*}). */
+    public ContextSpec contextSpec() {
+        return ContextSpec.parse(contextWeight, contextTime, contextProperties, contextTimeZone);
+    }
+
+    /** How queries are formed: what the serving node needs to form the trainer's queries. */
+    public QuerySpec querySpec() {
+        return new QuerySpec(dim, itemBias, historyQueryWeight, historyQuerySize, historyQueryDecay, normalize,
+                temperature, contextSpec());
     }
 
     private static void require(boolean ok, String key, String rule, Object value) {
@@ -350,6 +424,7 @@ public final class ModelParams implements Serializable {
     public int historyQuerySize() { return historyQuerySize; }
     public boolean historyQueryGradient() { return historyQueryGradient; }
     public double historyQueryDecay() { return historyQueryDecay; }
+    public int featuresCacheSize() { return featuresCacheSize; }
 
     @Override
     public String toString() {

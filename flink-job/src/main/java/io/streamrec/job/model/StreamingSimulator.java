@@ -1,6 +1,8 @@
 package io.streamrec.job.model;
 
 import io.streamrec.schema.InteractionEvent;
+import io.streamrec.schema.features.FeatureKeys;
+import io.streamrec.schema.features.ItemFeatures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -97,6 +99,9 @@ public final class StreamingSimulator {
     private final ItemVectorCache[] caches;
     private final NegativeBuffer[] buffers;
     private final GradientBundle[] bundles;
+    private final FeatureGradients[] featureGradients;
+    /** The ItemTower's catalog: item -> features (items not in it have none). */
+    private final Map<String, ItemFeatures> catalog = new HashMap<>();
     private final PopularityTracker popularity;
     /** Items whose ItemTower state changed since the last published snapshot. */
     private final Set<String> dirty = new LinkedHashSet<>();
@@ -116,8 +121,11 @@ public final class StreamingSimulator {
         caches = new ItemVectorCache[p];
         buffers = new NegativeBuffer[p];
         bundles = new GradientBundle[p];
+        featureGradients = new FeatureGradients[p];
         for (int i = 0; i < p; i++) {
-            caches[i] = new ItemVectorCache(this.params.cacheSize(), learner.vectorLength());
+            featureGradients[i] = new FeatureGradients();
+            caches[i] = new ItemVectorCache(this.params.cacheSize(), learner.vectorLength(),
+                    this.params.featuresCacheSize());
             buffers[i] = new NegativeBuffer(this.params.negativeBufferSize(), this.params.logqSmoothing());
             bundles[i] = new GradientBundle();
         }
@@ -137,14 +145,18 @@ public final class StreamingSimulator {
             int sub = subtaskOf(e.userId);
             UserState user = users.computeIfAbsent(e.userId, learner::newUser);
             boolean isNew = !known.contains(e.itemId);
+            String[] context = learner.contextOf(e.timestamp, e.properties);
             if (options.evaluate) {
                 Set<String> history = user.historySet();
-                modelHits.record(isNew ? -1 : learner.rankOf(user, e.itemId, caches[sub], history, RANK_LIMIT));
+                // An item never seen in an event is rankable once the catalog has published it (as in the job).
+                boolean rankable = !isNew || caches[sub].contains(e.itemId);
+                modelHits.record(rankable
+                        ? learner.rankOf(user, e.itemId, caches[sub], history, RANK_LIMIT, context) : -1);
                 popHits.record(isNew ? -1 : popularity.rankOf(e.itemId, history, RANK_LIMIT));
             }
             float weight = params.weightOf(e.type, e.value);
             StepResult step = learner.train(user, e.itemId, weight, caches[sub], buffers[sub],
-                    new SplittableRandom(learner.eventSeed(e.userId, e.itemId, e.timestamp)));
+                    new SplittableRandom(learner.eventSeed(e.userId, e.itemId, e.timestamp)), context);
             user.lastEventTime = e.timestamp;
             if (!step.itemGradients.isEmpty()) {
                 lossSum += step.loss;
@@ -161,11 +173,13 @@ public final class StreamingSimulator {
             popularity.add(e.itemId, e.timestamp, 1.0);
             if (isNew) {
                 // From now on the item is "known": rankable everywhere at its initial vector until its first
-                // snapshot, which is what a cache miss would fall back to.
+                // snapshot, which is what a cache miss would fall back to (unless the catalog published it).
                 known.add(e.itemId);
                 float[] init = learner.initialItemVector(e.itemId);
                 for (ItemVectorCache c : caches) {
-                    c.put(e.itemId, init);
+                    if (!c.contains(e.itemId)) {
+                        c.put(e.itemId, init);
+                    }
                 }
             }
             processed++;
@@ -196,7 +210,7 @@ public final class StreamingSimulator {
         }
         learner.applyLocally(caches[sub], rest);
         bundles[sub].addGradients(rest);
-        for (ItemGradient g : bundles[sub].drain()) {
+        for (ItemGradient g : featureGradients[sub].expand(bundles[sub].drain(), caches[sub])) {
             ItemState item = items.computeIfAbsent(g.itemId, learner::newItem);
             learner.applyItemGradient(item, g.gradient, g.appearances);
             dirty.add(g.itemId);
@@ -204,14 +218,39 @@ public final class StreamingSimulator {
         }
     }
 
+    /**
+     * Registers an item's catalog features at the ItemTower (as a catalog record does in the job): the item is
+     * published with them at the next snapshot, also when it has had no event yet.
+     */
+    public void catalog(String itemId, ItemFeatures features) {
+        catalog.put(itemId, features);
+        items.computeIfAbsent(itemId, learner::newItem);
+        dirty.add(itemId);
+    }
+
     private void publishSnapshot() {
+        boolean featuresChanged = false;
         for (String id : dirty) {
             float[] v = learner.servingItemVector(items.get(id));
+            boolean feature = FeatureKeys.isFeature(id);
+            featuresChanged |= feature;
+            ItemFeatures f = catalog.getOrDefault(id, ItemFeatures.NONE);
             for (ItemVectorCache c : caches) {
-                c.put(id, v);
+                if (feature) {
+                    c.putFeature(id, v);
+                } else if (f.isEmpty()) {
+                    c.put(id, v);
+                } else {
+                    c.putItem(id, v, f);
+                }
             }
         }
         dirty.clear();
+        if (featuresChanged) {
+            for (ItemVectorCache c : caches) {
+                c.recomposeAll(); // what a UserTower does when a snapshot with new feature vectors is complete
+            }
+        }
     }
 
     private int subtaskOf(String userId) {

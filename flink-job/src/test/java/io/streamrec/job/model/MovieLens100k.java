@@ -2,6 +2,7 @@ package io.streamrec.job.model;
 
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.InteractionEvent;
+import io.streamrec.schema.catalog.CatalogRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,6 +43,49 @@ public final class MovieLens100k {
         Assumptions.assumeTrue(p != null, "MovieLens 100K not found: set -D" + DATA_DIR_PROPERTY
                 + " to a directory holding ml-100k/u.data (was " + System.getProperty(DATA_DIR_PROPERTY) + ")");
         return load(p);
+    }
+
+    /**
+     * The movies of {@code u.item} as catalog records (item ids prefixed like the events'): the genre flags as
+     * categories.genre, the title without its year as text.title, the year as numbers.year. Test code; the product's
+     * loader is {@code ./streamrec catalog load}.
+     */
+    public static Map<String, CatalogRecord> loadCatalog(Path uItem) {
+        String[] genres = {"unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
+            "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi",
+            "Thriller", "War", "Western"};
+        Map<String, CatalogRecord> out = new java.util.LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(uItem, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split("\\|", -1);
+                List<String> g = new ArrayList<>();
+                for (int i = 0; i < genres.length; i++) {
+                    if (f[5 + i].equals("1") && i > 0) {
+                        g.add(genres[i]);
+                    }
+                }
+                String title = f[1].trim();
+                Map<String, Double> numbers = new HashMap<>();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*)\\((\\d{4})\\)$").matcher(title);
+                if (m.matches()) {
+                    title = m.group(1).trim();
+                    numbers.put("year", Double.parseDouble(m.group(2)));
+                }
+                Map<String, List<String>> cats = new HashMap<>();
+                if (!g.isEmpty()) {
+                    cats.put("genre", g);
+                }
+                String id = "i" + f[0];
+                out.put(id, new CatalogRecord(id, true, cats, title.isEmpty() ? Map.of() : Map.of("title", title),
+                        numbers, null));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + uItem, e);
+        }
+        return out;
     }
 
     /** All 100,000 ratings as RATING events (value = stars, time in ms), stably sorted by time. */

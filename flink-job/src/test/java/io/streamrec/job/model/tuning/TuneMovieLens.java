@@ -4,6 +4,8 @@ import io.streamrec.job.model.ModelParams;
 import io.streamrec.job.model.MovieLens100k;
 import io.streamrec.job.model.StreamingSimulator;
 import io.streamrec.schema.InteractionEvent;
+import io.streamrec.schema.catalog.CatalogRecord;
+import io.streamrec.schema.features.Featurizer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -32,10 +34,15 @@ public final class TuneMovieLens {
     public static void main(String[] args) {
         Path data = Paths.get("../shared/data");
         int threads = 1;
+        boolean catalog = false;
         Map<String, List<String>> grid = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--data")) {
                 data = Paths.get(args[++i]);
+                continue;
+            }
+            if (args[i].equals("--catalog")) {
+                catalog = true;
                 continue;
             }
             if (args[i].equals("--threads")) {
@@ -49,6 +56,8 @@ public final class TuneMovieLens {
             grid.put(args[i].substring(0, eq), List.of(args[i].substring(eq + 1).split(",")));
         }
         List<InteractionEvent> events = MovieLens100k.load(data.resolve("ml-100k").resolve("u.data"));
+        Map<String, CatalogRecord> items = catalog ? MovieLens100k.loadCatalog(data.resolve("ml-100k").resolve("u.item"))
+                : Map.of();
         List<Map<String, String>> runs = new ArrayList<>();
         runs.add(new LinkedHashMap<>());
         for (Map.Entry<String, List<String>> e : grid.entrySet()) {
@@ -66,7 +75,7 @@ public final class TuneMovieLens {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> futures = new ArrayList<>();
         for (Map<String, String> run : runs) {
-            futures.add(pool.submit(() -> System.out.println(runOnce(events, run))));
+            futures.add(pool.submit(() -> System.out.println(runOnce(events, items, run))));
         }
         for (Future<?> f : futures) {
             try {
@@ -80,6 +89,12 @@ public final class TuneMovieLens {
 
     /** One prequential run with the given overrides; returns a printable table row. */
     public static String runOnce(List<InteractionEvent> events, Map<String, String> overrides) {
+        return runOnce(events, Map.of(), overrides);
+    }
+
+    /** With a catalog registered at the start (features per the run's model.features.* keys). */
+    public static String runOnce(List<InteractionEvent> events, Map<String, CatalogRecord> catalog,
+                                 Map<String, String> overrides) {
         ModelParams p = ModelParams.defaults();
         StreamingSimulator.Options o = new StreamingSimulator.Options();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
@@ -91,7 +106,10 @@ public final class TuneMovieLens {
             }
         }
         long t0 = System.nanoTime();
-        StreamingSimulator.Result r = new StreamingSimulator(p, o).run(events);
+        StreamingSimulator sim = new StreamingSimulator(p, o);
+        Featurizer featurizer = new Featurizer(p.featureSpec());
+        catalog.forEach((id, rec) -> sim.catalog(id, featurizer.features(rec)));
+        StreamingSimulator.Result r = sim.run(events);
         double secs = (System.nanoTime() - t0) / 1e9;
         return String.format("HR@10 %.4f HR@100 %.4f NDCG@10 %.4f | pop %.4f %.4f %.4f | loss %.3f %5.1fs"
                         + " | item records %d of %d appearances | %s",

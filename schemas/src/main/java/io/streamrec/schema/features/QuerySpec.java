@@ -1,0 +1,223 @@
+package io.streamrec.schema.features;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a query vector is formed from what the trainer publishes, so that the serving node forms exactly the query the
+ * trainer scored with: {@code q = u + sum_h f_h * v_h + sum_c (contextWeight / n) * x_c} on the first {@code dim}
+ * coordinates (the bias coordinate of {@code u} stays 1), where {@code u} is the user's own vector, {@code v_h} the
+ * (composed) vectors of the user's most recent distinct items, oldest first, with the recency weights
+ * {@link #historyFactors}, and {@code x_c} the vectors of the context keys ({@link ContextSpec}); then, with
+ * {@code normalize}, the first {@code dim} coordinates are scaled to length {@code 1 / temperature}.
+ *
+ * <p>The trainer publishes this as JSON with every snapshot's completion markers. Immutable, Serializable.
+ */
+public final class QuerySpec implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int dim;
+    private final boolean itemBias;
+    private final double historyWeight;
+    private final int historySize;
+    private final double historyDecay;
+    private final boolean normalize;
+    private final double temperature;
+    private final ContextSpec context;
+    /** historyFactors(n) for n = 0 .. historySize, computed once. */
+    private transient float[][] factors;
+
+    public QuerySpec(int dim, boolean itemBias, double historyWeight, int historySize, double historyDecay,
+                     boolean normalize, double temperature, ContextSpec context) {
+        this.dim = dim;
+        this.itemBias = itemBias;
+        this.historyWeight = historyWeight;
+        this.historySize = historySize;
+        this.historyDecay = historyDecay;
+        this.normalize = normalize;
+        this.temperature = temperature;
+        this.context = context;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public boolean itemBias() {
+        return itemBias;
+    }
+
+    public int vectorLength() {
+        return dim + (itemBias ? 1 : 0);
+    }
+
+    public double historyWeight() {
+        return historyWeight;
+    }
+
+    /** How many of the most recent history items the query uses (0 when the history term is off). */
+    public int historySize() {
+        return historyWeight == 0 ? 0 : historySize;
+    }
+
+    public double historyDecay() {
+        return historyDecay;
+    }
+
+    public boolean normalize() {
+        return normalize;
+    }
+
+    public double temperature() {
+        return temperature;
+    }
+
+    public ContextSpec context() {
+        return context;
+    }
+
+    /**
+     * The weight of each of the n most recent items in the query, oldest first: {@code weight * decay^age / sum},
+     * so that they add up to the history weight (decay 1 is the plain mean). The returned array is shared: do not
+     * modify it.
+     */
+    public float[] historyFactors(int n) {
+        if (factors == null) {
+            float[][] f = new float[historySize + 1][];
+            for (int i = 0; i <= historySize; i++) {
+                f[i] = computeFactors(i);
+            }
+            factors = f;
+        }
+        return factors[n];
+    }
+
+    private float[] computeFactors(int n) {
+        double[] w = new double[n];
+        double sum = 0;
+        for (int h = n - 1, age = 0; h >= 0; h--, age++) {
+            w[h] = Math.pow(historyDecay, age);
+            sum += w[h];
+        }
+        float[] f = new float[n];
+        for (int h = 0; h < n; h++) {
+            f[h] = (float) (historyWeight * w[h] / sum);
+        }
+        return f;
+    }
+
+    /** {@code q[d] += f * v[d]} for d below dim: how every history and context term enters the query. */
+    public void addTerm(float f, float[] v, float[] q) {
+        for (int d = 0; d < dim; d++) {
+            q[d] += f * v[d];
+        }
+    }
+
+    /**
+     * The query of a user: {@code user} (not modified), the user's recent items' vectors oldest first (null entries
+     * for items the reader has no vector of: they keep their weight but add nothing) and the context keys' vectors
+     * (null entries count in the mean but add nothing).
+     */
+    public float[] query(float[] user, List<float[]> recent, List<float[]> contextVectors) {
+        float[] q = user.clone();
+        if (!recent.isEmpty()) {
+            float[] f = historyFactors(recent.size());
+            for (int h = 0; h < f.length; h++) {
+                if (recent.get(h) != null) {
+                    addTerm(f[h], recent.get(h), q);
+                }
+            }
+        }
+        float c = context.factor(contextVectors.size());
+        for (float[] x : contextVectors) {
+            if (x != null) {
+                addTerm(c, x, q);
+            }
+        }
+        return servingForm(q);
+    }
+
+    /** With {@code normalize}, a new array scaled to length 1 / temperature on the first dim coordinates; else q. */
+    public float[] servingForm(float[] q) {
+        if (!normalize) {
+            return q;
+        }
+        double s = 0;
+        for (int i = 0; i < dim; i++) {
+            s += (double) q[i] * q[i];
+        }
+        float norm = (float) Math.max(Math.sqrt(s), 1e-12);
+        float[] out = q.clone();
+        float f = (float) (1.0 / (norm * temperature));
+        for (int i = 0; i < dim; i++) {
+            out[i] *= f;
+        }
+        return out;
+    }
+
+    public String toJson() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("dim", dim);
+        n.put("item_bias", itemBias);
+        ObjectNode h = n.putObject("history");
+        h.put("weight", historyWeight);
+        h.put("size", historySize);
+        h.put("decay", historyDecay);
+        n.put("normalize", normalize);
+        n.put("temperature", temperature);
+        ObjectNode c = n.putObject("context");
+        c.put("weight", context.weight());
+        c.put("hour", context.hour());
+        c.put("weekday", context.weekday());
+        ArrayNode p = c.putArray("properties");
+        context.properties().forEach(p::add);
+        c.put("time_zone", context.timeZone());
+        return n.toString();
+    }
+
+    /** @throws IllegalArgumentException when the text is not a query spec this code can read */
+    public static QuerySpec fromJson(String json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            JsonNode h = n.path("history");
+            JsonNode c = n.path("context");
+            List<String> props = new ArrayList<>();
+            c.path("properties").forEach(p -> props.add(p.asText()));
+            ContextSpec context = new ContextSpec((float) c.path("weight").asDouble(0), c.path("hour").asBoolean(false),
+                    c.path("weekday").asBoolean(false), props, c.path("time_zone").asText("UTC"));
+            if (!n.has("dim")) {
+                throw new IllegalArgumentException("query spec without 'dim': " + json);
+            }
+            return new QuerySpec(n.get("dim").asInt(), n.path("item_bias").asBoolean(true),
+                    h.path("weight").asDouble(0), h.path("size").asInt(0), h.path("decay").asDouble(1),
+                    n.path("normalize").asBoolean(false), n.path("temperature").asDouble(1), context);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a query spec: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a query spec: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QuerySpec && toJson().equals(((QuerySpec) o).toJson());
+    }
+
+    @Override
+    public int hashCode() {
+        return toJson().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+}
