@@ -21,6 +21,8 @@ public final class FlinkTypes {
     public static final TypeInformation<DeadLetter> DEAD_LETTER = Types.POJO(DeadLetter.class);
     public static final TypeInformation<io.streamrec.job.model.ItemGradient> ITEM_GRADIENT =
             Types.POJO(io.streamrec.job.model.ItemGradient.class);
+    public static final TypeInformation<io.streamrec.job.catalog.ItemInput> ITEM_INPUT =
+            Types.POJO(io.streamrec.job.catalog.ItemInput.class);
     public static final TypeInformation<io.streamrec.job.snapshot.EmbeddingUpdate> EMBEDDING_UPDATE =
             Types.POJO(io.streamrec.job.snapshot.EmbeddingUpdate.class);
 

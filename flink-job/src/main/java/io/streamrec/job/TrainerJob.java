@@ -1,5 +1,9 @@
 package io.streamrec.job;
 
+import io.streamrec.job.catalog.CatalogInput;
+import io.streamrec.job.catalog.CatalogRouter;
+import io.streamrec.job.catalog.CatalogSource;
+import io.streamrec.job.catalog.ItemInput;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.config.TrainerOptions;
 import io.streamrec.job.ingest.DeadLetter;
@@ -114,6 +118,12 @@ public final class TrainerJob {
         return build(env, c, InteractionSource.kafkaSource(c), false);
     }
 
+    /** {@link #build(StreamExecutionEnvironment, JobConfig, Source, boolean)} with the catalog from Kafka. */
+    public static Pipeline build(StreamExecutionEnvironment env, JobConfig c, Source<IngestRecord, ?, ?> interactions,
+                                 boolean emitPrequential) {
+        return build(env, c, interactions, CatalogSource.kafkaSource(c), emitPrequential);
+    }
+
     /**
      * The whole graph, reading interactions from {@code interactions} (the Kafka source in production; a bounded
      * Kafka source for evaluation and benchmarks).
@@ -121,7 +131,7 @@ public final class TrainerJob {
      * @param emitPrequential also emit every prequential result on {@link Pipeline#prequential}
      */
     public static Pipeline build(StreamExecutionEnvironment env, JobConfig c, Source<IngestRecord, ?, ?> interactions,
-                                 boolean emitPrequential) {
+                                 Source<CatalogInput, ?, ?> catalogSource, boolean emitPrequential) {
         DataStream<IngestRecord> parsed = env
                 .fromSource(interactions, InteractionSource.watermarks(c), "ParseInteractions")
                 .uid("interactions-source");
@@ -131,7 +141,7 @@ public final class TrainerJob {
                 .name("RejectionRouter").uid("rejection-router");
 
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RejectionRouter.DEAD_LETTERS);
-        deadLetters.sinkTo(deadLetterSink(c)).name("DeadLetterSink").uid("dead-letter-sink");
+        deadLetters.sinkTo(deadLetterSink(c, c.dlqTopic, "-dlq")).name("DeadLetterSink").uid("dead-letter-sink");
 
         // Every snapshot record to every UserTower subtask (a plain broadcast: the UserTower keeps no broadcast state).
         DataStream<EmbeddingUpdate> itemFeed = env
@@ -158,8 +168,23 @@ public final class TrainerJob {
                 .setParallelism(1)
                 .broadcast();
 
-        SingleOutputStreamOperator<EmbeddingUpdate> items = gradients
-                .keyBy(g -> g.itemId, Types.STRING)
+        // The catalog: parsed and featurized per record, bad records to their own dead-letter topic.
+        SingleOutputStreamOperator<ItemInput> catalog = env
+                .fromSource(catalogSource, WatermarkStrategy.noWatermarks(), "ParseCatalog")
+                .uid("catalog-source")
+                .process(new CatalogRouter(), FlinkTypes.ITEM_INPUT)
+                .name("CatalogRouter").uid("catalog-router");
+        catalog.getSideOutput(CatalogRouter.DEAD_LETTERS)
+                .sinkTo(deadLetterSink(c, c.catalogDlqTopic, "-catalog-dlq"))
+                .name("CatalogDeadLetterSink").uid("catalog-dead-letter-sink");
+
+        // Items, features and context keys are all keys of the ItemTower: gradients and catalog updates meet there.
+        DataStream<ItemInput> itemInputs = gradients
+                .map(ItemInput::of, FlinkTypes.ITEM_INPUT).name("ItemGradients")
+                .union(catalog);
+
+        SingleOutputStreamOperator<EmbeddingUpdate> items = itemInputs
+                .keyBy(g -> g.key, Types.STRING)
                 .connect(ticks)
                 .transform("ItemTower", FlinkTypes.EMBEDDING_UPDATE,
                         new ItemTower(c.model, c.towerSettings(emitPrequential)))
@@ -171,13 +196,13 @@ public final class TrainerJob {
                 gradients.getSideOutput(UserTower.PREQUENTIAL));
     }
 
-    static KafkaSink<DeadLetter> deadLetterSink(JobConfig c) {
+    static KafkaSink<DeadLetter> deadLetterSink(JobConfig c, String topic, String transactionalSuffix) {
         boolean exactlyOnce = c.dlqDelivery == TrainerOptions.DeliveryGuarantee.EXACTLY_ONCE;
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(c.bootstrapServers)
-                .setRecordSerializer(new DeadLetterSerializer(c.dlqTopic))
+                .setRecordSerializer(new DeadLetterSerializer(topic))
                 .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix(c.groupId + "-dlq")
+                .setTransactionalIdPrefix(c.groupId + transactionalSuffix)
                 // Must not exceed the broker's transaction.max.timeout.ms (15 min by default).
                 .setProperty("transaction.timeout.ms", "600000")
                 .build();

@@ -1,6 +1,12 @@
 package io.streamrec.schema;
 
 import io.streamrec.schema.avro.EmbeddingRecord;
+import io.streamrec.schema.avro.FeatureWeight;
+import io.streamrec.schema.features.ItemFeatures;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
 import io.streamrec.schema.avro.RecordKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +28,19 @@ public final class EmbeddingCodec {
 
     private EmbeddingCodec() {}
 
+    /** Reads this schema and version 1 (written before features existed), resolved to this one. */
+    private static final BinaryMessageDecoder<EmbeddingRecord> DECODER = decoder();
+
+    private static BinaryMessageDecoder<EmbeddingRecord> decoder() {
+        BinaryMessageDecoder<EmbeddingRecord> d = EmbeddingRecord.createDecoder(null);
+        try (java.io.InputStream in = EmbeddingCodec.class.getResourceAsStream("embedding_record_v1.avsc")) {
+            d.addSchema(new Schema.Parser().parse(in));
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("embedding_record_v1.avsc missing from the classpath", e);
+        }
+        return d;
+    }
+
     public static ByteBuffer packVector(float[] v) {
         ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(v);
@@ -40,7 +59,21 @@ public final class EmbeddingCodec {
 
     public static EmbeddingRecord embedding(String entityId, float[] vector, long version, int subtask, int subtasks,
                                             long updateCount, long eventTimeMs, long publishedAtMs) {
+        return embedding(entityId, vector, ItemFeatures.NONE, version, subtask, subtasks, updateCount, eventTimeMs,
+                publishedAtMs);
+    }
+
+    /** An item's embedding with the features its served vector is composed of (see {@link ItemFeatures}). */
+    public static EmbeddingRecord embedding(String entityId, float[] vector, ItemFeatures features, long version,
+                                            int subtask, int subtasks, long updateCount, long eventTimeMs,
+                                            long publishedAtMs) {
+        List<FeatureWeight> fw = new ArrayList<>(features.size());
+        for (int i = 0; i < features.size(); i++) {
+            fw.add(new FeatureWeight(features.key(i), features.weight(i)));
+        }
         return EmbeddingRecord.newBuilder()
+                .setFeatures(fw)
+                .setQuerySpec("")
                 .setKind(RecordKind.EMBEDDING)
                 .setEntityId(entityId)
                 .setVector(packVector(vector))
@@ -56,7 +89,15 @@ public final class EmbeddingCodec {
 
     public static EmbeddingRecord marker(long version, int subtask, int subtasks, long recordCount, long eventTimeMs,
                                          long publishedAtMs) {
+        return marker(version, subtask, subtasks, recordCount, eventTimeMs, publishedAtMs, "");
+    }
+
+    /** A completion marker carrying the model's query spec ({@link io.streamrec.schema.features.QuerySpec}, JSON). */
+    public static EmbeddingRecord marker(long version, int subtask, int subtasks, long recordCount, long eventTimeMs,
+                                         long publishedAtMs, String querySpec) {
         return EmbeddingRecord.newBuilder()
+                .setFeatures(List.of())
+                .setQuerySpec(querySpec)
                 .setKind(RecordKind.SNAPSHOT_COMPLETE)
                 .setEntityId("")
                 .setVector(ByteBuffer.allocate(0))
@@ -68,6 +109,44 @@ public final class EmbeddingCodec {
                 .setEventTime(Instant.ofEpochMilli(eventTimeMs))
                 .setPublishedAt(Instant.ofEpochMilli(publishedAtMs))
                 .build();
+    }
+
+    /** The removal of an entity as of a version: a retired item, or one whose state expired. */
+    public static EmbeddingRecord removal(String entityId, long version, int subtask, int subtasks, long eventTimeMs,
+                                          long publishedAtMs) {
+        return EmbeddingRecord.newBuilder()
+                .setKind(RecordKind.REMOVED)
+                .setEntityId(entityId)
+                .setVector(ByteBuffer.allocate(0))
+                .setFeatures(List.of())
+                .setQuerySpec("")
+                .setSnapshotVersion(version)
+                .setSubtask(subtask)
+                .setSubtasks(subtasks)
+                .setRecordCount(0)
+                .setUpdateCount(0)
+                .setEventTime(Instant.ofEpochMilli(eventTimeMs))
+                .setPublishedAt(Instant.ofEpochMilli(publishedAtMs))
+                .build();
+    }
+
+    /**
+     * The features of an embedding record ({@link ItemFeatures#NONE} for none).
+     *
+     * @throws IllegalArgumentException when a key is not a feature key or a weight is not finite
+     */
+    public static ItemFeatures features(EmbeddingRecord r) {
+        List<FeatureWeight> fw = r.getFeatures();
+        if (fw == null || fw.isEmpty()) {
+            return ItemFeatures.NONE;
+        }
+        String[] keys = new String[fw.size()];
+        float[] weights = new float[fw.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = fw.get(i).getKey();
+            weights[i] = fw.get(i).getWeight();
+        }
+        return ItemFeatures.of(keys, weights);
     }
 
     /** The Kafka key of a record: the entity id, or the marker key of the publishing subtask. */
@@ -99,7 +178,7 @@ public final class EmbeddingCodec {
      */
     public static EmbeddingRecord decode(byte[] value) throws IOException {
         try {
-            return EmbeddingRecord.getDecoder().decode(value);
+            return DECODER.decode(value);
         } catch (org.apache.avro.AvroRuntimeException e) {
             // BadHeaderException / MissingSchemaException: not our format or a schema this reader does not know.
             throw new IOException("not a readable EmbeddingRecord: " + e.getMessage(), e);

@@ -30,6 +30,8 @@ public final class JobConfig implements Serializable {
     public final String dlqTopic;
     public final String itemEmbeddingsTopic;
     public final String userEmbeddingsTopic;
+    public final String catalogTopic;
+    public final String catalogDlqTopic;
     public final DeliveryGuarantee dlqDelivery;
     public final int parallelism;
     public final String jobName;
@@ -65,6 +67,11 @@ public final class JobConfig implements Serializable {
         itemEmbeddingsTopic = nonBlank(c, TOPIC_ITEM_EMBEDDINGS);
         userEmbeddingsTopic = nonBlank(c, TOPIC_USER_EMBEDDINGS);
         require(!dlqTopic.equals(interactionsTopic), TOPIC_DLQ, "must differ from topics.interactions");
+        catalogTopic = nonBlank(c, TOPIC_CATALOG);
+        catalogDlqTopic = nonBlank(c, TOPIC_CATALOG_DLQ);
+        require(!catalogTopic.equals(interactionsTopic) && !catalogTopic.equals(itemEmbeddingsTopic)
+                && !catalogTopic.equals(userEmbeddingsTopic), TOPIC_CATALOG, "must differ from the other topics");
+        require(!catalogDlqTopic.equals(catalogTopic), TOPIC_CATALOG_DLQ, "must differ from topics.catalog");
         dlqDelivery = read(c, DLQ_DELIVERY);
         parallelism = read(c, PARALLELISM);
         require(parallelism >= 1 && parallelism <= 4096, PARALLELISM, "must be in 1..4096, got " + parallelism);

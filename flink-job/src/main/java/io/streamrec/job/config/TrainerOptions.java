@@ -56,6 +56,15 @@ public final class TrainerOptions {
             .stringType().defaultValue("user-embeddings")
             .withDescription("Compacted topic of user embeddings.");
 
+    public static final ConfigOption<String> TOPIC_CATALOG = key("topics.catalog")
+            .stringType().defaultValue("catalog")
+            .withDescription("Compacted topic of item catalog records (JSON, keyed by item id): features and "
+                    + "availability; the job reads it from the beginning.");
+
+    public static final ConfigOption<String> TOPIC_CATALOG_DLQ = key("topics.catalog-dlq")
+            .stringType().defaultValue("catalog-dlq")
+            .withDescription("Dead-letter topic for catalog records that fail validation.");
+
     public static final ConfigOption<DeliveryGuarantee> DLQ_DELIVERY = key("dlq.delivery-guarantee")
             .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
             .withDescription("AT_LEAST_ONCE (visible at once, a restore may repeat a few) or EXACTLY_ONCE "
@@ -140,7 +149,8 @@ public final class TrainerOptions {
     /** All options, for unknown-key detection and the README's configuration table. */
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS, CREATE_TOPICS, TOPIC_PARTITIONS,
-                TOPIC_INTERACTIONS, TOPIC_DLQ, TOPIC_ITEM_EMBEDDINGS, TOPIC_USER_EMBEDDINGS, DLQ_DELIVERY,
+                TOPIC_INTERACTIONS, TOPIC_DLQ, TOPIC_ITEM_EMBEDDINGS, TOPIC_USER_EMBEDDINGS, TOPIC_CATALOG,
+                TOPIC_CATALOG_DLQ, DLQ_DELIVERY,
                 PARALLELISM, JOB_NAME, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, EARLIEST_TIMESTAMP, MAX_FUTURE,
                 MAX_PAYLOAD, OUT_OF_ORDERNESS, IDLENESS, SNAPSHOT_INTERVAL, USER_PUBLISH_INTERVAL, BUNDLE_MAX_EVENTS,
                 BUNDLE_MAX_DELAY, USER_TTL, ITEM_TTL, HOT_ITEMS, HOT_USERS, PREQUENTIAL_SAMPLE);

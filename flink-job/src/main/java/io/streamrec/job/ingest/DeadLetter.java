@@ -17,6 +17,21 @@ public class DeadLetter {
 
     public DeadLetter() {}
 
+    /** A rejected record of any input topic. */
+    public static DeadLetter of(String code, String reason, byte[] key, byte[] value, String topic, int partition,
+                                long offset, long receivedAt) {
+        DeadLetter d = new DeadLetter();
+        d.code = code;
+        d.reason = reason;
+        d.originalKey = key;
+        d.originalValue = value;
+        d.topic = topic;
+        d.partition = partition;
+        d.offset = offset;
+        d.receivedAt = receivedAt;
+        return d;
+    }
+
     static DeadLetter of(IngestRecord r, long receivedAt) {
         DeadLetter d = new DeadLetter();
         d.code = r.rejectionCode;

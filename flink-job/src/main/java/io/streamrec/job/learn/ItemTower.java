@@ -1,6 +1,6 @@
 package io.streamrec.job.learn;
 
-import io.streamrec.job.model.ItemGradient;
+import io.streamrec.job.catalog.ItemInput;
 import io.streamrec.job.model.ItemState;
 import io.streamrec.job.model.Learner;
 import io.streamrec.job.model.ModelParams;
@@ -44,7 +44,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * last gradient.
  */
 public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
-        implements TwoInputStreamOperator<ItemGradient, Long, EmbeddingUpdate> {
+        implements TwoInputStreamOperator<ItemInput, Long, EmbeddingUpdate> {
     private static final long serialVersionUID = 1L;
 
     private final ModelParams params;
@@ -64,6 +64,10 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
     private transient Counter stateReads;
     private transient Counter stateWrites;
     private transient long lastPublishedVersion;
+    private transient Counter catalogApplied;
+    private transient Counter removalsPublished;
+    /** The model's query spec, published with every marker (serving forms queries with it). */
+    private transient String querySpec;
 
     /** A hot item: its state, and whether the topic has seen its latest change. */
     private static final class Hot extends HotStates.Entry {
@@ -101,19 +105,34 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
         embeddingsPublished = getMetricGroup().counter("itemEmbeddingsPublished");
         stateReads = getMetricGroup().counter("itemStateReads");
         stateWrites = getMetricGroup().counter("itemStateWrites");
+        catalogApplied = getMetricGroup().counter("catalogUpdatesApplied");
+        removalsPublished = getMetricGroup().counter("itemRemovalsPublished");
+        querySpec = learner.querySpec().toJson();
         getMetricGroup().gauge("snapshotVersion", () -> lastPublishedVersion);
         getMetricGroup().gauge("hotItems", () -> hot.size());
     }
 
-    /** A gradient record; the current key is its item. */
+    /** A gradient record or a catalog update; the current key is its item (or feature). */
     @Override
-    public void processElement1(StreamRecord<ItemGradient> record) throws Exception {
-        ItemGradient g = record.getValue();
+    public void processElement1(StreamRecord<ItemInput> record) throws Exception {
+        ItemInput in = record.getValue();
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        Hot h = hot.get(g.itemId, now);
-        learner.applyItemGradient(h.state, g.gradient, g.appearances);
+        Hot h = hot.get(in.key, now);
+        if (in.catalog) {
+            // A new item starts from its initial id vector; a known one keeps what it learned.
+            h.state.featureKeys = in.featureKeys;
+            h.state.featureWeights = in.featureWeights;
+            h.state.retired = !in.available;
+            h.unpersisted = true;
+            h.unpublished = true; // published with its features, or as removed, at the next tick
+            catalogApplied.inc();
+            return;
+        }
+        learner.applyItemGradient(h.state, in.gradient, in.appearances);
         h.unpersisted = true;
-        h.unpublished = true;
+        if (!h.state.retired) {
+            h.unpublished = true; // a retired item still learns (users still act on it) but is not published
+        }
         if (record.hasTimestamp()) {
             newestEventTime = Math.max(newestEventTime, record.getTimestamp());
         }
@@ -211,7 +230,7 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
             }
         }
         output.collect(new StreamRecord<>(EmbeddingUpdate.marker(version, subtask, subtasks, published[0],
-                newestEventTime)));
+                newestEventTime, querySpec)));
         embeddingsPublished.inc(published[0]);
         lastPublishedVersion = version;
     }
@@ -220,8 +239,15 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
         return getKeyedStateBackend();
     }
 
+    /** Publishes an entity as of {@code version}: an item with its features, a feature, or a retired item's removal. */
     private void emit(String itemId, ItemState s, long version) {
-        output.collect(new StreamRecord<>(EmbeddingUpdate.embedding(itemId, learner.servingItemVector(s), version,
-                subtask, subtasks, s.updates, newestEventTime)));
+        if (s.retired) {
+            output.collect(new StreamRecord<>(EmbeddingUpdate.removal(itemId, version, subtask, subtasks,
+                    newestEventTime)));
+            removalsPublished.inc();
+            return;
+        }
+        output.collect(new StreamRecord<>(EmbeddingUpdate.item(itemId, learner.servingItemVector(s), s.features(),
+                version, subtask, subtasks, s.updates, newestEventTime)));
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrec.job.learn;
 
+import io.streamrec.job.model.FeatureGradients;
 import io.streamrec.job.model.GradientBundle;
 import io.streamrec.job.model.HitRateAccumulator;
 import io.streamrec.job.model.ItemGradient;
@@ -13,6 +14,7 @@ import io.streamrec.job.model.UserState;
 import io.streamrec.job.snapshot.EmbeddingUpdate;
 import io.streamrec.job.state.States;
 import io.streamrec.schema.InteractionEvent;
+import io.streamrec.schema.features.FeatureKeys;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -128,6 +130,9 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
     private transient Counter stateWrites;
     private transient double lossEma;
     private transient int subtask;
+    private transient FeatureGradients featureGradients;
+    /** Feature vectors arrived since the cache's items were last composed. */
+    private transient boolean featuresChanged;
 
     /** A hot user: its state, changed or not since it was last written to RocksDB. */
     private static final class HotUser extends HotStates.Entry {
@@ -186,7 +191,9 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
                 settings.userTtl == null ? 0 : settings.userTtl.toMillis(), this::load, this::writeBack);
         // The name the process-function operator used, so that timers in older checkpoints are restored.
         publishTimers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
-        cache = new ItemVectorCache(params.cacheSize(), learner.vectorLength());
+        cache = new ItemVectorCache(params.cacheSize(), learner.vectorLength(), params.featuresCacheSize());
+        featureGradients = new FeatureGradients();
+        featuresChanged = false;
         if (negatives == null) {
             negatives = new NegativeBuffer(params.negativeBufferSize(), params.logqSmoothing());
         }
@@ -234,6 +241,9 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         m.gauge("recentPopularityHitRate10", () -> lastRecent[1]);
         m.gauge("trainingLoss", () -> lossEma);
         m.gauge("itemCacheSize", () -> cache.size());
+        m.gauge("featureCacheSize", () -> cache.features().size());
+        m.gauge("itemsWithFeatures", () -> cache.composedItems());
+        m.gauge("featureGradientsUnknownItem", () -> featureGradients.unknown());
         m.gauge("latestCompleteSnapshot", () -> snapshots.latestComplete());
     }
 
@@ -246,15 +256,16 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         UserState u = h.state;
         long seed = learner.eventSeed(e.userId, e.itemId, e.timestamp);
 
+        String[] context = learner.contextOf(e.timestamp, e.properties);
         if (isSampled(seed)) {
-            evaluate(u, e, record);
+            evaluate(u, e, record, context);
         }
 
         if (!cache.contains(e.itemId)) {
             cacheMisses.inc();
         }
         StepResult step = learner.train(u, e.itemId, params.weightOf(e.type, e.value), cache, negatives,
-                new SplittableRandom(seed));
+                new SplittableRandom(seed), context);
         // This subtask's own updates are visible in its cache at once, before the next snapshot replaces them.
         learner.applyLocally(cache, step);
         u.lastEventTime = Math.max(u.lastEventTime, e.timestamp);
@@ -314,9 +325,9 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         return sampleThreshold == Long.MAX_VALUE || (seed >>> 1) < sampleThreshold;
     }
 
-    private void evaluate(UserState u, InteractionEvent e, StreamRecord<InteractionEvent> record) {
+    private void evaluate(UserState u, InteractionEvent e, StreamRecord<InteractionEvent> record, String[] context) {
         java.util.Set<String> seen = u.historySet();
-        int modelRank = learner.rankOf(u, e.itemId, cache, seen, RANK_LIMIT);
+        int modelRank = learner.rankOf(u, e.itemId, cache, seen, RANK_LIMIT, context);
         int popRank = popularity.rankOf(e.itemId, seen, RANK_LIMIT);
         modelHits.record(modelRank);
         popularityHits.record(popRank);
@@ -373,10 +384,11 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         }
         UserState u = h != null ? h.state : user.value();
         if (u != null) {
-            // The published vector is the user's query (own vector plus the recent-history term), so that
-            // serving ranks with exactly what the model scored.
+            // The user's own vector: serving adds the recent-history and context terms itself (the query spec
+            // published with the item snapshots says how), from the items it has seen the user touch, so that a
+            // click changes the very next answer.
             output.collect(USER_EMBEDDINGS, new StreamRecord<>(EmbeddingUpdate.embedding(userId,
-                    learner.queryVector(u, cache), snapshots.latestComplete(), subtask,
+                    u.vector.clone(), snapshots.latestComplete(), subtask,
                     getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), u.events, u.lastEventTime)));
         }
     }
@@ -396,7 +408,7 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
     /** Sends the bundle's records, stamped with the newest event time behind them (none after a restore). */
     private void flush() {
         closeNegatives();
-        List<ItemGradient> summed = bundle.drain();
+        List<ItemGradient> summed = featureGradients.expand(bundle.drain(), cache);
         for (ItemGradient g : summed) {
             output.collect(bundleEventTime == Long.MIN_VALUE ? new StreamRecord<>(g)
                     : new StreamRecord<>(g, bundleEventTime));
@@ -411,14 +423,35 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
     public void processElement2(StreamRecord<EmbeddingUpdate> record) {
         EmbeddingUpdate u = record.getValue();
         if (u.marker) {
+            long before = snapshots.latestComplete();
             snapshots.onMarker(u.subtask, u.subtasks, u.version);
+            if (featuresChanged && snapshots.latestComplete() > before) {
+                // A snapshot is complete: compose items again with their features' new vectors (once per snapshot,
+                // not per feature record).
+                cache.recomposeAll();
+                featuresChanged = false;
+            }
+            return;
+        }
+        boolean feature = FeatureKeys.isFeature(u.entityId);
+        if (u.removed) {
+            if (feature) {
+                featuresChanged |= cache.features().remove(u.entityId);
+            } else {
+                cache.remove(u.entityId);
+            }
             return;
         }
         if (u.vector.length != learner.vectorLength()) {
             feedMismatched.inc(); // published by a job with another dimension: keep the initial vector instead
             return;
         }
-        cache.put(u.entityId, u.vector);
+        if (feature) {
+            cache.putFeature(u.entityId, u.vector);
+            featuresChanged = true;
+        } else {
+            cache.putItem(u.entityId, u.vector, u.features());
+        }
     }
 
     /**

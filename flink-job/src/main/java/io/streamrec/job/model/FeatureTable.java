@@ -106,6 +106,25 @@ public final class FeatureTable {
         }
     }
 
+    /** Drops a key (its state expired at the ItemTower); the last row moves into its place. */
+    public boolean remove(String key) {
+        int row = rows.get(key);
+        if (row < 0) {
+            return false;
+        }
+        rows.remove(key);
+        int last = rows.size();
+        if (row != last) {
+            String moved = keyOfRow[last];
+            System.arraycopy(slab, last * length, slab, row * length, length);
+            putAt[row] = putAt[last];
+            keyOfRow[row] = moved;
+            rows.put(moved, row);
+        }
+        keyOfRow[last] = null;
+        return true;
+    }
+
     public boolean contains(String key) {
         return rows.containsKey(key);
     }

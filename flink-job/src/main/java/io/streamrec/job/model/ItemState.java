@@ -1,5 +1,6 @@
 package io.streamrec.job.model;
 
+import io.streamrec.schema.features.ItemFeatures;
 import java.io.Serializable;
 
 /**
@@ -11,7 +12,7 @@ import java.io.Serializable;
  */
 public class ItemState implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
 
     /** The item's serving vector. */
     public float[] vector;
@@ -19,6 +20,15 @@ public class ItemState implements Serializable {
     public float[] accumulator;
     /** Gradient records applied (a bundled record counts once). */
     public long updates;
+    /**
+     * Items with catalog features: the keys the served vector is composed of ({@code null} or empty for none; a
+     * feature or context key never has any).
+     */
+    public String[] featureKeys;
+    /** Their coefficients, parallel to {@link #featureKeys}. */
+    public float[] featureWeights;
+    /** The catalog retired the item: it is published as removed, and not again until the catalog offers it again. */
+    public boolean retired;
 
     public ItemState() {}
 
@@ -27,11 +37,24 @@ public class ItemState implements Serializable {
         this.accumulator = accumulator;
     }
 
+    /** The catalog features ({@link ItemFeatures#NONE} for none). */
+    public ItemFeatures features() {
+        return featureKeys == null || featureKeys.length == 0 ? ItemFeatures.NONE
+                : ItemFeatures.of(featureKeys, featureWeights);
+    }
+
     public byte[] toBytes() {
         return StateBytes.write(FORMAT, out -> {
             StateBytes.writeFloats(out, vector);
             StateBytes.writeFloats(out, accumulator);
             out.writeLong(updates);
+            ItemFeatures f = features();
+            out.writeInt(f.size());
+            for (int i = 0; i < f.size(); i++) {
+                StateBytes.writeString(out, f.key(i));
+                out.writeFloat(f.weight(i));
+            }
+            out.writeBoolean(retired);
         });
     }
 
@@ -39,6 +62,14 @@ public class ItemState implements Serializable {
         return StateBytes.read(data, FORMAT, "item state", in -> {
             ItemState s = new ItemState(StateBytes.readFloats(in), StateBytes.readFloats(in));
             s.updates = in.readLong();
+            int n = in.readInt();
+            s.featureKeys = new String[n];
+            s.featureWeights = new float[n];
+            for (int i = 0; i < n; i++) {
+                s.featureKeys[i] = StateBytes.readString(in);
+                s.featureWeights[i] = in.readFloat();
+            }
+            s.retired = in.readBoolean();
             return s;
         });
     }

@@ -40,6 +40,8 @@ public final class KafkaTopics {
         wanted.add(new NewTopic(c.dlqTopic, c.topicPartitions, (short) -1));
         wanted.add(new NewTopic(c.itemEmbeddingsTopic, c.topicPartitions, (short) -1).configs(compacted));
         wanted.add(new NewTopic(c.userEmbeddingsTopic, c.topicPartitions, (short) -1).configs(compacted));
+        wanted.add(new NewTopic(c.catalogTopic, c.topicPartitions, (short) -1).configs(compacted));
+        wanted.add(new NewTopic(c.catalogDlqTopic, c.topicPartitions, (short) -1));
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {

@@ -59,12 +59,28 @@ public final class ItemEmbeddingSource {
                 }
                 return;
             }
-            EmbeddingUpdate u = r.getKind() == RecordKind.SNAPSHOT_COMPLETE
-                    ? EmbeddingUpdate.marker(r.getSnapshotVersion(), r.getSubtask(), r.getSubtasks(),
-                            r.getRecordCount(), r.getEventTime().toEpochMilli())
-                    : EmbeddingUpdate.embedding(r.getEntityId(), EmbeddingCodec.unpackVector(r.getVector()),
-                            r.getSnapshotVersion(), r.getSubtask(), r.getSubtasks(), r.getUpdateCount(),
-                            r.getEventTime().toEpochMilli());
+            EmbeddingUpdate u;
+            try {
+                switch (r.getKind()) {
+                    case SNAPSHOT_COMPLETE:
+                        u = EmbeddingUpdate.marker(r.getSnapshotVersion(), r.getSubtask(), r.getSubtasks(),
+                                r.getRecordCount(), r.getEventTime().toEpochMilli(), r.getQuerySpec());
+                        break;
+                    case REMOVED:
+                        u = EmbeddingUpdate.removal(r.getEntityId(), r.getSnapshotVersion(), r.getSubtask(),
+                                r.getSubtasks(), r.getEventTime().toEpochMilli());
+                        break;
+                    default:
+                        u = EmbeddingUpdate.item(r.getEntityId(), EmbeddingCodec.unpackVector(r.getVector()),
+                                EmbeddingCodec.features(r), r.getSnapshotVersion(), r.getSubtask(), r.getSubtasks(),
+                                r.getUpdateCount(), r.getEventTime().toEpochMilli());
+                }
+            } catch (IllegalArgumentException e) { // a vector of odd length, or a bad feature key
+                if (unreadable != null) {
+                    unreadable.inc();
+                }
+                return;
+            }
             out.collect(u);
         }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.job.catalog.ItemInput;
 import io.streamrec.job.model.ItemGradient;
 import io.streamrec.job.model.Learner;
 import io.streamrec.job.model.ModelParams;
@@ -51,10 +52,10 @@ class TowerHarnessTest {
         return h;
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate>
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ItemInput, Long, EmbeddingUpdate>
             itemTower(ItemTower tower, OperatorSubtaskState restore) throws Exception {
-        KeyedTwoInputStreamOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate> h =
-                new KeyedTwoInputStreamOperatorTestHarness<>(tower, g -> g.itemId, null, Types.STRING, 128, 1, 0);
+        KeyedTwoInputStreamOperatorTestHarness<String, ItemInput, Long, EmbeddingUpdate> h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(tower, g -> g.key, null, Types.STRING, 128, 1, 0);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         h.setup();
         if (restore != null) {
@@ -137,9 +138,9 @@ class TowerHarnessTest {
     void itemTowerPublishesChangedItemsThenOneMarkerPerVersion() throws Exception {
         var h = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), null);
         int len = new Learner(PARAMS).vectorLength();
-        h.processElement1(new ItemGradient("a", filled(len, 0.1f), 1), T0);
-        h.processElement1(new ItemGradient("b", filled(len, -0.1f), 1), T0);
-        h.processElement1(new ItemGradient("a", filled(len, 0.1f), 1), T0 + 5);
+        h.processElement1(ItemInput.of(new ItemGradient("a", filled(len, 0.1f), 1)), T0);
+        h.processElement1(ItemInput.of(new ItemGradient("b", filled(len, -0.1f), 1)), T0);
+        h.processElement1(ItemInput.of(new ItemGradient("a", filled(len, 0.1f), 1)), T0 + 5);
         h.processElement2(1L, 0);
         List<EmbeddingUpdate> v1 = drain(h);
         assertEquals(List.of("a", "b", "marker"), names(v1), "changed items, then the marker");
@@ -151,7 +152,7 @@ class TowerHarnessTest {
         h.processElement2(2L, 0);
         assertEquals(List.of("marker"), names(drain(h)), "nothing changed: only the marker");
 
-        h.processElement1(new ItemGradient("b", filled(len, 0.2f), 1), T0 + 9);
+        h.processElement1(ItemInput.of(new ItemGradient("b", filled(len, 0.2f), 1)), T0 + 9);
         h.processElement2(3L, 0);
         List<EmbeddingUpdate> v3 = drain(h);
         assertEquals(List.of("b", "marker"), names(v3));
@@ -182,7 +183,7 @@ class TowerHarnessTest {
 
         // The ItemTower starts an unknown item from the same vector the UserTower assumes on a cache miss.
         var items = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), null);
-        items.processElement1(new ItemGradient("item-42", new float[a.vectorLength()], 1), T0);
+        items.processElement1(ItemInput.of(new ItemGradient("item-42", new float[a.vectorLength()], 1)), T0);
         items.processElement2(1L, 0);
         assertArrayEquals(b.initialItemVector("item-42"), drain(items).get(0).vector);
         items.close();
@@ -298,7 +299,7 @@ class TowerHarnessTest {
         String[] ids = {"a", "b", "c", "a", "d", "b", "a", "e", "c", "a"};
         long version = 0;
         for (int i = 0; i < ids.length; i++) {
-            h.processElement1(new ItemGradient(ids[i], filled(len, 0.01f * (i + 1)), 1), T0 + i);
+            h.processElement1(ItemInput.of(new ItemGradient(ids[i], filled(len, 0.01f * (i + 1)), 1)), T0 + i);
             if (i % 3 == 2) {
                 h.processElement2(++version, 0);
                 versions.add(drain(h));
@@ -361,15 +362,15 @@ class TowerHarnessTest {
         var h = itemTower(new ItemTower(PARAMS, itemSettings(50_000, Duration.ofHours(1))), null);
         h.setProcessingTime(1_000);
         h.setStateTtlProcessingTime(1_000);
-        h.processElement1(new ItemGradient("a", filled(len, 0.1f), 1), T0);
-        h.processElement1(new ItemGradient("a", filled(len, 0.1f), 1), T0 + 1);
+        h.processElement1(ItemInput.of(new ItemGradient("a", filled(len, 0.1f), 1)), T0);
+        h.processElement1(ItemInput.of(new ItemGradient("a", filled(len, 0.1f), 1)), T0 + 1);
         h.snapshot(1, 2); // written to RocksDB at the barrier, at TTL time 1,000
         h.processElement2(1L, 0);
         assertEquals(2, drain(h).get(0).updateCount);
 
         h.setProcessingTime(1_000 + Duration.ofHours(2).toMillis());
         h.setStateTtlProcessingTime(1_000 + Duration.ofHours(2).toMillis());
-        h.processElement1(new ItemGradient("a", filled(len, 0.1f), 1), T0 + 2);
+        h.processElement1(ItemInput.of(new ItemGradient("a", filled(len, 0.1f), 1)), T0 + 2);
         h.processElement2(2L, 0);
         assertEquals(1, drain(h).get(0).updateCount, "expired: starts again from the initial vector");
         h.close();
@@ -382,7 +383,7 @@ class TowerHarnessTest {
     }
 
     private static List<EmbeddingUpdate> drain(
-            KeyedTwoInputStreamOperatorTestHarness<String, ItemGradient, Long, EmbeddingUpdate> h) {
+            KeyedTwoInputStreamOperatorTestHarness<String, ItemInput, Long, EmbeddingUpdate> h) {
         List<EmbeddingUpdate> out = new ArrayList<>(h.extractOutputValues());
         h.getOutput().clear();
         return out;
