@@ -279,9 +279,11 @@ public final class EvaluateMain {
             case "seed": case "seeds": return List.of(Protocol.SEED);
             case "temporal": return List.of(Protocol.TEMPORAL);
             case "prequential": return List.of(Protocol.PREQUENTIAL);
-            case "all": return List.of(Protocol.SEED, Protocol.TEMPORAL, Protocol.PREQUENTIAL);
+            case "cold-items": case "cold_items": return List.of(Protocol.COLD_ITEMS);
+            case "all": return List.of(Protocol.SEED, Protocol.TEMPORAL, Protocol.PREQUENTIAL, Protocol.COLD_ITEMS);
             default:
-                throw new UsageException("--protocol: expected seed, temporal, prequential or all, got '" + value + "'");
+                throw new UsageException("--protocol: expected seed, temporal, prequential, cold-items or all, got '"
+                        + value + "'");
         }
     }
 

@@ -38,10 +38,12 @@ public record EvaluateOptions(List<Protocol> protocols, int passes, PassOrder pa
         /** Train on the earliest share by time, test on the rest; same metrics as SEED. */
         TEMPORAL,
         /** Timestamp order, recommend then learn, seen items excluded. */
-        PREQUENTIAL;
+        PREQUENTIAL,
+        /** A share of the items withheld from training; ranked from their catalog features alone. */
+        COLD_ITEMS;
 
         public String cliName() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -58,7 +60,7 @@ public record EvaluateOptions(List<Protocol> protocols, int passes, PassOrder pa
 
         /** Whether a pass of {@code protocol} is shuffled. */
         public boolean shuffles(Protocol protocol) {
-            return this == SHUFFLE || (this == AUTO && protocol == Protocol.SEED);
+            return this == SHUFFLE || (this == AUTO && (protocol == Protocol.SEED || protocol == Protocol.COLD_ITEMS));
         }
     }
 }

@@ -62,12 +62,20 @@ final class Evaluation {
     private final Map<String, String> trainerSettings;
     private final ProgressLine progress;
     private final Path workDir;
+    private final List<io.streamrec.schema.catalog.CatalogRecord> catalog;
 
     /**
      * @param trainerSettings trainer keys for every run: the evaluation defaults and the user's overrides
      */
     Evaluation(EvaluateOptions options, EmbeddedKafkaBroker broker, Map<String, String> trainerSettings,
                ProgressLine progress, Path workDir) {
+        this(options, broker, trainerSettings, progress, workDir, List.of());
+    }
+
+    /** @param catalog item catalog records published before each run's events (empty: none) */
+    Evaluation(EvaluateOptions options, EmbeddedKafkaBroker broker, Map<String, String> trainerSettings,
+               ProgressLine progress, Path workDir, List<io.streamrec.schema.catalog.CatalogRecord> catalog) {
+        this.catalog = List.copyOf(catalog);
         this.options = options;
         this.broker = broker;
         this.trainerSettings = trainerSettings;
@@ -79,7 +87,11 @@ final class Evaluation {
     ObjectNode run(Protocol protocol, List<InteractionEvent> events) throws Exception {
         progress.begin(protocol.cliName());
         try {
-            return protocol == Protocol.PREQUENTIAL ? prequential(events) : offline(protocol, events);
+            switch (protocol) {
+                case PREQUENTIAL: return prequential(events);
+                case COLD_ITEMS: return coldItems(events);
+                default: return offline(protocol, events);
+            }
         } finally {
             progress.clear();
         }
@@ -87,7 +99,7 @@ final class Evaluation {
 
     private TrainerRun trainerRun() {
         return new TrainerRun(broker, trainerSettings, options.parallelism(), workDir, options.stallTimeout(),
-                progress);
+                progress, catalog);
     }
 
     private ObjectNode offline(Protocol protocol, List<InteractionEvent> events) throws Exception {
@@ -103,7 +115,7 @@ final class Evaluation {
         long metricsStart = System.nanoTime();
 
         List<Pair> pairs = new ArrayList<>(split.test().size());
-        split.test().forEach(e -> pairs.add(new Pair(e.userId, e.itemId)));
+        split.test().forEach(e -> pairs.add(new Pair(e.userId, e.itemId, e.timestamp)));
         Map<String, Set<String>> seen = new HashMap<>();
         Map<String, Long> counts = new LinkedHashMap<>();
         for (InteractionEvent e : split.train()) {
@@ -111,10 +123,14 @@ final class Evaluation {
             counts.merge(e.itemId, 1L, Long::sum);
         }
 
-        // The model: every item the trainer published a vector for (sorted, so runs are reproducible).
-        TreeMap<String, float[]> items = new TreeMap<>(trained.items());
+        // The model: every item the trainer published a vector for (composed with its features, sorted by id so runs
+        // are reproducible); each test pair's query formed as serving forms it, from the user's vector, the user's
+        // latest training items (in the order the trainer learned them) and the context of the test event's time.
+        PublishedModel published = trained.model();
+        Map<String, float[]> items = published.items();
         List<String> itemIds = new ArrayList<>(items.keySet());
-        TopKAccuracy.Scorer model = TopKAccuracy.dotProduct(new ArrayList<>(items.values()), trained.users());
+        Map<String, List<String>> latest = latestItems(stream, published.historySize());
+        TopKAccuracy.Scorer model = TopKAccuracy.queries(new ArrayList<>(items.values()), queries(published, latest));
         Result modelPlain = TopKAccuracy.evaluate(itemIds, model, pairs, null);
         Result modelExcluding = TopKAccuracy.evaluate(itemIds, model, pairs, seen);
 
@@ -130,7 +146,7 @@ final class Evaluation {
         Result popPlain = TopKAccuracy.evaluate(popularIds, pop, pairs, null);
         Result popExcluding = TopKAccuracy.evaluate(popularIds, pop, pairs, seen);
         // As served: a user without a vector gets the popular items (serving's cold start), not nothing.
-        List<Pair> coldPairs = pairs.stream().filter(p -> !trained.users().containsKey(p.userId())).toList();
+        List<Pair> coldPairs = pairs.stream().filter(p -> !published.users().containsKey(p.userId())).toList();
         Result popCold = TopKAccuracy.evaluate(popularIds, pop, coldPairs, null);
         Result popColdExcluding = TopKAccuracy.evaluate(popularIds, pop, coldPairs, seen);
         long end = System.nanoTime();
@@ -164,9 +180,12 @@ final class Evaluation {
         r.set("model_as_served_excluding_seen", asServed(modelExcluding, popColdExcluding, pairs.size()));
         ObjectNode coverage = r.putObject("coverage");
         coverage.put("users_in_training", seen.size());
-        coverage.put("users_with_vector", trained.users().size());
+        coverage.put("users_with_vector", published.users().size());
         coverage.put("items_in_training", counts.size());
         coverage.put("items_with_vector", items.size());
+        coverage.put("items_with_features", published.itemsWithFeatures());
+        coverage.put("feature_vectors", published.featureVectorsPublished());
+        coverage.put("context_vectors", published.contextVectorsPublished());
         coverage.put("test_pairs_without_user_vector", modelPlain.missingUser());
         coverage.put("test_pairs_without_item_vector", modelPlain.missingItem());
         coverage.put("test_pairs_with_item_not_in_training", popPlain.missingItem());
@@ -253,6 +272,139 @@ final class Evaluation {
         r.put("events_per_second", Math.round(stream.size() / Math.max(result.trainSeconds(), 1e-9)));
         r.set("config", config(runConfig));
         return r;
+    }
+
+    static final String COLD_ITEMS_DESCRIPTION = "A seeded %.0f%%%% (seed %%d) of the items that have events are "
+            + "withheld from training entirely; their catalog records stay, so the trainer publishes them from their "
+            + "features alone. %%d pass(es) over the other events (%%s order within a pass). For every event on a "
+            + "withheld item, that item is ranked for the event's user among the withheld items only (model: the "
+            + "query serving forms, from the user's vector, latest training items and the event's time; random: the "
+            + "expected rate of a random order, k / withheld items), and among all items with the user's training "
+            + "items excluded (model_all_items). Users without a vector are misses.";
+    /** The share of items the cold-items protocol withholds. */
+    static final double COLD_SHARE = 0.10;
+
+    private ObjectNode coldItems(List<InteractionEvent> events) throws Exception {
+        long start = System.nanoTime();
+        ObjectNode r = JSON.createObjectNode();
+        r.put("protocol", Protocol.COLD_ITEMS.cliName());
+        if (catalog.isEmpty()) {
+            r.put("skipped", "no catalog: the protocol ranks withheld items by their catalog features "
+                    + "(give --catalog FILE)");
+            return r;
+        }
+        // Items with events, in a fixed order, then a seeded shuffle: the first 10% are withheld.
+        List<String> itemsWithEvents = new ArrayList<>(new java.util.TreeSet<>(
+                events.stream().map(e -> e.itemId).toList()));
+        java.util.Collections.shuffle(itemsWithEvents, new java.util.Random(options.seed()));
+        int n = Math.max(1, (int) Math.round(itemsWithEvents.size() * COLD_SHARE));
+        Set<String> withheld = new HashSet<>(itemsWithEvents.subList(0, n));
+        List<InteractionEvent> train = new ArrayList<>();
+        List<InteractionEvent> test = new ArrayList<>();
+        for (InteractionEvent e : events) {
+            (withheld.contains(e.itemId) ? test : train).add(e);
+        }
+        boolean shuffle = options.passOrder().shuffles(Protocol.COLD_ITEMS);
+        List<InteractionEvent> stream = Splits.passes(train, options.passes(), shuffle, options.seed());
+        TrainerRun run = trainerRun();
+        TrainerRun.Trained trained = run.train(Protocol.COLD_ITEMS.cliName(), stream);
+        long metricsStart = System.nanoTime();
+
+        PublishedModel published = trained.model();
+        Map<String, List<String>> latest = latestItems(stream, published.historySize());
+        TopKAccuracy.Queries queries = queries(published, latest);
+        List<Pair> pairs = new ArrayList<>(test.size());
+        test.forEach(e -> pairs.add(new Pair(e.userId, e.itemId, e.timestamp)));
+        // Among the withheld items only: those the trainer published (from their catalog records).
+        List<String> cold = new ArrayList<>();
+        List<float[]> coldVectors = new ArrayList<>();
+        for (String id : new java.util.TreeSet<>(withheld)) {
+            float[] v = published.items().get(id);
+            if (v != null) {
+                cold.add(id);
+                coldVectors.add(v);
+            }
+        }
+        Result among = TopKAccuracy.evaluate(cold, TopKAccuracy.queries(coldVectors, queries), pairs, null,
+                1, 10, 50);
+        // Among all items, the user's training items excluded (as serving excludes what a user has seen).
+        Map<String, Set<String>> seen = new HashMap<>();
+        for (InteractionEvent e : train) {
+            seen.computeIfAbsent(e.userId, u -> new HashSet<>()).add(e.itemId);
+        }
+        List<String> all = new ArrayList<>(published.items().keySet());
+        Result amongAll = TopKAccuracy.evaluate(all,
+                TopKAccuracy.queries(new ArrayList<>(published.items().values()), queries), pairs, seen, 10, 100);
+        long end = System.nanoTime();
+
+        r.put("description", String.format(java.util.Locale.ROOT, COLD_ITEMS_DESCRIPTION, COLD_SHARE * 100)
+                .formatted(options.seed(), options.passes(), shuffle ? "shuffled" : "time"));
+        r.put("events", events.size());
+        r.put("train_events", train.size());
+        r.put("test_events", test.size());
+        r.put("seed", options.seed());
+        r.put("passes", options.passes());
+        r.put("withheld_items", n);
+        r.put("withheld_items_published", cold.size());
+        r.set("model", accuracy(among));
+        ObjectNode random = r.putObject("random");
+        for (int k : new int[] {1, 10, 50}) {
+            random.put("top_" + k, cold.isEmpty() ? 0.0 : Math.min(k, cold.size()) / (double) cold.size());
+        }
+        r.set("model_all_items", accuracy(amongAll));
+        ObjectNode coverage = r.putObject("coverage");
+        coverage.put("test_events_without_user_vector", among.missingUser());
+        coverage.put("test_events_on_unpublished_items", among.missingItem());
+        coverage.put("items_with_features", published.itemsWithFeatures());
+        coverage.put("feature_vectors", published.featureVectorsPublished());
+        r.put("trained_events", trained.trainedEvents());
+        r.put("rejected_events", trained.rejected());
+        r.put("snapshot_version", trained.snapshotVersion());
+        ObjectNode timings = r.putObject("timings_s");
+        timings.put("publish", round(trained.publishSeconds()));
+        timings.put("train", round(trained.trainSeconds()));
+        timings.put("final_snapshot", round(trained.settleSeconds()));
+        timings.put("metrics", round((end - metricsStart) / 1e9));
+        timings.put("total", round((end - start) / 1e9));
+        r.set("config", config(run.config(Protocol.COLD_ITEMS.cliName(), false)));
+        return r;
+    }
+
+    /**
+     * Each user's latest {@code n} distinct items in {@code stream} order (oldest first), as the trainer's history
+     * holds them after learning the stream: a repeated item moves to the end.
+     */
+    static Map<String, List<String>> latestItems(List<InteractionEvent> stream, int n) {
+        Map<String, java.util.LinkedHashSet<String>> byUser = new HashMap<>();
+        if (n == 0) {
+            return Map.of();
+        }
+        for (InteractionEvent e : stream) {
+            java.util.LinkedHashSet<String> h = byUser.computeIfAbsent(e.userId, u -> new java.util.LinkedHashSet<>());
+            h.remove(e.itemId);
+            h.add(e.itemId);
+            if (h.size() > n) {
+                h.remove(h.iterator().next());
+            }
+        }
+        Map<String, List<String>> out = new HashMap<>();
+        byUser.forEach((u, h) -> out.put(u, new ArrayList<>(h)));
+        return out;
+    }
+
+    /** Queries as serving forms them, for test pairs: the user's vector, latest items and the pair's moment. */
+    static TopKAccuracy.Queries queries(PublishedModel model, Map<String, List<String>> latest) {
+        return new TopKAccuracy.Queries() {
+            @Override
+            public float[] query(Pair p) {
+                return model.query(p.userId(), latest.getOrDefault(p.userId(), List.of()), p.time());
+            }
+
+            @Override
+            public String group(Pair p) {
+                return model.queryGroup(p.userId(), p.time());
+            }
+        };
     }
 
     private static String key(String user, String item, long time) {

@@ -31,13 +31,27 @@ public final class TopKAccuracy {
 
     private TopKAccuracy() {}
 
-    /** One test interaction. */
-    public record Pair(String userId, String itemId) {}
+    /** One test interaction, at a time (epoch ms; the moment a query's context comes from; 0 when unknown). */
+    public record Pair(String userId, String itemId, long time) {
+        public Pair(String userId, String itemId) {
+            this(userId, itemId, 0L);
+        }
+    }
 
     /** Scores every candidate (by its index in the candidate list) for a user. */
     public interface Scorer {
         /** The candidates' scores, or null when this user cannot be scored (e.g. has no vector). */
         double[] scores(String userId);
+
+        /** The candidates' scores for a pair (its user at its time); by default the user's. */
+        default double[] scores(Pair pair) {
+            return scores(pair.userId());
+        }
+
+        /** Pairs with the same group share one scoring (by default: the same user). */
+        default String group(Pair pair) {
+            return pair.userId();
+        }
     }
 
     /**
@@ -63,6 +77,49 @@ public final class TopKAccuracy {
                 s[i] = Vectors.dot(u, items[i]);
             }
             return s;
+        };
+    }
+
+    /** How a pair's query is formed (null: the pair's user cannot be scored), and which pairs share one. */
+    public interface Queries {
+        float[] query(Pair pair);
+
+        String group(Pair pair);
+    }
+
+    /**
+     * The two-tower model with queries formed per pair (the user's vector, latest items and the moment's context,
+     * as serving forms them): candidate {@code i} scores {@code query . items[i]}.
+     */
+    public static Scorer queries(List<float[]> candidateVectors, Queries queries) {
+        float[][] items = candidateVectors.toArray(new float[0][]);
+        return new Scorer() {
+            @Override
+            public double[] scores(String userId) {
+                return scores(new Pair(userId, "", 0L));
+            }
+
+            @Override
+            public double[] scores(Pair pair) {
+                float[] q = queries.query(pair);
+                if (q == null) {
+                    return null;
+                }
+                double[] s = new double[items.length];
+                for (int i = 0; i < items.length; i++) {
+                    if (items[i].length != q.length) {
+                        throw new IllegalArgumentException("user " + pair.userId() + " has a query of " + q.length
+                                + " floats but an item has " + items[i].length + ": not published by the same model");
+                    }
+                    s[i] = Vectors.dot(q, items[i]);
+                }
+                return s;
+            }
+
+            @Override
+            public String group(Pair pair) {
+                return queries.group(pair);
+            }
         };
     }
 
@@ -93,18 +150,18 @@ public final class TopKAccuracy {
                 throw new IllegalArgumentException("candidate " + candidates.get(i) + " appears twice");
             }
         }
-        Map<String, List<String>> byUser = new LinkedHashMap<>();
+        Map<String, List<Pair>> byGroup = new LinkedHashMap<>();
         for (Pair p : pairs) {
-            byUser.computeIfAbsent(p.userId(), u -> new ArrayList<>()).add(p.itemId());
+            byGroup.computeIfAbsent(scorer.group(p), u -> new ArrayList<>()).add(p);
         }
 
         long[] hits = new long[cutoffs.length];
         long missingUser = 0;
         long missingItem = 0;
         int n = candidates.size();
-        for (Map.Entry<String, List<String>> e : byUser.entrySet()) {
-            String user = e.getKey();
-            double[] scores = scorer.scores(user);
+        for (Map.Entry<String, List<Pair>> e : byGroup.entrySet()) {
+            String user = e.getValue().get(0).userId();
+            double[] scores = scorer.scores(e.getValue().get(0));
             if (scores == null) {
                 missingUser += e.getValue().size();
                 continue;
@@ -123,8 +180,8 @@ public final class TopKAccuracy {
                     }
                 }
             }
-            for (String item : e.getValue()) {
-                Integer target = ordinal.get(item);
+            for (Pair p : e.getValue()) {
+                Integer target = ordinal.get(p.itemId());
                 if (target == null) {
                     missingItem++;
                     continue;

@@ -1,6 +1,9 @@
 package io.streamrec.local.evaluate;
 
 import io.streamrec.schema.EmbeddingCodec;
+import io.streamrec.schema.features.FeatureKeys;
+import io.streamrec.schema.features.ItemFeatures;
+import io.streamrec.schema.features.QuerySpec;
 import io.streamrec.schema.avro.EmbeddingRecord;
 import io.streamrec.schema.avro.RecordKind;
 import java.io.IOException;
@@ -29,6 +32,9 @@ final class TrainerOutput implements AutoCloseable {
     private final String dlqTopic;
 
     private final Map<String, float[]> items = new HashMap<>();
+    private final Map<String, ItemFeatures> itemFeatures = new HashMap<>();
+    private final Map<String, float[]> featureVectors = new HashMap<>();
+    private String querySpec = "";
     private final Map<String, float[]> users = new HashMap<>();
     private final Map<String, Long> userEvents = new HashMap<>();
     private final Map<Long, Snapshot> snapshots = new HashMap<>();
@@ -101,9 +107,25 @@ final class TrainerOutput implements AutoCloseable {
     }
 
     private void onItemRecord(EmbeddingRecord e) {
+        String id = e.getEntityId();
         if (e.getKind() == RecordKind.EMBEDDING) {
-            items.put(e.getEntityId(), EmbeddingCodec.unpackVector(e.getVector()));
+            float[] v = EmbeddingCodec.unpackVector(e.getVector());
+            if (FeatureKeys.isFeature(id)) {
+                featureVectors.put(id, v);
+            } else {
+                items.put(id, v);
+                itemFeatures.put(id, EmbeddingCodec.features(e));
+            }
             return;
+        }
+        if (e.getKind() == RecordKind.REMOVED) {
+            items.remove(id);
+            itemFeatures.remove(id);
+            featureVectors.remove(id);
+            return;
+        }
+        if (!e.getQuerySpec().isEmpty()) {
+            querySpec = e.getQuerySpec();
         }
         int subtasks = e.getSubtasks();
         int subtask = e.getSubtask();
@@ -159,12 +181,15 @@ final class TrainerOutput implements AutoCloseable {
         return undecodable;
     }
 
-    Map<String, float[]> items() {
-        return items;
+    /** The published model as serving would serve it now (items composed, the latest query spec). */
+    PublishedModel model() {
+        return new PublishedModel(items, itemFeatures, featureVectors, users,
+                querySpec.isEmpty() ? null : QuerySpec.fromJson(querySpec));
     }
 
-    Map<String, float[]> users() {
-        return users;
+    /** Live items published so far (with a vector, not removed). */
+    int itemCount() {
+        return items.size();
     }
 
     @Override

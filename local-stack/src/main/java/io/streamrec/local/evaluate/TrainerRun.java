@@ -8,6 +8,8 @@ import io.streamrec.job.source.InteractionSource;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.schema.EventJson;
 import io.streamrec.schema.InteractionEvent;
+import io.streamrec.schema.catalog.CatalogJson;
+import io.streamrec.schema.catalog.CatalogRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,8 +72,8 @@ final class TrainerRun {
     }
 
     /** The final vectors of a training run, with counts and timings. */
-    record Trained(Map<String, float[]> items, Map<String, float[]> users, long trainedEvents, long rejected,
-                   long snapshotVersion, double publishSeconds, double trainSeconds, double settleSeconds) {}
+    record Trained(PublishedModel model, long trainedEvents, long rejected, long snapshotVersion,
+                   double publishSeconds, double trainSeconds, double settleSeconds) {}
 
     /** Every prequential result of a run, with counts and timings. */
     record Prequential(List<PrequentialResult> results, long rejected, double publishSeconds, double trainSeconds) {}
@@ -82,6 +84,7 @@ final class TrainerRun {
     private final Path workDir;
     private final Duration stallTimeout;
     private final Progress progress;
+    private final List<CatalogRecord> catalog;
 
     /**
      * @param trainerSettings trainer keys (evaluation defaults and the user's overrides, none of
@@ -91,6 +94,13 @@ final class TrainerRun {
      */
     TrainerRun(EmbeddedKafkaBroker broker, Map<String, String> trainerSettings, int parallelism, Path workDir,
                Duration stallTimeout, Progress progress) {
+        this(broker, trainerSettings, parallelism, workDir, stallTimeout, progress, List.of());
+    }
+
+    /** @param catalog published to the run's catalog topic before its events (empty: no catalog) */
+    TrainerRun(EmbeddedKafkaBroker broker, Map<String, String> trainerSettings, int parallelism, Path workDir,
+               Duration stallTimeout, Progress progress, List<CatalogRecord> catalog) {
+        this.catalog = List.copyOf(catalog);
         this.broker = broker;
         this.trainerSettings = Map.copyOf(trainerSettings);
         this.parallelism = parallelism;
@@ -110,6 +120,8 @@ final class TrainerRun {
         c.put("topics.dlq", runName + "-interactions-dlq");
         c.put("topics.item-embeddings", runName + "-item-embeddings");
         c.put("topics.user-embeddings", runName + "-user-embeddings");
+        c.put("topics.catalog", runName + "-catalog");
+        c.put("topics.catalog-dlq", runName + "-catalog-dlq");
         c.put("job.parallelism", Integer.toString(parallelism));
         c.put("checkpoint.dir", workDir.resolve(runName + "-checkpoints").toUri().toString());
         // Every event scored before learning in a prequential run; none in a training run (saves the ranking).
@@ -161,8 +173,8 @@ final class TrainerRun {
             double settleSeconds = (System.nanoTime() - settleStart) / 1e9;
             LOG.info("{}: {} events trained in {} s; final snapshot {} after {} s", runName, output.trainedEvents(),
                     trainSeconds, output.latestCompleteSnapshot(), settleSeconds);
-            return new Trained(Map.copyOf(output.items()), Map.copyOf(output.users()), output.trainedEvents(),
-                    output.rejected(), output.latestCompleteSnapshot(), publishSeconds, trainSeconds, settleSeconds);
+            return new Trained(output.model(), output.trainedEvents(), output.rejected(),
+                    output.latestCompleteSnapshot(), publishSeconds, trainSeconds, settleSeconds);
         } finally {
             cancel(job);
         }
@@ -241,9 +253,20 @@ final class TrainerRun {
         // Plain (not compacted) topics: this reader consumes them while they are written, from the beginning.
         broker.createTopic(c.itemEmbeddingsTopic, parallelism);
         broker.createTopic(c.userEmbeddingsTopic, parallelism);
+        broker.createTopic(c.catalogDlqTopic, 1);
         long total = events.size();
         try (KafkaProducer<byte[], byte[]> producer = broker.newProducer()) {
             List<Future<?>> acks = new ArrayList<>();
+            if (!catalog.isEmpty()) {
+                // First the catalog (its items are in the first snapshot), then the events.
+                broker.createTopic(c.catalogTopic, parallelism);
+                for (CatalogRecord r : catalog) {
+                    acks.add(producer.send(new ProducerRecord<>(c.catalogTopic,
+                            r.itemId().getBytes(StandardCharsets.UTF_8), CatalogJson.toBytes(r))));
+                }
+                producer.flush();
+                awaitAll(acks);
+            }
             long sent = 0;
             for (InteractionEvent e : events) {
                 acks.add(producer.send(new ProducerRecord<>(c.interactionsTopic, 0, null,

@@ -12,6 +12,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.streamrec.serving.ServingConfig;
 import io.streamrec.serving.metrics.ServingMetrics;
+import io.streamrec.serving.retrieval.QueryContext;
 import io.streamrec.serving.retrieval.Recommender;
 import io.streamrec.serving.retrieval.Recommender.ExcludePolicy;
 import io.streamrec.serving.snapshot.ItemSnapshot;
@@ -253,11 +254,12 @@ public final class HttpApi implements AutoCloseable {
     private int userRecommendations(HttpExchange ex, String rawUser) throws ApiException, IOException {
         String user = RequestParsing.id(RequestParsing.percentDecode(rawUser, false, "user_id"), "user_id");
         Map<String, List<String>> q = RequestParsing.query(ex.getRequestURI().getRawQuery());
+        QueryContext context = contextParameters(q);
         allowOnly(q, Set.of("k", "exclude", "exclude_items"));
         int k = RequestParsing.k(RequestParsing.single(q, "k"), defaultK, maxK);
         ExcludePolicy policy = excludePolicy(RequestParsing.single(q, "exclude"));
         List<String> excludeItems = ids(q.getOrDefault("exclude_items", List.of()), "exclude_items", maxExclude);
-        Recommender.Result r = recommender.forUser(user, k, policy, excludeItems);
+        Recommender.Result r = recommender.forUser(user, k, policy, excludeItems, context);
         return send(ex, 200, result(r, k, g -> {
             g.writeStringField("user_id", user);
             g.writeStringField("exclude", policy.name().toLowerCase(Locale.ROOT));
@@ -298,11 +300,12 @@ public final class HttpApi implements AutoCloseable {
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!f.equals("history") && !f.equals("k") && !f.equals("exclude_items")) {
+            if (!f.equals("history") && !f.equals("k") && !f.equals("exclude_items") && !f.equals("context")) {
                 throw ApiException.invalid(f, "unknown field '" + RequestParsing.abbreviate(f)
-                        + "'; known fields: history, k, exclude_items");
+                        + "'; known fields: history, k, exclude_items, context");
             }
         }
+        QueryContext context = contextObject(root.get("context"));
         int k = defaultK;
         JsonNode kn = root.get("k");
         if (kn != null && !kn.isNull()) {
@@ -313,11 +316,115 @@ public final class HttpApi implements AutoCloseable {
         }
         List<String> history = idArray(root.get("history"), "history", maxHistory);
         List<String> exclude = idArray(root.get("exclude_items"), "exclude_items", maxExclude);
-        Recommender.Result r = recommender.forHistory(history, k, exclude);
+        Recommender.Result r = recommender.forHistory(history, k, exclude, context);
         return send(ex, 200, result(r, k, g -> g.writeNumberField("history_size", history.size())));
     }
 
     // ---- input helpers ----
+
+    /** Longest context value accepted, in characters. */
+    private static final int MAX_CONTEXT_VALUE = 256;
+    /** Most context parameters per request. */
+    private static final int MAX_CONTEXT_PARAMETERS = 16;
+
+    /**
+     * Takes the {@code context.*} parameters out of {@code q}: {@code context.hour} (0-23), {@code context.weekday}
+     * (1-7, Monday = 1, or a day name such as {@code monday}) and {@code context.<property>} (one value each).
+     */
+    private static QueryContext contextParameters(Map<String, List<String>> q) throws ApiException {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, List<String>>> it = q.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, List<String>> e = it.next();
+            if (!e.getKey().startsWith("context.")) {
+                continue;
+            }
+            String name = e.getKey().substring("context.".length());
+            if (e.getValue().size() != 1) {
+                throw ApiException.invalid(RequestParsing.abbreviate(e.getKey()),
+                        RequestParsing.abbreviate(e.getKey()) + " must be given once");
+            }
+            values.put(name, e.getValue().get(0));
+            it.remove();
+        }
+        return context(values, "context.");
+    }
+
+    /** The {@code context} object of a JSON body: {"hour": 13, "weekday": 3, "device": "mobile"}. */
+    private static QueryContext contextObject(JsonNode node) throws ApiException {
+        if (node == null || node.isNull()) {
+            return QueryContext.NOW;
+        }
+        if (!node.isObject()) {
+            throw ApiException.invalid("context", "context must be an object such as {\"hour\": 13, \"weekday\": 3}");
+        }
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (!v.isTextual() && !v.isIntegralNumber()) {
+                throw ApiException.invalid("context." + RequestParsing.abbreviate(e.getKey()),
+                        "context values must be strings or integers");
+            }
+            values.put(e.getKey(), v.asText());
+        }
+        return context(values, "context.");
+    }
+
+    private static QueryContext context(Map<String, String> values, String prefix) throws ApiException {
+        if (values.isEmpty()) {
+            return QueryContext.NOW;
+        }
+        if (values.size() > MAX_CONTEXT_PARAMETERS) {
+            throw ApiException.invalid("context", "at most " + MAX_CONTEXT_PARAMETERS + " context values");
+        }
+        Integer hour = null;
+        Integer weekday = null;
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String name = e.getKey();
+            String v = e.getValue();
+            String parameter = prefix + RequestParsing.abbreviate(name);
+            if (name.isEmpty() || v.isEmpty() || v.length() > MAX_CONTEXT_VALUE
+                    || v.chars().anyMatch(Character::isISOControl)) {
+                throw ApiException.invalid(parameter, parameter + " must be a non-empty value of at most "
+                        + MAX_CONTEXT_VALUE + " characters without control characters");
+            }
+            if (name.equals("hour")) {
+                hour = intIn(v, 0, 23, parameter);
+            } else if (name.equals("weekday")) {
+                weekday = weekday(v, parameter);
+            } else {
+                properties.put(name, v);
+            }
+        }
+        return new QueryContext(hour, weekday, properties);
+    }
+
+    private static int intIn(String v, int lo, int hi, String parameter) throws ApiException {
+        try {
+            int x = Integer.parseInt(v.trim());
+            if (x >= lo && x <= hi) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.invalid(parameter, parameter + " must be an integer from " + lo + " to " + hi + ", got '"
+                + RequestParsing.abbreviate(v) + "'");
+    }
+
+    private static int weekday(String v, String parameter) throws ApiException {
+        try {
+            return java.time.DayOfWeek.valueOf(v.trim().toUpperCase(Locale.ROOT)).getValue();
+        } catch (IllegalArgumentException e) {
+            try {
+                return intIn(v, 1, 7, parameter);
+            } catch (ApiException bad) {
+                throw ApiException.invalid(parameter, parameter + " must be 1-7 (Monday = 1) or a day name such as "
+                        + "monday, got '" + RequestParsing.abbreviate(v) + "'");
+            }
+        }
+    }
 
     private static void allowOnly(Map<String, List<String>> q, Set<String> allowed) throws ApiException {
         for (String name : q.keySet()) {

@@ -40,6 +40,7 @@ public final class ServingMetrics {
     public final Gauge snapshotVersion;
     /** Items in the served snapshot. */
     public final Gauge snapshotItems;
+    public final Gauge snapshotFeatures;
 
     public ServingMetrics() {
         JvmMetrics.builder().register(registry);
@@ -66,6 +67,8 @@ public final class ServingMetrics {
         snapshotVersion.set(-1);
         snapshotItems = Gauge.builder().name("streamrec_snapshot_items")
                 .help("Items in the served snapshot").register(registry);
+        snapshotFeatures = Gauge.builder().name("streamrec_snapshot_features")
+                .help("Feature and context vectors in the served snapshot").register(registry);
     }
 
     /** A gauge read at scrape time. */

@@ -1,6 +1,7 @@
 package io.streamrec.serving.retrieval;
 
 import io.streamrec.schema.EventType;
+import io.streamrec.schema.features.QuerySpec;
 import io.streamrec.serving.ingest.Popularity;
 import io.streamrec.serving.snapshot.ItemSnapshot;
 import io.streamrec.serving.snapshot.SnapshotHolder;
@@ -10,6 +11,7 @@ import io.streamrec.serving.store.UserVectorStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -86,54 +88,173 @@ public final class Recommender {
         this.topK = topK;
     }
 
-    /** Top-k for a user: the model if the user has a vector of the served dimension, else popular items. */
+    /** Top-k for a user, in the current context. */
     public Result forUser(String userId, int k, ExcludePolicy policy, Collection<String> excludeItems) {
-        ItemSnapshot snap = snapshots.get();
-        Set<String> excluded = new HashSet<>(excludeItems);
-        if (policy != ExcludePolicy.NONE) {
-            seen.forEach(userId, (item, mask, ts) -> {
-                if (policy == ExcludePolicy.SEEN || SeenItemsStore.has(mask, EventType.PURCHASE)) {
-                    excluded.add(item);
-                }
-            });
-        }
-        UserVectorStore.UserVector uv = snap == null ? null : users.get(userId);
-        if (uv != null && uv.vector.length == snap.matrix.dim() && snap.matrix.size() > 0) {
-            return model(snap, uv.vector, k, excluded);
-        }
-        return popular(snap, k, excluded);
+        return forUser(userId, k, policy, excludeItems, QueryContext.NOW);
     }
 
     /**
-     * Top-k for an anonymous session: the query is the mean of the known history items' vectors; history items
-     * and {@code excludeItems} are excluded. Unknown history ids are ignored; with none known, popular items.
+     * Top-k for a user: the model if the user has a vector of the served dimension, or, without one, recent items
+     * this node has seen the user touch (the query is then their history term alone); else popular items. The query
+     * is formed as the trainer forms it ({@link QuerySpec}): the user's vector plus the recency-weighted vectors of
+     * the user's latest items as this node knows them (so a click changes the very next answer) plus the context's.
+     */
+    public Result forUser(String userId, int k, ExcludePolicy policy, Collection<String> excludeItems,
+                          QueryContext context) {
+        ItemSnapshot snap = snapshots.get();
+        Set<String> excluded = new HashSet<>(excludeItems);
+        int recentSize = snap == null || snap.querySpec == null ? 0 : snap.querySpec.historySize();
+        RecentItems recent = new RecentItems(recentSize);
+        seen.forEach(userId, (item, mask, ts, sequence) -> {
+            if (policy == ExcludePolicy.SEEN
+                    || policy == ExcludePolicy.PURCHASED && SeenItemsStore.has(mask, EventType.PURCHASE)) {
+                excluded.add(item);
+            }
+            recent.offer(item, sequence, ts);
+        });
+        if (snap == null || snap.matrix.size() == 0) {
+            return popular(snap, k, excluded);
+        }
+        UserVectorStore.UserVector uv = users.get(userId);
+        float[] user = uv != null && uv.vector.length == snap.matrix.dim() ? uv.vector : null;
+        if (snap.querySpec == null || snap.querySpec.vectorLength() != snap.matrix.dim()) {
+            // A trainer that publishes no query spec publishes each user's query as its vector.
+            return user != null ? model(snap, user, k, excluded) : popular(snap, k, excluded);
+        }
+        List<String> latest = recent.oldestFirst();
+        if (user == null && !knowsAny(snap, latest)) {
+            return popular(snap, k, excluded);
+        }
+        float[] q = query(snap, user != null ? user : anonymousUser(snap.querySpec), latest, context);
+        return model(snap, q, k, excluded);
+    }
+
+    /**
+     * Top-k for an anonymous session, in the current context.
      */
     public Result forHistory(List<String> history, int k, Collection<String> excludeItems) {
+        return forHistory(history, k, excludeItems, QueryContext.NOW);
+    }
+
+    /**
+     * Top-k for an anonymous session ({@code history} oldest first): the trainer's query with no user vector, i.e.
+     * the recency-weighted vectors of the session's latest items plus the context's; history items and
+     * {@code excludeItems} are excluded. Unknown history ids add nothing; with none known, popular items.
+     */
+    public Result forHistory(List<String> history, int k, Collection<String> excludeItems, QueryContext context) {
         ItemSnapshot snap = snapshots.get();
         Set<String> excluded = new HashSet<>(excludeItems);
         excluded.addAll(history);
-        if (snap != null && snap.matrix.size() > 0) {
-            ItemMatrix m = snap.matrix;
-            float[] q = new float[m.dim()];
-            int known = 0;
-            for (String id : new HashSet<>(history)) {
-                int o = m.ordinal(id);
-                if (o >= 0) {
-                    float[] v = m.vector(o);
-                    for (int j = 0; j < q.length; j++) {
-                        q[j] += v[j];
-                    }
-                    known++;
-                }
-            }
-            if (known > 0) {
-                for (int j = 0; j < q.length; j++) {
-                    q[j] /= known;
-                }
-                return model(snap, q, k, excluded);
+        if (snap == null || snap.matrix.size() == 0 || !knowsAny(snap, history)) {
+            return popular(snap, k, excluded);
+        }
+        QuerySpec spec = snap.querySpec;
+        if (spec == null || spec.vectorLength() != snap.matrix.dim()) {
+            // No spec from the trainer: the plain mean of the known items (bias coordinate included).
+            return model(snap, meanOfKnown(snap.matrix, history), k, excluded);
+        }
+        // The latest distinct items, oldest first, as a user's history is kept.
+        LinkedHashSet<String> distinct = new LinkedHashSet<>();
+        for (String id : history) {
+            distinct.remove(id);
+            distinct.add(id);
+        }
+        List<String> all = new ArrayList<>(distinct);
+        List<String> latest = all.subList(Math.max(0, all.size() - spec.historySize()), all.size());
+        return model(snap, query(snap, anonymousUser(spec), latest, context), k, excluded);
+    }
+
+    /** The query of a user vector, the user's latest items (oldest first) and a context, per the snapshot's spec. */
+    static float[] query(ItemSnapshot snap, float[] user, List<String> latest, QueryContext context) {
+        QuerySpec spec = snap.querySpec;
+        List<float[]> recent = new ArrayList<>(latest.size());
+        for (String id : latest) {
+            int o = snap.matrix.ordinal(id);
+            recent.add(o >= 0 ? snap.matrix.vector(o) : null);
+        }
+        String[] keys = context.keys(spec.context(), System.currentTimeMillis());
+        List<float[]> contextVectors = new ArrayList<>(keys.length);
+        for (String key : keys) {
+            contextVectors.add(snap.featureVector(key));
+        }
+        return spec.query(user, recent, contextVectors);
+    }
+
+    /** The user part of an anonymous query: zero, with the bias coordinate 1 when items have biases. */
+    static float[] anonymousUser(QuerySpec spec) {
+        float[] u = new float[spec.vectorLength()];
+        if (spec.itemBias()) {
+            u[spec.dim()] = 1f;
+        }
+        return u;
+    }
+
+    private static boolean knowsAny(ItemSnapshot snap, List<String> ids) {
+        for (String id : ids) {
+            if (snap.matrix.ordinal(id) >= 0) {
+                return true;
             }
         }
-        return popular(snap, k, excluded);
+        return false;
+    }
+
+    private static float[] meanOfKnown(ItemMatrix m, List<String> history) {
+        float[] q = new float[m.dim()];
+        int known = 0;
+        for (String id : new LinkedHashSet<>(history)) {
+            int o = m.ordinal(id);
+            if (o >= 0) {
+                float[] v = m.vector(o);
+                for (int j = 0; j < q.length; j++) {
+                    q[j] += v[j];
+                }
+                known++;
+            }
+        }
+        for (int j = 0; j < q.length; j++) {
+            q[j] /= known;
+        }
+        return q;
+    }
+
+    /** The n most recent of a user's seen items (by interaction sequence, then time, then id). */
+    static final class RecentItems {
+        private final int n;
+        private final java.util.PriorityQueue<Object[]> heap;
+
+        RecentItems(int n) {
+            this.n = n;
+            // Oldest on top, so that it is the one replaced by a more recent item.
+            this.heap = new java.util.PriorityQueue<>(Math.max(1, n + 1), RecentItems::compare);
+        }
+
+        private static int compare(Object[] a, Object[] b) {
+            int c = Long.compare((Long) a[1], (Long) b[1]);
+            if (c == 0) {
+                c = Long.compare((Long) a[2], (Long) b[2]);
+            }
+            return c != 0 ? c : ((String) a[0]).compareTo((String) b[0]);
+        }
+
+        void offer(String item, long sequence, long time) {
+            if (n == 0) {
+                return;
+            }
+            heap.add(new Object[] {item, sequence, time});
+            if (heap.size() > n) {
+                heap.poll();
+            }
+        }
+
+        List<String> oldestFirst() {
+            List<Object[]> all = new ArrayList<>(heap);
+            all.sort(RecentItems::compare);
+            List<String> out = new ArrayList<>(all.size());
+            for (Object[] e : all) {
+                out.add((String) e[0]);
+            }
+            return out;
+        }
     }
 
     /** Items most similar (cosine) to the given item, never the item itself. */

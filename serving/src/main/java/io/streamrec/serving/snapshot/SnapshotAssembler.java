@@ -1,5 +1,6 @@
 package io.streamrec.serving.snapshot;
 
+import io.streamrec.schema.features.ItemFeatures;
 import io.streamrec.serving.ingest.VectorChecks;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -38,31 +39,65 @@ import java.util.Set;
  */
 public final class SnapshotAssembler {
 
-    /** A record waiting for its snapshot to complete. */
+    /** A record waiting for its snapshot to complete: an entity's new vector (and features), or its removal. */
     static final class Pending {
         final long version;
-        final float[] vector;
+        final Update update;
 
-        Pending(long version, float[] vector) {
+        Pending(long version, Update update) {
             this.version = version;
-            this.vector = vector;
+            this.update = update;
         }
     }
 
-    /** What a swap applies to the served matrix. */
+    /**
+     * What a snapshot says of one entity (an item, or a feature or context key): its new vector and, for an item,
+     * the features its served vector is composed of; or that it is removed (retired, or its state expired).
+     */
+    public static final class Update {
+        /** Null for a removal. */
+        public final float[] vector;
+        public final ItemFeatures features;
+
+        private Update(float[] vector, ItemFeatures features) {
+            this.vector = vector;
+            this.features = features;
+        }
+
+        public static Update of(float[] vector, ItemFeatures features) {
+            return new Update(vector, features);
+        }
+
+        public static Update of(float[] vector) {
+            return new Update(vector, ItemFeatures.NONE);
+        }
+
+        public static Update removal() {
+            return new Update(null, ItemFeatures.NONE);
+        }
+
+        public boolean removed() {
+            return vector == null;
+        }
+    }
+
+    /** What a swap applies to the served model. */
     public static final class Swap {
         public final long version;
         public final long publishedAtMs;
-        /** Item id -> new vector, in a deterministic order. */
-        public final Map<String, float[]> updates;
+        /** Entity id -> update, in a deterministic order (sorted by id). */
+        public final Map<String, Update> updates;
         /** False when the record-wait ran out before every record the markers counted had arrived. */
         public final boolean verified;
+        /** The query spec the markers of this version carried (JSON), "" when they carried none. */
+        public final String querySpec;
 
-        Swap(long version, long publishedAtMs, Map<String, float[]> updates, boolean verified) {
+        Swap(long version, long publishedAtMs, Map<String, Update> updates, boolean verified, String querySpec) {
             this.version = version;
             this.publishedAtMs = publishedAtMs;
             this.updates = updates;
             this.verified = verified;
+            this.querySpec = querySpec;
         }
     }
 
@@ -79,6 +114,8 @@ public final class SnapshotAssembler {
     private long[] latest = new long[0];
     private long[] latestPublishedAt = new long[0];
     private long completeSinceMs = -1;
+    /** The newest query spec a marker carried. */
+    private String querySpec = "";
 
     /**
      * @param servedVersion the version already served, -1 if none
@@ -91,6 +128,11 @@ public final class SnapshotAssembler {
 
     /** Takes one embedding record; returns null if held, else the metric reason it was skipped. */
     public String onEmbedding(String itemId, float[] vector, long version, int subtask) {
+        return onEmbedding(itemId, vector, ItemFeatures.NONE, version, subtask);
+    }
+
+    /** Takes one embedding record of an item with features (or of a feature); null if held, else why it was skipped. */
+    public String onEmbedding(String itemId, float[] vector, ItemFeatures features, long version, int subtask) {
         String problem = VectorChecks.problem(itemId, vector, dim);
         if (problem != null) {
             return problem;
@@ -98,12 +140,22 @@ public final class SnapshotAssembler {
         if (dim == 0) {
             dim = vector.length; // the first vector fixes the dimension (before the first snapshot)
         }
+        hold(itemId, Update.of(vector, features), version, subtask);
+        return null;
+    }
+
+    /** Takes one removal record (a retired item, or an entity whose state expired). */
+    public void onRemoval(String entityId, long version, int subtask) {
+        hold(entityId, Update.removal(), version, subtask);
+    }
+
+    private void hold(String itemId, Update update, long version, int subtask) {
         ArrayDeque<Pending> q = pending.computeIfAbsent(itemId, k -> new ArrayDeque<>(2));
         // Keep versions strictly increasing per item: an equal or lower version supersedes what came before it.
         while (!q.isEmpty() && q.peekLast().version >= version) {
             q.pollLast();
         }
-        q.addLast(new Pending(version, vector));
+        q.addLast(new Pending(version, update));
         if (q.size() > MAX_PENDING_VERSIONS) {
             // Markers have stopped coming (a stuck subtask): bound memory. Dropping the oldest only means a swap to
             // one of those old versions would keep the item's previous vector; newer versions are unaffected.
@@ -113,11 +165,19 @@ public final class SnapshotAssembler {
         if (version > servedVersion) {
             counts.computeIfAbsent(countKey(subtask, version), k -> new long[] {0, -1})[0]++;
         }
-        return null;
     }
 
     /** Takes one completion marker. */
     public void onMarker(long version, int subtask, int subtasks, long recordCount, long publishedAtMs) {
+        onMarker(version, subtask, subtasks, recordCount, publishedAtMs, "");
+    }
+
+    /** Takes one completion marker carrying the trainer's query spec (JSON; "" when it carries none). */
+    public void onMarker(long version, int subtask, int subtasks, long recordCount, long publishedAtMs,
+                         String querySpecJson) {
+        if (querySpecJson != null && !querySpecJson.isEmpty()) {
+            querySpec = querySpecJson;
+        }
         if (subtasks <= 0 || subtask < 0 || subtask >= subtasks) {
             return; // not a marker this contract can interpret
         }
@@ -161,7 +221,7 @@ public final class SnapshotAssembler {
                 return null;
             }
         }
-        Map<String, float[]> updates = new LinkedHashMap<>();
+        Map<String, Update> updates = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, ArrayDeque<Pending>>> it = pending.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, ArrayDeque<Pending>> e = it.next();
             ArrayDeque<Pending> q = e.getValue();
@@ -170,7 +230,7 @@ public final class SnapshotAssembler {
                 apply = q.pollFirst();
             }
             if (apply != null) {
-                updates.put(e.getKey(), apply.vector);
+                updates.put(e.getKey(), apply.update);
                 dirty.add(e.getKey());
             }
             if (q.isEmpty()) {
@@ -184,7 +244,7 @@ public final class SnapshotAssembler {
         servedVersion = n;
         completeSinceMs = -1;
         counts.keySet().removeIf(k -> versionOf(k) <= n);
-        return new Swap(n, published, sortedById(updates), verified);
+        return new Swap(n, published, sortedById(updates), verified, querySpec);
     }
 
     private boolean countsVerified(long n) {
@@ -197,9 +257,9 @@ public final class SnapshotAssembler {
         return true;
     }
 
-    private static Map<String, float[]> sortedById(Map<String, float[]> m) {
+    private static Map<String, Update> sortedById(Map<String, Update> m) {
         // Deterministic ordinals for new items (tests and restarts see the same order).
-        Map<String, float[]> out = new LinkedHashMap<>();
+        Map<String, Update> out = new LinkedHashMap<>();
         m.keySet().stream().sorted().forEach(k -> out.put(k, m.get(k)));
         return out;
     }
@@ -230,54 +290,92 @@ public final class SnapshotAssembler {
 
     // ---- persistence of the pending entries and the marker state ----
 
+    /** Format tag of {@link #pendingBytes} (a negative first int; the first format began with the count). */
+    private static final int PENDING_FORMAT = -2;
+
     /** The item's pending entries serialized, or null if it has none. */
     public byte[] pendingBytes(String itemId) {
         ArrayDeque<Pending> q = pending.get(itemId);
         if (q == null || q.isEmpty()) {
             return null;
         }
-        int size = 4;
-        for (Pending p : q) {
-            size += 8 + 4 + p.vector.length * 4;
-        }
-        ByteBuffer b = ByteBuffer.allocate(size).putInt(q.size());
-        for (Pending p : q) {
-            b.putLong(p.version).putInt(p.vector.length);
-            for (float f : p.vector) {
-                b.putFloat(f);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(PENDING_FORMAT);
+            out.writeInt(q.size());
+            for (Pending p : q) {
+                out.writeLong(p.version);
+                Update u = p.update;
+                out.writeInt(u.removed() ? -1 : u.vector.length);
+                if (!u.removed()) {
+                    for (float f : u.vector) {
+                        out.writeFloat(f);
+                    }
+                }
+                out.writeInt(u.features.size());
+                for (int i = 0; i < u.features.size(); i++) {
+                    out.writeUTF(u.features.key(i));
+                    out.writeFloat(u.features.weight(i));
+                }
             }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        return b.array();
+        return bytes.toByteArray();
     }
 
-    /** Restores one item's pending entries written by {@link #pendingBytes}. */
+    /** Restores one item's pending entries written by {@link #pendingBytes} (or by the first format). */
     public void restorePending(String itemId, byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        int n = b.getInt();
-        ArrayDeque<Pending> q = new ArrayDeque<>(n);
-        for (int i = 0; i < n; i++) {
-            long v = b.getLong();
-            float[] vec = new float[b.getInt()];
-            for (int j = 0; j < vec.length; j++) {
-                vec[j] = b.getFloat();
+        ArrayDeque<Pending> q = new ArrayDeque<>();
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            int first = in.readInt();
+            boolean withFeatures = first == PENDING_FORMAT;
+            int n = withFeatures ? in.readInt() : first;
+            for (int i = 0; i < n; i++) {
+                long v = in.readLong();
+                int len = in.readInt();
+                float[] vec = len < 0 ? null : new float[len];
+                for (int j = 0; j < len; j++) {
+                    vec[j] = in.readFloat();
+                }
+                ItemFeatures features = ItemFeatures.NONE;
+                if (withFeatures) {
+                    int nf = in.readInt();
+                    String[] keys = new String[nf];
+                    float[] weights = new float[nf];
+                    for (int j = 0; j < nf; j++) {
+                        keys[j] = in.readUTF();
+                        weights[j] = in.readFloat();
+                    }
+                    features = ItemFeatures.of(keys, weights);
+                }
+                q.add(new Pending(v, vec == null ? Update.removal() : Update.of(vec, features)));
+                if (dim == 0 && vec != null) {
+                    dim = vec.length;
+                }
             }
-            q.add(new Pending(v, vec));
-            if (dim == 0) {
-                dim = vec.length;
-            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("unreadable pending entries of " + itemId, e);
         }
         pending.put(itemId, q);
     }
 
+    /** The newest query spec the markers carried (JSON), "" if none yet. */
+    public String querySpec() {
+        return querySpec;
+    }
+
     /** Marker and count state (small), for the same batch as the offsets. */
     public byte[] stateBytes() {
-        ByteBuffer b = ByteBuffer.allocate(8 + 4 + 4 + 8 + subtasks * 16 + 4 + counts.size() * 24);
+        byte[] spec = querySpec.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 + 4 + 8 + subtasks * 16 + 4 + counts.size() * 24 + 4 + spec.length);
         b.putLong(servedVersion).putInt(dim).putInt(subtasks).putLong(completeSinceMs);
         for (int i = 0; i < subtasks; i++) {
             b.putLong(latest[i]).putLong(latestPublishedAt[i]);
         }
         b.putInt(counts.size());
         counts.forEach((k, c) -> b.putLong(k).putLong(c[0]).putLong(c[1]));
+        b.putInt(spec.length).put(spec);
         return b.array();
     }
 
@@ -297,6 +395,11 @@ public final class SnapshotAssembler {
         int nc = b.getInt();
         for (int i = 0; i < nc; i++) {
             a.counts.put(b.getLong(), new long[] {b.getLong(), b.getLong()});
+        }
+        if (b.remaining() >= 4) { // written with the query spec
+            byte[] spec = new byte[b.getInt()];
+            b.get(spec);
+            a.querySpec = new String(spec, java.nio.charset.StandardCharsets.UTF_8);
         }
         return a;
     }

@@ -3,6 +3,7 @@ package io.streamrec.serving.snapshot;
 import io.streamrec.schema.EmbeddingCodec;
 import io.streamrec.schema.avro.EmbeddingRecord;
 import io.streamrec.schema.avro.RecordKind;
+import io.streamrec.schema.features.ItemFeatures;
 import io.streamrec.serving.ingest.TopicConsumerLoop;
 import io.streamrec.serving.metrics.ServingMetrics;
 import io.streamrec.serving.retrieval.ItemMatrix;
@@ -37,6 +38,10 @@ public final class SnapshotLoader extends TopicConsumerLoop {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotLoader.class);
     private static final String META_SERVED = "items.served";
     private static final String META_ASSEMBLER = "items.assembler";
+    private static final String META_QUERY_SPEC = "items.query-spec";
+    /** Layout of the items column family: 2 = features with every row, feature vectors as rows of their own. */
+    private static final String META_FORMAT = "items.format";
+    private static final byte[] FORMAT = {2};
     /** While catching up, swap at most this often: each swap copies the matrix. */
     private static final long CATCH_UP_SWAP_INTERVAL_MS = 1000;
 
@@ -59,6 +64,7 @@ public final class SnapshotLoader extends TopicConsumerLoop {
         this.recordWaitMs = recordWaitMs;
         this.itemsCf = store.cf(StateStore.CF_ITEMS);
         this.pendingCf = store.cf(StateStore.CF_ITEM_PENDING);
+        migrate();
         ItemSnapshot restored = restoreServed();
         if (restored != null) {
             holder.set(restored);
@@ -77,19 +83,83 @@ public final class SnapshotLoader extends TopicConsumerLoop {
         assembler.drainDirty();
     }
 
+    /**
+     * A store written before items had features keeps rows without them: forget the served snapshot and read the
+     * compacted topic again from its beginning (it holds every entity's latest record).
+     */
+    private void migrate() {
+        byte[] format = store.meta(META_FORMAT);
+        if (format != null && format.length == 1 && format[0] == FORMAT[0]) {
+            return;
+        }
+        try (WriteBatchWithIndex batch = new WriteBatchWithIndex()) {
+            deleteAll(batch, itemsCf);
+            deleteAll(batch, pendingCf);
+            batch.delete(store.cf(StateStore.CF_META), META_SERVED.getBytes(StandardCharsets.UTF_8));
+            batch.delete(store.cf(StateStore.CF_META), META_ASSEMBLER.getBytes(StandardCharsets.UTF_8));
+            store.deleteOffsets(batch, topic);
+            store.putMeta(batch, META_FORMAT, FORMAT);
+            store.write(batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("RocksDB batch failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void deleteAll(WriteBatchWithIndex batch, ColumnFamilyHandle cf) throws RocksDBException {
+        try (RocksIterator it = store.db().newIterator(cf)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                batch.delete(cf, it.key());
+            }
+        }
+    }
+
     private ItemSnapshot restoreServed() {
         byte[] v = store.meta(META_SERVED);
         if (v == null) {
             return null;
         }
         SnapshotVersion version = SnapshotVersion.fromBytes(v);
-        Map<String, float[]> rows = new LinkedHashMap<>();
+        Map<String, SnapshotAssembler.Update> rows = new LinkedHashMap<>();
         try (RocksIterator it = store.db().newIterator(itemsCf)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                rows.put(new String(it.key(), StandardCharsets.UTF_8), unpack(it.value()));
+                rows.put(new String(it.key(), StandardCharsets.UTF_8), decodeRow(it.value()));
             }
         }
-        return new ItemSnapshot(ItemMatrix.empty(0, bf16Rows).withUpdates(rows), version);
+        byte[] spec = store.meta(META_QUERY_SPEC);
+        return ItemSnapshot.empty(bf16Rows).apply(rows, version,
+                spec == null ? "" : new String(spec, StandardCharsets.UTF_8));
+    }
+
+    /** A served row: the number of features, each key and weight, then the vector (little-endian floats). */
+    static byte[] encodeRow(SnapshotAssembler.Update u) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(16 + u.vector.length * 4);
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(u.features.size());
+            for (int i = 0; i < u.features.size(); i++) {
+                out.writeUTF(u.features.key(i));
+                out.writeFloat(u.features.weight(i));
+            }
+            out.write(EmbeddingCodec.packVector(u.vector).array());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static SnapshotAssembler.Update decodeRow(byte[] row) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(row))) {
+            int n = in.readInt();
+            String[] keys = new String[n];
+            float[] weights = new float[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = in.readUTF();
+                weights[i] = in.readFloat();
+            }
+            byte[] rest = in.readAllBytes();
+            return SnapshotAssembler.Update.of(unpack(rest), ItemFeatures.of(keys, weights));
+        } catch (IOException e) {
+            throw new StoreException("unreadable served item row: " + e.getMessage(), e);
+        }
     }
 
     public SnapshotHolder holder() {
@@ -111,7 +181,11 @@ public final class SnapshotLoader extends TopicConsumerLoop {
         }
         if (r.getKind() == RecordKind.SNAPSHOT_COMPLETE) {
             assembler.onMarker(r.getSnapshotVersion(), r.getSubtask(), r.getSubtasks(), r.getRecordCount(),
-                    r.getPublishedAt().toEpochMilli());
+                    r.getPublishedAt().toEpochMilli(), r.getQuerySpec());
+            return;
+        }
+        if (r.getKind() == RecordKind.REMOVED) {
+            assembler.onRemoval(r.getEntityId(), r.getSnapshotVersion(), r.getSubtask());
             return;
         }
         float[] v;
@@ -121,7 +195,14 @@ public final class SnapshotLoader extends TopicConsumerLoop {
             metrics.recordsSkipped.labelValues(topic, "bad_vector").inc();
             return;
         }
-        String reason = assembler.onEmbedding(r.getEntityId(), v, r.getSnapshotVersion(), r.getSubtask());
+        ItemFeatures features;
+        try {
+            features = EmbeddingCodec.features(r);
+        } catch (IllegalArgumentException e) {
+            metrics.recordsSkipped.labelValues(topic, "bad_features").inc();
+            return;
+        }
+        String reason = assembler.onEmbedding(r.getEntityId(), v, features, r.getSnapshotVersion(), r.getSubtask());
         if (reason != null) {
             metrics.recordsSkipped.labelValues(topic, reason).inc();
         }
@@ -138,16 +219,23 @@ public final class SnapshotLoader extends TopicConsumerLoop {
         try {
             if (swap != null) {
                 ItemSnapshot current = holder.get();
-                ItemMatrix base = current == null ? ItemMatrix.empty(0, bf16Rows) : current.matrix;
-                // Built off to the side; queries keep using the current matrix until afterWrite publishes this.
-                ItemMatrix next = base.withUpdates(swap.updates);
-                for (Map.Entry<String, float[]> u : swap.updates.entrySet()) {
-                    batch.put(itemsCf, u.getKey().getBytes(StandardCharsets.UTF_8),
-                            EmbeddingCodec.packVector(u.getValue()).array());
-                }
+                ItemSnapshot base = current == null ? ItemSnapshot.empty(bf16Rows) : current;
                 SnapshotVersion sv = new SnapshotVersion(swap.version, swap.publishedAtMs, now);
+                // Built off to the side; queries keep using the current snapshot until afterWrite publishes this.
+                ItemSnapshot next = base.apply(swap.updates, sv, swap.querySpec);
+                for (Map.Entry<String, SnapshotAssembler.Update> u : swap.updates.entrySet()) {
+                    byte[] key = u.getKey().getBytes(StandardCharsets.UTF_8);
+                    if (u.getValue().removed()) {
+                        batch.delete(itemsCf, key);
+                    } else {
+                        batch.put(itemsCf, key, encodeRow(u.getValue()));
+                    }
+                }
                 store.putMeta(batch, META_SERVED, sv.toBytes());
-                staged = new ItemSnapshot(next, sv);
+                if (!swap.querySpec.isEmpty()) {
+                    store.putMeta(batch, META_QUERY_SPEC, swap.querySpec.getBytes(StandardCharsets.UTF_8));
+                }
+                staged = next;
                 metrics.snapshotSwaps.labelValues(Boolean.toString(swap.verified)).inc();
                 if (!swap.verified) {
                     LOG.warn("swapped in item snapshot {} before every record its markers counted had arrived "
@@ -184,6 +272,7 @@ public final class SnapshotLoader extends TopicConsumerLoop {
     private void publishMetrics(ItemSnapshot s) {
         metrics.snapshotVersion.set(s.version.version);
         metrics.snapshotItems.set(s.matrix.size());
+        metrics.snapshotFeatures.set(s.featureCount());
     }
 
     private static float[] unpack(byte[] packed) {

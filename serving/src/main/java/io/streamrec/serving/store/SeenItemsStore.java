@@ -22,7 +22,10 @@ import org.rocksdb.WriteBatchWithIndex;
  */
 public final class SeenItemsStore {
     static final int PREFIX_BYTES = 8;
-    private static final int VALUE_BYTES = 1 + 8;
+    /** Values written before the sequence number existed: mask and time. */
+    private static final int OLD_VALUE_BYTES = 1 + 8;
+    /** Mask, newest event time, and the user's interaction sequence number when the item was last touched. */
+    private static final int VALUE_BYTES = 1 + 8 + 8;
 
     private final StateStore store;
     private final ColumnFamilyHandle seen;
@@ -40,6 +43,16 @@ public final class SeenItemsStore {
     @FunctionalInterface
     public interface SeenConsumer {
         void accept(String itemId, int typeMask, long lastTimestamp);
+    }
+
+    /**
+     * Receives one seen item of a scan with its recency: {@code sequence} numbers a user's interactions in the order
+     * they were read from the topic (the order the trainer learns them in); the item carries the number of the
+     * latest interaction with it (0 for items recorded before sequence numbers existed).
+     */
+    @FunctionalInterface
+    public interface SeenWithSequence {
+        void accept(String itemId, int typeMask, long lastTimestamp, long sequence);
     }
 
     public static int bit(EventType type) {
@@ -62,21 +75,24 @@ public final class SeenItemsStore {
             byte[] old = batch.getFromBatchAndDB(store.db(), seen, ro, key);
             int mask = bit(type);
             long ts = timestamp;
-            if (old != null && old.length == VALUE_BYTES) {
+            if (old != null && old.length >= OLD_VALUE_BYTES) {
                 ByteBuffer b = ByteBuffer.wrap(old);
                 mask |= b.get();
                 ts = Math.max(ts, b.getLong());
             }
-            batch.put(seen, key, ByteBuffer.allocate(VALUE_BYTES).put((byte) mask).putLong(ts).array());
+            byte[] userKey = userId.getBytes(StandardCharsets.UTF_8);
+            byte[] c = batch.getFromBatchAndDB(store.db(), counts, ro, userKey);
+            int count = c == null ? 0 : ByteBuffer.wrap(c).getInt();
+            long sequence = (c != null && c.length >= 12 ? ByteBuffer.wrap(c).getLong(4) : 0) + 1;
+            batch.put(seen, key, ByteBuffer.allocate(VALUE_BYTES).put((byte) mask).putLong(ts).putLong(sequence)
+                    .array());
             if (old == null) {
-                byte[] userKey = userId.getBytes(StandardCharsets.UTF_8);
-                byte[] c = batch.getFromBatchAndDB(store.db(), counts, ro, userKey);
-                int count = (c == null ? 0 : ByteBuffer.wrap(c).getInt()) + 1;
+                count++;
                 if (count > maxPerUser) {
                     count = evictOldest(batch, userPrefix, count);
                 }
-                batch.put(counts, userKey, ByteBuffer.allocate(4).putInt(count).array());
             }
+            batch.put(counts, userKey, ByteBuffer.allocate(12).putInt(count).putLong(sequence).array());
         } catch (RocksDBException e) {
             throw new StoreException("recording a seen item failed: " + e.getMessage(), e);
         }
@@ -94,7 +110,7 @@ public final class SeenItemsStore {
              RocksIterator it = batch.newIteratorWithBase(seen, base)) {
             for (it.seek(userPrefix); it.isValid() && StateStore.startsWith(it.key(), userPrefix); it.next()) {
                 byte[] v = it.value();
-                long ts = v.length == VALUE_BYTES ? ByteBuffer.wrap(v).getLong(1) : Long.MIN_VALUE;
+                long ts = v.length >= OLD_VALUE_BYTES ? ByteBuffer.wrap(v).getLong(1) : Long.MIN_VALUE;
                 byTime.add(new long[] {ts, keys.size()});
                 keys.add(it.key());
             }
@@ -110,6 +126,11 @@ public final class SeenItemsStore {
 
     /** Calls {@code consumer} for each item the user has seen (any order); returns how many there were. */
     public int forEach(String userId, SeenConsumer consumer) {
+        return forEach(userId, (item, mask, ts, seq) -> consumer.accept(item, mask, ts));
+    }
+
+    /** Calls {@code consumer} for each item the user has seen (any order), with its recency; returns how many. */
+    public int forEach(String userId, SeenWithSequence consumer) {
         byte[] prefix = userPrefix(userId);
         int n = 0;
         try (ReadOptions ro = new ReadOptions().setPrefixSameAsStart(true);
@@ -117,12 +138,15 @@ public final class SeenItemsStore {
             for (it.seek(prefix); it.isValid() && StateStore.startsWith(it.key(), prefix); it.next()) {
                 byte[] k = it.key();
                 byte[] v = it.value();
-                if (v.length != VALUE_BYTES) {
+                if (v.length != VALUE_BYTES && v.length != OLD_VALUE_BYTES) {
                     continue;
                 }
                 ByteBuffer b = ByteBuffer.wrap(v);
+                int mask = b.get() & 0xff;
+                long ts = b.getLong();
+                long seq = v.length == VALUE_BYTES ? b.getLong() : 0;
                 consumer.accept(new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8),
-                        b.get() & 0xff, b.getLong());
+                        mask, ts, seq);
                 n++;
             }
         }
@@ -132,7 +156,7 @@ public final class SeenItemsStore {
     /** The type mask of one (user, item), 0 if never seen. */
     public int mask(String userId, String itemId) {
         byte[] v = store.get(StateStore.CF_SEEN, concat(userPrefix(userId), itemId.getBytes(StandardCharsets.UTF_8)));
-        return v == null || v.length != VALUE_BYTES ? 0 : v[0] & 0xff;
+        return v == null || v.length < OLD_VALUE_BYTES ? 0 : v[0] & 0xff;
     }
 
     /** True if the user has at least one seen item. */

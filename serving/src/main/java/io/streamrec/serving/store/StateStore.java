@@ -166,6 +166,17 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /** Adds the deletion of every stored offset of a topic to the batch (its consumer then starts over). */
+    public void deleteOffsets(WriteBatchWithIndex batch, String topic) {
+        try {
+            for (TopicPartition tp : offsets(topic).keySet()) {
+                batch.delete(cf(CF_OFFSETS), offsetKey(tp.topic(), tp.partition()));
+            }
+        } catch (RocksDBException e) {
+            throw new StoreException("RocksDB batch delete failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The stored next offsets of a topic's partitions (partitions never written are absent). */
     public Map<TopicPartition, Long> offsets(String topic) {
         Map<TopicPartition, Long> out = new HashMap<>();

@@ -49,13 +49,13 @@ class SnapshotAssemblerTest {
         SnapshotAssembler.Swap s = a.trySwap(0, 0);
         assertEquals(1, s.version);
         assertEquals(Set.of("a", "b"), s.updates.keySet());
-        assertArrayEquals(v(1), s.updates.get("a"), "version 1's vector, not version 2's");
+        assertArrayEquals(v(1), s.updates.get("a").vector, "version 1's vector, not version 2's");
         assertEquals(2, a.pendingItems(), "a and c stay pending for version 2");
         a.onEmbedding("b", v(2), 2, 1);
         a.onMarker(2, 1, 2, 1, 0);
         SnapshotAssembler.Swap s2 = a.trySwap(0, 0);
         assertEquals(2, s2.version);
-        assertArrayEquals(v(2), s2.updates.get("a"));
+        assertArrayEquals(v(2), s2.updates.get("a").vector);
         assertEquals(Set.of("a", "b", "c"), s2.updates.keySet());
     }
 
@@ -99,8 +99,8 @@ class SnapshotAssemblerTest {
         a.onMarker(4, 0, 1, 1, 0);
         SnapshotAssembler.Swap s = a.trySwap(0, 0);
         assertEquals(4, s.version);
-        assertArrayEquals(v(40), s.updates.get("a"), "newest arrival wins");
-        assertArrayEquals(v(20), s.updates.get("b"), "the abandoned version-4 record was superseded");
+        assertArrayEquals(v(40), s.updates.get("a").vector, "newest arrival wins");
+        assertArrayEquals(v(20), s.updates.get("b").vector, "the abandoned version-4 record was superseded");
     }
 
     @Test
@@ -132,7 +132,7 @@ class SnapshotAssemblerTest {
         }
         a.onMarker(100, 0, 1, 1, 0);
         SnapshotAssembler.Swap s = a.trySwap(0, 0);
-        assertArrayEquals(v(100), s.updates.get("a"));
+        assertArrayEquals(v(100), s.updates.get("a").vector);
         assertTrue(a.pendingBytes("a") == null, "nothing left pending");
         a.onEmbedding("b", v(1), 101, 0);
         for (int ver = 102; ver <= 200; ver++) {
