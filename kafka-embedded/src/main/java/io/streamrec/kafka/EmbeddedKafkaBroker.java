@@ -26,21 +26,18 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import io.streamrec.kafka.admin.PartitionReadiness;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Time;
@@ -201,8 +198,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates a topic (replication factor 1) and waits until every partition has a leader (producing earlier can
-     * lose an idempotent producer's first batch, KAFKA-15591); an existing topic is left as it is.
+     * Creates a topic (replication factor 1) and waits until every partition is served
+     * ({@link PartitionReadiness}: producing earlier can lose an idempotent producer's first batch, KAFKA-15591); an
+     * existing topic is left as it is.
      */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try {
@@ -219,53 +217,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("creating topic " + name + " timed out", e);
         }
         try {
-            awaitLeaders(admin, name, Duration.ofSeconds(30));
+            PartitionReadiness.awaitLeaders(admin, name, Duration.ofSeconds(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (TimeoutException | ExecutionException e) {
             throw new IllegalStateException("topic " + name + " did not get its leaders", e);
-        }
-    }
-
-    /**
-     * Waits until every partition of {@code topic} has a leader that serves it (answers ListOffsets). Producing to a
-     * just-created topic earlier risks KAFKA-15591: an idempotent producer's first request fails
-     * NOT_LEADER_OR_FOLLOWER while a later one is accepted, and the first one's records are then rejected as out of
-     * order until they expire, i.e. lost.
-     *
-     * @throws TimeoutException when that has not happened within {@code timeout}
-     */
-    public static void awaitLeaders(Admin admin, String topic, Duration timeout)
-            throws InterruptedException, TimeoutException, ExecutionException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                List<TopicPartitionInfo> info = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions();
-                if (!info.isEmpty() && info.stream().allMatch(p -> p.leader() != null)) {
-                    // A leader in the metadata is not yet a partition its broker serves: ask each leader for the
-                    // end offset, which it answers only once the partition's log is open (the admin client retries
-                    // NOT_LEADER_OR_FOLLOWER until then). Seen in CI: a first batch rejected, the next accepted,
-                    // and the first then refused as out of order until it expired.
-                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    for (TopicPartitionInfo p : info) {
-                        latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-                    }
-                    admin.listOffsets(latest).all().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
-                            TimeUnit.MILLISECONDS);
-                    return;
-                }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("topic '" + topic + "' has no leader for every partition after "
-                        + timeout.toMillis() + " ms");
-            }
-            Thread.sleep(50);
         }
     }
 
