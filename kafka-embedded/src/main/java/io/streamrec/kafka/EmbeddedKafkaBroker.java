@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,8 +67,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private EmbeddedKafkaBroker(Builder b) {
         try {
-            this.port = b.port > 0 ? b.port : freePort();
-            this.controllerPort = b.controllerPort > 0 ? b.controllerPort : freePort();
+            this.port = b.port > 0 ? b.port : FreePorts.pick();
+            this.controllerPort = b.controllerPort > 0 ? b.controllerPort : FreePorts.pick();
             this.deleteLogDirOnClose = b.logDir == null;
             this.logDir = b.logDir != null ? b.logDir : Files.createTempDirectory("streamrec-kafka-");
             Files.createDirectories(logDir);
@@ -323,13 +321,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             deleteRecursively(logDir);
         }
         LOG.info("Kafka broker on localhost:{} stopped", port);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.kafka.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.job.config.JobConfig;
@@ -20,7 +21,6 @@ import io.streamrec.schema.avro.EmbeddingRecord;
 import io.streamrec.schema.avro.RecordKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,10 +84,10 @@ class ClusterITCase {
     void trainerRecoversFromTaskManagerKillAndResumesFromSavepoint(@TempDir Path dir) throws Exception {
         long t0 = System.nanoTime();
         BuildLayout build = BuildLayout.fromSystemProperty();
-        int servingPort = freePort();
+        int servingPort = FreePorts.pick();
         ClusterSettings settings = ClusterSettings.builder(dir)
-                .kafkaPort(freePort()).kafkaControllerPort(freePort())
-                .restPort(freePort()).jobManagerRpcPort(freePort()).servingPort(servingPort)
+                .kafkaPort(FreePorts.pick()).kafkaControllerPort(FreePorts.pick())
+                .restPort(FreePorts.pick()).jobManagerRpcPort(FreePorts.pick()).servingPort(servingPort)
                 .build();
         StandaloneCluster cluster = new StandaloneCluster(settings, build);
         ClusterRest rest = cluster.rest();
@@ -460,11 +460,5 @@ class ClusterITCase {
 
     private static void step(long t0, String what) {
         System.out.printf("[cluster %5.1f s] %s%n", (System.nanoTime() - t0) / 1e9, what);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.kafka.FreePorts;
+import java.net.ServerSocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.local.generator.GroundTruth;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +41,8 @@ class DemoITCase {
     @Test
     void demoLearnsServesPersonalRecommendationsAndStopsCleanly(@TempDir Path state) throws Exception {
         Path home = Path.of(System.getProperty("streamrec.home", "..")).toAbsolutePath();
-        int kafkaPort = freePort();
-        DemoSettings settings = new DemoSettings(home, state, kafkaPort, freePort(), freePort(), freePort(), 2,
+        int kafkaPort = FreePorts.pick();
+        DemoSettings settings = new DemoSettings(home, state, kafkaPort, FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), 2,
                 200, 300, 600, 10, 7, Duration.ofSeconds(75), null,
                 Map.of("snapshot.interval", "2 s", "metrics.prequential.sample", "1.0"));
         Demo demo = new Demo(settings);
@@ -165,11 +166,5 @@ class DemoITCase {
             }
         }
         return seen;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
