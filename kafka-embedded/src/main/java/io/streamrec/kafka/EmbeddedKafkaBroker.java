@@ -289,6 +289,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return consumeUntil(topic, recs -> recs.size() >= minRecords, timeout);
     }
 
+    /**
+     * Reads the whole topic: from the beginning until at least {@code minRecords} have arrived, then on to the end
+     * offsets of that moment (read_committed: the last stable offsets), so that records beyond the expected ones are
+     * returned too. Returns what arrived when the timeout passes first.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> consumeToEnd(String topic, int minRecords, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
+            List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> parts.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            Map<org.apache.kafka.common.TopicPartition, Long> end = null;
+            while (System.nanoTime() < deadline) {
+                if (end == null && out.size() >= minRecords) {
+                    end = consumer.endOffsets(parts);
+                }
+                if (end != null) {
+                    Map<org.apache.kafka.common.TopicPartition, Long> e = end;
+                    if (parts.stream().allMatch(p -> consumer.position(p) >= e.get(p))) {
+                        break;
+                    }
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
     /** Reads the topic from the beginning until {@code done} holds for what arrived so far, or the timeout. */
     public List<ConsumerRecord<byte[], byte[]>> consumeUntil(
             String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {

@@ -25,6 +25,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,10 +71,8 @@ class MovieLensTrainerITCase {
         JobClient job = env.executeAsync("movielens-it");
         long start = System.nanoTime();
         try {
-            long deadline = start + Duration.ofMinutes(5).toNanos();
-            while (sum(job, "eventsTrained") < events.size() && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
+            Awaitility.await("every rating trained on").atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> sum(job, "eventsTrained") >= events.size());
             double seconds = (System.nanoTime() - start) / 1e9;
             assertEquals(events.size(), sum(job, "eventsTrained"), "every rating trained on");
             long evaluated = sum(job, "prequentialEvaluated");

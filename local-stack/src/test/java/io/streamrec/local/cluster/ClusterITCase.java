@@ -142,14 +142,15 @@ class ClusterITCase {
             step(t0, "phase 1 trained and checkpointed; serving answers from snapshot v" + readyVersion(servingUri));
 
             // ---- kill -9 the TaskManager while events keep arriving
+            long ackedBeforeFeed = acked.total();
             BackgroundFeed feed = new BackgroundFeed(producer, events, acked, 100);
-            Thread.sleep(3_000);
+            awaitTrue(() -> acked.total() >= ackedBeforeFeed + 300, LONG, "300 events fed before the kill");
             ManagedProcess tm = cluster.taskManagers().get(0);
             long killedAt = System.currentTimeMillis();
             tm.kill();
             assertFalse(tm.isAlive());
             step(t0, "killed " + tm + " with SIGKILL");
-            Thread.sleep(2_000);
+            Thread.sleep(2_000); // not a synchronization: the outage lasts a while, and serving answers during it
             JsonNode during = recommend(servingUri, someUser);
             assertEquals("model", during.path("strategy").asText(), "serving keeps answering: " + during);
 
@@ -160,7 +161,8 @@ class ClusterITCase {
             assertFalse(restored.savepoint());
             step(t0, "new TaskManager; job restored from checkpoint " + restored.id() + " (" + restored.externalPath()
                     + ")");
-            Thread.sleep(4_000);
+            long ackedAtRestore = acked.total();
+            awaitTrue(() -> acked.total() >= ackedAtRestore + 400, LONG, "400 more events fed after the restore");
             feed.stop();
             acked.assertNoFailures();
             // The last event of every user comes after the restore: its published count is from the restored state.
@@ -348,6 +350,10 @@ class ClusterITCase {
 
         Set<String> users() {
             return new TreeSet<>(perUser.keySet());
+        }
+
+        long total() {
+            return perUser.values().stream().mapToLong(AtomicLong::get).sum();
         }
 
         Map<String, Long> snapshot() {

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,17 +127,10 @@ class DemoITCase {
         return items.stream().mapToDouble(i -> truth.trueAffinity(truth.userIndex(user), truth.itemIndex(i))).sum();
     }
 
-    private static void awaitTrained(Demo demo, double atLeast, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        double trained = 0;
-        while (System.nanoTime() < deadline) {
-            trained = demo.trainerMetrics().getOrDefault("eventsTrained", 0.0);
-            if (trained >= atLeast) {
-                return;
-            }
-            Thread.sleep(1_000);
-        }
-        throw new AssertionError("trained " + trained + " events, expected at least " + atLeast);
+    private static void awaitTrained(Demo demo, double atLeast, Duration timeout) {
+        Awaitility.await("the demo's trainer has trained " + atLeast + " events").atMost(timeout)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> demo.trainerMetrics().getOrDefault("eventsTrained", 0.0) >= atLeast);
     }
 
     /** Items each user interacted with in events stamped before {@code beforeMs}, read back from Kafka. */
