@@ -90,7 +90,7 @@ class ClusterITCase {
                 .restPort(FreePorts.pick()).jobManagerRpcPort(FreePorts.pick()).servingPort(servingPort)
                 .build();
         StandaloneCluster cluster = new StandaloneCluster(settings, build);
-        ClusterRest rest = cluster.rest();
+        FlinkRest rest = cluster.rest();
         Thread emergency = new Thread(() -> {
             try {
                 cluster.killAll();
@@ -130,9 +130,8 @@ class ClusterITCase {
             }
             producer.flush();
             acked.assertNoFailures();
-            FlinkRest metrics = new FlinkRest(rest.base());
-            String userTower = metrics.vertexId(job, "UserTower");
-            awaitTrue(() -> metrics.sums(job, userTower, "UserTower", List.of("eventsTrained"))
+            String userTower = rest.vertexId(job, "UserTower");
+            awaitTrue(() -> rest.sums(job, userTower, "UserTower", List.of("eventsTrained"))
                     .getOrDefault("eventsTrained", 0.0) >= 4_000, LONG, "the first 4,000 events are trained");
             long checkpointsBefore = rest.completedCheckpoints(job);
             awaitTrue(() -> rest.completedCheckpoints(job) >= checkpointsBefore + 2, LONG, "two more checkpoints");
@@ -157,7 +156,7 @@ class ClusterITCase {
             cluster.startTaskManager();
             awaitTrue(() -> rest.restoredFrom(job).isPresent() && rest.allTasksRunning(job), LONG,
                     "the job runs again, restored from a checkpoint");
-            ClusterRest.CheckpointRef restored = rest.restoredFrom(job).orElseThrow();
+            FlinkRest.CheckpointRef restored = rest.restoredFrom(job).orElseThrow();
             assertFalse(restored.savepoint());
             step(t0, "new TaskManager; job restored from checkpoint " + restored.id() + " (" + restored.externalPath()
                     + ")");
@@ -199,7 +198,7 @@ class ClusterITCase {
 
             String resumed = cluster.submit(TRAINER_ARGS, savepoint);
             cluster.awaitRunning(resumed, LONG);
-            ClusterRest.CheckpointRef fromSavepoint = rest.restoredFrom(resumed).orElseThrow();
+            FlinkRest.CheckpointRef fromSavepoint = rest.restoredFrom(resumed).orElseThrow();
             assertTrue(fromSavepoint.savepoint(), "restored from the savepoint: " + fromSavepoint);
             step(t0, "resubmitted as " + resumed + " from the savepoint");
             long probe2At = System.currentTimeMillis();
