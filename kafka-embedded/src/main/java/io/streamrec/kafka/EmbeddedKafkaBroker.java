@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -297,19 +298,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public List<ConsumerRecord<byte[], byte[]>> consumeToEnd(String topic, int minRecords, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
-            List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(p -> parts.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
+            List<TopicPartition> parts = fromBeginning(consumer, topic);
             long deadline = System.nanoTime() + timeout.toNanos();
-            Map<org.apache.kafka.common.TopicPartition, Long> end = null;
+            Map<TopicPartition, Long> end = null;
             while (System.nanoTime() < deadline) {
                 if (end == null && out.size() >= minRecords) {
                     end = consumer.endOffsets(parts);
                 }
                 if (end != null) {
-                    Map<org.apache.kafka.common.TopicPartition, Long> e = end;
+                    Map<TopicPartition, Long> e = end;
                     if (parts.stream().allMatch(p -> consumer.position(p) >= e.get(p))) {
                         break;
                     }
@@ -320,16 +317,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return out;
     }
 
+    /** Assigns every partition of the topic to the consumer, at its beginning; returns the partitions. */
+    private static List<TopicPartition> fromBeginning(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> parts = new ArrayList<>();
+        consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        return parts;
+    }
+
     /** Reads the topic from the beginning until {@code done} holds for what arrived so far, or the timeout. */
     public List<ConsumerRecord<byte[], byte[]>> consumeUntil(
             String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
-            List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(p -> parts.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
+            fromBeginning(consumer, topic);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!done.test(out) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);

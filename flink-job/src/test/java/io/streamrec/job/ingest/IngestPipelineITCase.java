@@ -12,6 +12,7 @@ import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.testing.EmbeddingTopics;
 import io.streamrec.job.testing.JobMetrics;
 import io.streamrec.job.testing.TestJobs;
+import io.streamrec.job.testing.TestMiniCluster;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.kafka.KafkaBrokerExtension;
 import io.streamrec.schema.EventJson;
@@ -33,10 +34,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,11 +60,7 @@ class IngestPipelineITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = TestMiniCluster.withMetrics(METRICS);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long T0 = 1_714_564_800_000L; // 2024-05-01T12:00:00Z

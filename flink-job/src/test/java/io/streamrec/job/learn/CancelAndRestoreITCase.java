@@ -11,6 +11,7 @@ import io.streamrec.job.testing.Embeddings;
 import io.streamrec.job.testing.JobMetrics;
 import io.streamrec.job.testing.SyntheticEvents;
 import io.streamrec.job.testing.TestJobs;
+import io.streamrec.job.testing.TestMiniCluster;
 import io.streamrec.kafka.KafkaBrokerExtension;
 import io.streamrec.schema.EmbeddingCodec;
 import io.streamrec.schema.EventJson;
@@ -34,7 +35,6 @@ import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,11 +60,7 @@ class CancelAndRestoreITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = TestMiniCluster.withMetrics(METRICS);
 
     @Test
     void learnedStateAndSnapshotVersionsSurviveARestart(@TempDir Path checkpoints) throws Exception {

@@ -7,6 +7,7 @@ import io.streamrec.job.TrainerJob;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.testing.JobMetrics;
 import io.streamrec.job.testing.TestJobs;
+import io.streamrec.job.testing.TestMiniCluster;
 import io.streamrec.job.testing.TestData;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.kafka.KafkaBrokerExtension;
@@ -18,10 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,11 +42,7 @@ class MovieLensTrainerITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = TestMiniCluster.withMetrics(METRICS);
 
     @Test
     void prequentialHitRateBeatsPopularity(@TempDir Path checkpoints) throws Exception {
