@@ -114,7 +114,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         c.put("transaction.state.log.min.isr", "1");
         c.put("transaction.state.log.num.partitions", "4");
         c.put("group.initial.rebalance.delay.ms", "0");
-        // Keeps RSS near 250 MiB instead of ~400 (PLATFORM.md); compaction still works on small segments.
+        // Keeps RSS near 250 MiB instead of ~400 (docs/platform.md); compaction still works on small segments.
         c.put("log.cleaner.dedupe.buffer.size", "2097152");
         c.put("auto.create.topics.enable", "false");
         c.put("share.coordinator.state.topic.replication.factor", "1");
