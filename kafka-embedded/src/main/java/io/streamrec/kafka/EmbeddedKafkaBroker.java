@@ -1,5 +1,6 @@
 package io.streamrec.kafka;
 
+import io.streamrec.kafka.admin.PartitionReadiness;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,7 +25,6 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import io.streamrec.kafka.admin.PartitionReadiness;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
