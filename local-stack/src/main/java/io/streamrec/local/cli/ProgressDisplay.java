@@ -72,6 +72,10 @@ public final class ProgressDisplay {
             return;
         }
         postpone();
+        draw(line);
+    }
+
+    private void draw(String line) {
         if (mode == Mode.BAR) {
             err.print("\r" + line + " ".repeat(Math.max(0, drawnLength - line.length())));
             drawnLength = line.length();
@@ -82,12 +86,12 @@ public final class ProgressDisplay {
         err.flush();
     }
 
-    /** Prints a message on its own line, then draws the bar again under it. */
+    /** Prints a message on its own line, then draws the bar again under it (without delaying the next redraw). */
     public void message(String text) {
         clear();
         err.println(text);
         if (shown != null && mode == Mode.BAR) {
-            show(shown);
+            draw(shown);
         }
     }
 

@@ -9,10 +9,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@link VectorTopK} or {@link Bf16TopK} (see {@link Kernel}; {@link ScalarTopK} on a JVM without the Vector API)
- * with one query's scan split over several cores: the
- * items are cut into contiguous chunks (a few per thread), the calling thread and any idle helper claim chunks from a
- * shared counter until none is left, each chunk's exact top-k is found by whoever claimed it, and the per-chunk lists
- * are merged. Every item of the global top-k is in its chunk's top-k, so
+ * with one query's scan split over several cores: the items are cut into contiguous chunks (a few per thread), the
+ * calling thread and any idle helper claim chunks from a shared counter until none is left, each chunk's exact top-k
+ * is found by whoever claimed it, and the per-chunk lists are merged. Every item of the global top-k is in its chunk's top-k, so
  * the result is the same exact top-k, with the same tie order (score, then ascending ordinal), as the single-threaded
  * scan.
  *
