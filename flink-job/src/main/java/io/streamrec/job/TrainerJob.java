@@ -45,8 +45,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * The job reads its own item-embeddings topic back: a Flink job graph has no cycles, and keyed state is reachable
  * only under its key, so the UserTower learns against a cache of item vectors a few seconds old (see
- * ARCHITECTURE.md). {@code main} only wires Kafka and the environment; {@link #build} takes the environment and
- * config so tests, benchmarks and the embedded stack run the same graph.
+ * docs/architecture.md, "Why the job reads its own output"). {@code main} only wires Kafka and the environment;
+ * {@link #build} takes the environment and config so tests, benchmarks and the embedded stack run the same graph.
  */
 public final class TrainerJob {
 

@@ -1,12 +1,11 @@
 package io.streamrec.kafka;
 
+import io.streamrec.kafka.admin.PartitionReadiness;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,6 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,9 +36,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Time;
@@ -72,8 +68,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private EmbeddedKafkaBroker(Builder b) {
         try {
-            this.port = b.port > 0 ? b.port : freePort();
-            this.controllerPort = b.controllerPort > 0 ? b.controllerPort : freePort();
+            this.port = b.port > 0 ? b.port : FreePorts.pick();
+            this.controllerPort = b.controllerPort > 0 ? b.controllerPort : FreePorts.pick();
             this.deleteLogDirOnClose = b.logDir == null;
             this.logDir = b.logDir != null ? b.logDir : Files.createTempDirectory("streamrec-kafka-");
             Files.createDirectories(logDir);
@@ -118,7 +114,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         c.put("transaction.state.log.min.isr", "1");
         c.put("transaction.state.log.num.partitions", "4");
         c.put("group.initial.rebalance.delay.ms", "0");
-        // Keeps RSS near 250 MiB instead of ~400 (PLATFORM.md); compaction still works on small segments.
+        // Keeps RSS near 250 MiB instead of ~400 (docs/platform.md); compaction still works on small segments.
         c.put("log.cleaner.dedupe.buffer.size", "2097152");
         c.put("auto.create.topics.enable", "false");
         c.put("share.coordinator.state.topic.replication.factor", "1");
@@ -201,8 +197,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates a topic (replication factor 1) and waits until every partition has a leader (producing earlier can
-     * lose an idempotent producer's first batch, KAFKA-15591); an existing topic is left as it is.
+     * Creates a topic (replication factor 1) and waits until every partition is served
+     * ({@link PartitionReadiness}: producing earlier can lose an idempotent producer's first batch, KAFKA-15591); an
+     * existing topic is left as it is.
      */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try {
@@ -219,53 +216,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("creating topic " + name + " timed out", e);
         }
         try {
-            awaitLeaders(admin, name, Duration.ofSeconds(30));
+            PartitionReadiness.awaitLeaders(admin, name, Duration.ofSeconds(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (TimeoutException | ExecutionException e) {
             throw new IllegalStateException("topic " + name + " did not get its leaders", e);
-        }
-    }
-
-    /**
-     * Waits until every partition of {@code topic} has a leader that serves it (answers ListOffsets). Producing to a
-     * just-created topic earlier risks KAFKA-15591: an idempotent producer's first request fails
-     * NOT_LEADER_OR_FOLLOWER while a later one is accepted, and the first one's records are then rejected as out of
-     * order until they expire, i.e. lost.
-     *
-     * @throws TimeoutException when that has not happened within {@code timeout}
-     */
-    public static void awaitLeaders(Admin admin, String topic, Duration timeout)
-            throws InterruptedException, TimeoutException, ExecutionException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                List<TopicPartitionInfo> info = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions();
-                if (!info.isEmpty() && info.stream().allMatch(p -> p.leader() != null)) {
-                    // A leader in the metadata is not yet a partition its broker serves: ask each leader for the
-                    // end offset, which it answers only once the partition's log is open (the admin client retries
-                    // NOT_LEADER_OR_FOLLOWER until then). Seen in CI: a first batch rejected, the next accepted,
-                    // and the first then refused as out of order until it expired.
-                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    for (TopicPartitionInfo p : info) {
-                        latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-                    }
-                    admin.listOffsets(latest).all().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
-                            TimeUnit.MILLISECONDS);
-                    return;
-                }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("topic '" + topic + "' has no leader for every partition after "
-                        + timeout.toMillis() + " ms");
-            }
-            Thread.sleep(50);
         }
     }
 
@@ -334,16 +290,49 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return consumeUntil(topic, recs -> recs.size() >= minRecords, timeout);
     }
 
+    /**
+     * Reads the whole topic: from the beginning until at least {@code minRecords} have arrived, then on to the end
+     * offsets of that moment (read_committed: the last stable offsets), so that records beyond the expected ones are
+     * returned too. Returns what arrived when the timeout passes first.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> consumeToEnd(String topic, int minRecords, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
+            List<TopicPartition> parts = fromBeginning(consumer, topic);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            Map<TopicPartition, Long> end = null;
+            while (System.nanoTime() < deadline) {
+                if (end == null && out.size() >= minRecords) {
+                    end = consumer.endOffsets(parts);
+                }
+                if (end != null) {
+                    Map<TopicPartition, Long> e = end;
+                    if (parts.stream().allMatch(p -> consumer.position(p) >= e.get(p))) {
+                        break;
+                    }
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** Assigns every partition of the topic to the consumer, at its beginning; returns the partitions. */
+    private static List<TopicPartition> fromBeginning(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> parts = new ArrayList<>();
+        consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        return parts;
+    }
+
     /** Reads the topic from the beginning until {@code done} holds for what arrived so far, or the timeout. */
     public List<ConsumerRecord<byte[], byte[]>> consumeUntil(
             String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
-            List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(p -> parts.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
+            fromBeginning(consumer, topic);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!done.test(out) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
@@ -366,13 +355,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             deleteRecursively(logDir);
         }
         LOG.info("Kafka broker on localhost:{} stopped", port);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     private static void deleteRecursively(Path dir) {

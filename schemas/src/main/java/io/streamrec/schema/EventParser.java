@@ -76,14 +76,24 @@ public final class EventParser {
         return options;
     }
 
-    /** Parses one record value. A null or empty value is a rejection, not an exception. */
+    /**
+     * Parses one record value. A null value (a Kafka tombstone) or an empty one is a rejection, not an exception,
+     * and each has its own code.
+     */
     public ParseResult parse(byte[] payload) {
-        if (payload == null || payload.length == 0) {
+        if (payload == null) {
+            return reject(Rejection.Code.NULL_PAYLOAD, null, "null record value (a tombstone): expected a JSON object");
+        }
+        if (payload.length == 0) {
             return reject(Rejection.Code.EMPTY_PAYLOAD, null, "empty payload: expected a JSON object");
         }
         if (payload.length > options.maxPayloadBytes()) {
             return reject(Rejection.Code.PAYLOAD_TOO_LARGE, null,
                     "payload is " + payload.length + " bytes, over the limit of " + options.maxPayloadBytes());
+        }
+        String notUtf8 = notUtf8(payload);
+        if (notUtf8 != null) {
+            return reject(Rejection.Code.NOT_UTF8, null, notUtf8);
         }
         JsonNode root;
         try {
@@ -102,6 +112,32 @@ public final class EventParser {
                     "expected a JSON object, got " + describe(root));
         }
         return parseObject(root);
+    }
+
+    /**
+     * Null when the payload may be UTF-8, else why it is not. Jackson would auto-detect UTF-16 and UTF-32 (from a
+     * byte-order mark or from the zero bytes around the first ASCII characters) and skip a UTF-8 byte-order mark;
+     * the contract says UTF-8 without a BOM, so those are refused here, before Jackson sees them. A JSON text starts
+     * with an ASCII character, so in UTF-16 or UTF-32 one of its first four bytes is zero; raw zero bytes are never
+     * valid in UTF-8 JSON. Invalid UTF-8 further on is left to Jackson (NOT_JSON).
+     */
+    private static String notUtf8(byte[] p) {
+        int b0 = p[0] & 0xFF;
+        int b1 = p.length > 1 ? p[1] & 0xFF : -1;
+        int b2 = p.length > 2 ? p[2] & 0xFF : -1;
+        if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) {
+            return "starts with a UTF-8 byte-order mark (EF BB BF): send UTF-8 without a BOM";
+        }
+        if ((b0 == 0xFE && b1 == 0xFF) || (b0 == 0xFF && b1 == 0xFE)) {
+            return "starts with a UTF-16/UTF-32 byte-order mark (" + String.format("%02X %02X", b0, b1)
+                    + "): events must be UTF-8";
+        }
+        for (int i = 0; i < Math.min(4, p.length); i++) {
+            if (p[i] == 0) {
+                return "zero byte at offset " + i + ": looks like UTF-16 or UTF-32; events must be UTF-8";
+            }
+        }
+        return null;
     }
 
     /** Convenience for tests and tools: parses a JSON string given as text. */

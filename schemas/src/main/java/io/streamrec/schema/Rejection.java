@@ -12,7 +12,12 @@ public final class Rejection {
     /** Rejection categories; each one is counted in its own metric. */
     public enum Code {
         PAYLOAD_TOO_LARGE,
+        /** The record value is null (a Kafka tombstone). */
+        NULL_PAYLOAD,
+        /** The record value is empty (zero bytes) or only whitespace. */
         EMPTY_PAYLOAD,
+        /** The bytes are not UTF-8: UTF-16/UTF-32 (with or without a byte-order mark), or a UTF-8 byte-order mark. */
+        NOT_UTF8,
         NOT_JSON,
         NOT_AN_OBJECT,
         MISSING_FIELD,

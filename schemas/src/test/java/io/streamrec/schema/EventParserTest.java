@@ -161,11 +161,47 @@ class EventParserTest {
 
     @Test
     void rejectsNullAndOversizedPayloads() {
-        assertEquals(Code.EMPTY_PAYLOAD, PARSER.parse((byte[]) null).rejection().code());
+        assertEquals(Code.NULL_PAYLOAD, PARSER.parse((byte[]) null).rejection().code());
+        assertEquals(Code.EMPTY_PAYLOAD, PARSER.parse(new byte[0]).rejection().code());
         String padded = withExtra("\"properties\":{\"pad\":\"" + "x".repeat(64 * 1024) + "\"}");
         Rejection r = PARSER.parse(padded).rejection();
         assertEquals(Code.PAYLOAD_TOO_LARGE, r.code());
         assertTrue(r.reason().contains("65536"), r.reason());
+    }
+
+    /** Jackson alone would auto-detect these encodings and accept the event; the contract says UTF-8, no BOM. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notUtf8Encodings")
+    void rejectsEverythingButUtf8WithoutBom(String name, byte[] bytes) {
+        Rejection r = PARSER.parse(bytes).rejection();
+        assertTrue(r != null, name + " was accepted");
+        assertEquals(Code.NOT_UTF8, r.code(), r.reason());
+        assertNull(r.field());
+    }
+
+    static Stream<Arguments> notUtf8Encodings() {
+        String json = withExtra("\"session_id\":\"s\"");
+        byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+        return Stream.of(
+                Arguments.of("UTF-16 with BOM", json.getBytes(StandardCharsets.UTF_16)),
+                Arguments.of("UTF-16BE without BOM", json.getBytes(StandardCharsets.UTF_16BE)),
+                Arguments.of("UTF-16LE without BOM", json.getBytes(StandardCharsets.UTF_16LE)),
+                Arguments.of("UTF-16LE with BOM", concat(new byte[] {(byte) 0xFF, (byte) 0xFE},
+                        json.getBytes(StandardCharsets.UTF_16LE))),
+                Arguments.of("UTF-32BE without BOM", json.getBytes(java.nio.charset.Charset.forName("UTF-32BE"))),
+                Arguments.of("UTF-8 with BOM", concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8)));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void theSameEventInUtf8IsValid() {
+        assertTrue(PARSER.parse(withExtra("\"session_id\":\"s\"").getBytes(StandardCharsets.UTF_8)).isValid());
     }
 
     @Test

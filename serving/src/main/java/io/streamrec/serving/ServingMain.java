@@ -5,6 +5,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Entry point of the serving node: {@code java --add-modules jdk.incubator.vector -cp ... 
  * io.streamrec.serving.ServingMain [--config file] [--key value ...]}. Prints the config keys with {@code --help}.
+ * Without {@code --add-modules jdk.incubator.vector} it still runs, with the scalar top-k kernel (2-3x slower
+ * scans), and logs a warning saying so.
  * Ctrl-C / SIGTERM close the node cleanly (HTTP, consumers, RocksDB); a kill -9 loses nothing either, because
  * every applied record is in the RocksDB WAL together with its offset.
  */

@@ -64,7 +64,8 @@ public final class ServingNode implements AutoCloseable {
                     config.get(ServingConfig.EVENTS_EARLIEST), config.get(ServingConfig.EVENTS_MAX_FUTURE_SKEW));
             this.loader = new SnapshotLoader(bootstrap, config.get(ServingConfig.TOPIC_ITEM_EMBEDDINGS), store,
                     metrics, snapshots, config.get(ServingConfig.SNAPSHOT_RECORD_WAIT).toMillis(),
-                    config.get(ServingConfig.TOPK_KERNEL) == ParallelTopK.Kernel.BF16);
+                    config.get(ServingConfig.TOPK_KERNEL) == ParallelTopK.Kernel.BF16
+                            && ParallelTopK.vectorApiAvailable()); // the scalar fallback never reads the bf16 copy
             this.interactions = new InteractionIngestor(bootstrap, config.get(ServingConfig.TOPIC_INTERACTIONS), store,
                     metrics, parserOptions, seen, popularity);
             this.userVectors = new UserVectorIngestor(bootstrap, config.get(ServingConfig.TOPIC_USER_EMBEDDINGS), store,
@@ -104,6 +105,13 @@ public final class ServingNode implements AutoCloseable {
     /** Starts the consumers and the HTTP server; returns once the port is bound. */
     public synchronized ServingNode start() {
         LOG.info("starting serving node with {}", config.effective());
+        if (ParallelTopK.vectorApiAvailable()) {
+            LOG.info("top-k kernel: {}", topK.kernelName());
+        } else {
+            LOG.warn("top-k kernel: scalar: jdk.incubator.vector is not in this JVM's boot layer (start it with "
+                    + "--add-modules jdk.incubator.vector for the SIMD kernels, 2-3x faster); topk.kernel={} ignored",
+                    config.get(ServingConfig.TOPK_KERNEL).name().toLowerCase(java.util.Locale.ROOT));
+        }
         consumers().forEach(TopicConsumerLoop::start);
         http.start();
         LOG.info("serving on port {}", http.port());

@@ -14,8 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.kafka.KafkaBrokerExtension;
 import io.streamrec.schema.EventType;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +71,7 @@ class HardStopRestartITCase {
         }
         broker.produce(aliceSeen);
 
-        Child first = Child.start(topics, broker, state, tmp.resolve("node-1.log"));
+        ChildServingNode first = ChildServingNode.start(topics, broker, state, tmp.resolve("node-1.log"));
         try {
             await(Duration.ofSeconds(60), "first node applied everything", quietly(() -> {
                 JsonNode r = getJson(first.port, "/v1/users/alice/recommendations?k=100");
@@ -114,7 +112,7 @@ class HardStopRestartITCase {
         v2.put("item-new", new float[] {0, 100, 0, 0, 0, 0, 0, 0});
         ServingTestSupport.publishSnapshot(broker, topics.items, 2, v2, 2);
 
-        Child second = Child.start(topics, broker, state, tmp.resolve("node-2.log"));
+        ChildServingNode second = ChildServingNode.start(topics, broker, state, tmp.resolve("node-2.log"));
         try {
             HttpResponse<String> firstReady = second.firstAnswer("/ready");
             assertEquals(200, firstReady.statusCode(), "the restored snapshot is served at once: "
@@ -148,7 +146,7 @@ class HardStopRestartITCase {
             more.add(event(topics.interactions, "dave", "item-" + i, EventType.CLICK));
         }
         broker.produce(more);
-        Child third = Child.start(topics, broker, state, tmp.resolve("node-3.log"));
+        ChildServingNode third = ChildServingNode.start(topics, broker, state, tmp.resolve("node-3.log"));
         try {
             await(Duration.ofSeconds(60), "dave's events applied", quietly(() ->
                     getJson(third.port, "/v1/users/dave/recommendations").get("excluded_count").asInt() == 7));
@@ -184,56 +182,5 @@ class HardStopRestartITCase {
         Matcher m = Pattern.compile("streamrec_records_consumed_total\\{topic=\"" + Pattern.quote(topic) + "\"} (\\S+)")
                 .matcher(metrics);
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
-    }
-
-    /** A serving node in its own JVM. */
-    private static final class Child {
-        final Process process;
-        final int port;
-
-        private Child(Process process, int port) {
-            this.process = process;
-            this.port = port;
-        }
-
-        static Child start(ServingTestSupport.Topics topics, EmbeddedKafkaBroker broker, Path state, Path log)
-                throws IOException {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), ServingMain.class.getName()));
-            cmd.addAll(topics.args(broker, state, port));
-            Files.createDirectories(log.getParent());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Child(p, port);
-        }
-
-        /** The first HTTP answer the node gives on this path (connection refused until it listens). */
-        HttpResponse<String> firstAnswer(String path) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("the node exited with " + process.exitValue());
-                }
-                try {
-                    return get(port, path);
-                } catch (IOException e) {
-                    Thread.sleep(20);
-                }
-            }
-            throw new AssertionError("the node did not answer in 60 s");
-        }
-
-        /** SIGKILL: no shutdown hook runs, RocksDB is not closed. */
-        void kill() throws InterruptedException {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-            }
-        }
     }
 }

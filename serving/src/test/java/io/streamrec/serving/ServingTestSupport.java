@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Shared helpers of the integration tests: topics, publishing in the trainer's format, HTTP, waiting. */
@@ -130,13 +131,8 @@ public final class ServingTestSupport {
 
     /** Polls until the condition holds; fails with the message after the timeout. */
     public static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
     }
 
     /** A condition that treats an exception (e.g. connection refused while starting) as "not yet". */

@@ -111,11 +111,13 @@ class SnapshotSwapITCase {
                     broker.produce(ServingTestSupport.subtaskRecords(topics.items, v + 1, version(v + 1), 0, 2));
                 }
                 broker.produce(ServingTestSupport.subtaskRecords(topics.items, v, version(v), 1, 2));
-                Thread.sleep(50);
+                Thread.sleep(50); // pacing, not synchronization: the swaps happen while queries run
             }
             await(Duration.ofSeconds(30), "the last version served",
                     () -> node.snapshots().get().version.version == VERSIONS);
-            Thread.sleep(200); // a few queries on the final version too
+            long atLastVersion = responses.get();
+            await(Duration.ofSeconds(30), "a few queries on the final version too",
+                    () -> responses.get() >= atLastVersion + 2 * QUERY_THREADS);
             stop.set(true);
             for (Thread th : threads) {
                 th.join(10_000);

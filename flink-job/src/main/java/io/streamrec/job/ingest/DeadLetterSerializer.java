@@ -19,8 +19,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes a {@link DeadLetter} to the dead-letter topic as JSON:
  * <pre>{"reason": "...", "code": "...", "original": "...", "original_encoding": "utf-8"|"base64",
  *  "topic": "interactions", "partition": 0, "offset": 42, "received_at": "2024-05-01T12:00:00.123Z"}</pre>
- * The original value is kept as text when it is valid UTF-8 and base64 otherwise, so no byte is lost. The Kafka
- * key is the original record's key.
+ * The original value is kept as text when it is valid UTF-8 and base64 otherwise, so no byte is lost; a null value
+ * (a tombstone) is written as {@code "original": null, "original_encoding": null}, an empty one as {@code ""}. The
+ * Kafka key is the original record's key.
  */
 public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
@@ -43,9 +44,15 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
             g.writeStartObject();
             g.writeStringField("reason", d.reason);
             g.writeStringField("code", d.code);
-            byte[] original = d.originalValue == null ? new byte[0] : d.originalValue;
-            String text = utf8OrNull(original);
-            if (text != null) {
+            byte[] original = d.originalValue;
+            // A NOT_UTF8 record may decode as UTF-8 (UTF-16 without a BOM is ASCII plus zero bytes), but showing
+            // it as text would contradict its code: base64 keeps its bytes as they came.
+            String text = original == null || "NOT_UTF8".equals(d.code) ? null : utf8OrNull(original);
+            if (original == null) {
+                // A tombstone: no bytes at all, told apart from an empty value ("original": "").
+                g.writeNullField("original");
+                g.writeNullField("original_encoding");
+            } else if (text != null) {
                 g.writeStringField("original", text);
                 g.writeStringField("original_encoding", "utf-8");
             } else {

@@ -20,6 +20,13 @@ import java.util.Set;
  * <p>Ties rank the longer-tracked item first. Not thread-safe; one instance per subtask. Snapshot with
  * {@link #toBytes}.
  *
+ * <p>One of three popularity counts, on purpose not one class: this one is the trainer's live baseline (per
+ * UserTower subtask, the events' training weights, approximate and bounded, optionally decayed, checkpointed in
+ * operator state). Serving's {@code ingest.Popularity} counts every event of the whole topic alike, always decayed
+ * by a half-life, in RocksDB, to answer users without a vector. {@code evaluate.PopularityBaseline} (local-stack)
+ * counts exactly, unweighted and never decayed, over the whole stream, for the offline report's reference numbers.
+ * Unifying them would make the live one exact (unbounded memory) or the report's one approximate.
+ *
  * <p>Layout: counters are rows of parallel arrays, found by id through a {@link StringIntMap} and ordered by a
  * binary min-heap of rows (least count first, among equal counts the newest), so that counting an event costs one
  * look-up and a sift along one path, without allocation, and the counter to take over is the heap's root. Counts

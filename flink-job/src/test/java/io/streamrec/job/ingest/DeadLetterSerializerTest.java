@@ -2,6 +2,7 @@ package io.streamrec.job.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,8 +46,22 @@ class DeadLetterSerializerTest {
     }
 
     @Test
-    void nullValueBecomesEmptyText() throws Exception {
-        JsonNode n = JSON.readTree(DeadLetterSerializer.toJson(letter(null)));
-        assertEquals("", n.get("original").asText());
+    void nullAndEmptyValuesAreToldApart() throws Exception {
+        JsonNode tombstone = JSON.readTree(DeadLetterSerializer.toJson(letter(null)));
+        assertTrue(tombstone.get("original").isNull());
+        assertTrue(tombstone.get("original_encoding").isNull());
+        JsonNode empty = JSON.readTree(DeadLetterSerializer.toJson(letter(new byte[0])));
+        assertEquals("", empty.get("original").textValue());
+        assertEquals("utf-8", empty.get("original_encoding").asText());
+    }
+
+    @Test
+    void notUtf8OriginalIsBase64EvenWhenItDecodesAsUtf8() throws Exception {
+        byte[] utf16 = "{\"user_id\":\"u\"}".getBytes(StandardCharsets.UTF_16LE);
+        DeadLetter d = letter(utf16);
+        d.code = "NOT_UTF8";
+        JsonNode n = JSON.readTree(DeadLetterSerializer.toJson(d));
+        assertEquals("base64", n.get("original_encoding").asText());
+        assertArrayEquals(utf16, Base64.getDecoder().decode(n.get("original").asText()));
     }
 }

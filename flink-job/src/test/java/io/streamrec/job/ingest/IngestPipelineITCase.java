@@ -12,6 +12,7 @@ import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.testing.EmbeddingTopics;
 import io.streamrec.job.testing.JobMetrics;
 import io.streamrec.job.testing.TestJobs;
+import io.streamrec.job.testing.TestMiniCluster;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.kafka.KafkaBrokerExtension;
 import io.streamrec.schema.EventJson;
@@ -33,22 +34,22 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ingest path against a real broker on a MiniCluster (parallelism 2, RocksDB, checkpoints every second):
- * 10,000 valid events mixed with 1,000 malformed ones; every malformed one reaches the dead-letter topic with a
- * reason and its original bytes, no valid one does, the per-type counts match, valid events reach the trainer,
+ * 10,000 valid events mixed with 1,002 malformed ones (UTF-16 and BOM-prefixed events, a tombstone and an empty value
+ * among them); every malformed one reaches the dead-letter topic with a reason and its original bytes, and the whole
+ * topic holds nothing else, the per-type counts match, valid events reach the trainer,
  * and the job keeps running.
  */
 class IngestPipelineITCase {
@@ -59,14 +60,12 @@ class IngestPipelineITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = TestMiniCluster.withMetrics(METRICS);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long T0 = 1_714_564_800_000L; // 2024-05-01T12:00:00Z
+    /** Stands for a null record value among the base64 originals. */
+    private static final String TOMBSTONE = "<null>";
 
     @Test
     void validEventsAreCountedAndMalformedOnesReachTheDeadLetterTopic(@TempDir Path checkpoints) throws Exception {
@@ -93,12 +92,14 @@ class IngestPipelineITCase {
                     EventJson.toBytes(e)));
         }
         List<byte[]> malformed = malformedRecords(1_000);
+        malformed.add(null); // a tombstone: NULL_PAYLOAD, told apart from the empty value below
+        malformed.add(new byte[0]);
         Set<String> malformedOriginals = new HashSet<>();
         for (byte[] m : malformed) {
-            malformedOriginals.add(Base64.getEncoder().encodeToString(m));
+            malformedOriginals.add(m == null ? TOMBSTONE : Base64.getEncoder().encodeToString(m));
             records.add(new ProducerRecord<>(interactions, rnd.nextBoolean() ? null : "k".getBytes(), m));
         }
-        assertEquals(1_000, malformedOriginals.size(), "malformed inputs must be distinct to be traced");
+        assertEquals(malformed.size(), malformedOriginals.size(), "malformed inputs must be distinct to be traced");
         Collections.shuffle(records, rnd);
         KAFKA.broker().produce(records);
 
@@ -117,28 +118,27 @@ class IngestPipelineITCase {
         TrainerJob.build(env, config);
         JobClient job = env.executeAsync("ingest-it");
         try {
-            Map<EventType, Long> seen = new EnumMap<>(EventType.class);
-            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-            while (!seen.equals(expectedCounts) && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-                for (EventType t : EventType.values()) {
-                    long n = sumCounters(job, "interactionsValid_" + t.wireName());
-                    if (n > 0) {
-                        seen.put(t, n);
-                    }
-                }
-            }
-            assertEquals(expectedCounts, seen, "per-type counts of the valid events");
+            Awaitility.await("per-type counts of the valid events reach " + expectedCounts)
+                    .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> validCounts(job).equals(expectedCounts));
             assertTrue(sumCounters(job, "eventsTrained") > 0, "valid events reach the trainer");
 
-            List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.broker().consume(dlq, 1_000, Duration.ofSeconds(120));
-            assertEquals(1_000, dead.size(), "every malformed record, and nothing else, in the dead-letter topic");
+            // The whole topic, not only its first 1,000 records: a valid event there would be one too many.
+            List<ConsumerRecord<byte[], byte[]>> dead =
+                    KAFKA.broker().consumeToEnd(dlq, malformed.size(), Duration.ofSeconds(120));
+            assertEquals(malformed.size(), dead.size(),
+                    "every malformed record, and nothing else, in the dead-letter topic");
             Set<String> originals = new HashSet<>();
             Map<String, Integer> byCode = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : dead) {
                 JsonNode d = JSON.readTree(r.value());
                 assertFalse(d.path("reason").asText().isBlank(), "a reason: " + d);
                 byCode.merge(d.path("code").asText(), 1, Integer::sum);
+                if (d.get("original").isNull()) {
+                    assertEquals("NULL_PAYLOAD", d.path("code").asText(), "only a tombstone has no original: " + d);
+                    originals.add(TOMBSTONE);
+                    continue;
+                }
                 byte[] original = "base64".equals(d.path("original_encoding").asText())
                         ? Base64.getDecoder().decode(d.path("original").asText())
                         : d.path("original").asText().getBytes(StandardCharsets.UTF_8);
@@ -150,8 +150,12 @@ class IngestPipelineITCase {
             }
             assertEquals(malformedOriginals, originals, "the dead letters are exactly the malformed inputs, byte for byte");
             assertTrue(byCode.size() >= 8, "several distinct reasons: " + byCode);
+            assertEquals(1, byCode.get("NULL_PAYLOAD"), "the tombstone: " + byCode);
+            assertEquals(1, byCode.get("EMPTY_PAYLOAD"), "the empty value: " + byCode);
+            assertEquals(3 * (1_000 / 19), byCode.get("NOT_UTF8"), "UTF-16 with and without BOM, UTF-8 BOM: " + byCode);
 
-            assertEquals(1_000L, sumCounters(job, "interactionsRejected"), "rejections counted in a Flink metric");
+            assertEquals((long) malformed.size(), sumCounters(job, "interactionsRejected"),
+                    "rejections counted in a Flink metric");
             assertEquals(10_000L, sumCounters(job, "interactionsValid"));
             assertTrue(hasCompletedCheckpoint(checkpoints), "checkpoints are taken");
             assertEquals(JobStatus.RUNNING, job.getJobStatus().get(), "bad input does not stop the job");
@@ -160,21 +164,29 @@ class IngestPipelineITCase {
         }
     }
 
+    private static Map<EventType, Long> validCounts(JobClient job) {
+        Map<EventType, Long> seen = new EnumMap<>(EventType.class);
+        for (EventType t : EventType.values()) {
+            long n = sumCounters(job, "interactionsValid_" + t.wireName());
+            if (n > 0) {
+                seen.put(t, n);
+            }
+        }
+        return seen;
+    }
+
     private static long sumCounters(JobClient job, String name) {
         return JobMetrics.sumCounter(METRICS, job.getJobID(), name);
     }
 
-    private static boolean hasCompletedCheckpoint(Path dir) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                if (files.anyMatch(p -> p.getFileName().toString().equals("_metadata"))) {
-                    return true;
-                }
-            }
-            Thread.sleep(200);
-        }
-        return false;
+    private static boolean hasCompletedCheckpoint(Path dir) {
+        Awaitility.await("a completed checkpoint under " + dir).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    try (Stream<Path> files = Files.walk(dir)) {
+                        return files.anyMatch(p -> p.getFileName().toString().equals("_metadata"));
+                    }
+                });
+        return true;
     }
 
     /** Distinct malformed records of many kinds; the index makes each one unique. */
@@ -183,7 +195,7 @@ class IngestPipelineITCase {
         for (int i = 0; out.size() < n; i++) {
             String ok = "\"item_id\":\"i" + i + "\",\"type\":\"click\",\"timestamp\":" + T0;
             String s;
-            switch (i % 16) {
+            switch (i % 19) {
                 case 0: s = "not json " + i; break;
                 case 1: s = "{\"user_id\":\"u" + i + "\"," + ok; break; // truncated
                 case 2: s = "[" + i + "]"; break;
@@ -207,6 +219,17 @@ class IngestPipelineITCase {
                 case 14: {
                     byte[] b = ("{\"user_id\":\"u" + i + "\u0000\"," + ok + "}").getBytes(StandardCharsets.UTF_8);
                     b[b.length - 3] = (byte) 0xFF; // invalid UTF-8 inside the record
+                    out.add(b);
+                    continue;
+                }
+                case 16: // the same event a valid one would be, in UTF-16 with a byte-order mark
+                    out.add(("{\"user_id\":\"u" + i + "\"," + ok + "}").getBytes(StandardCharsets.UTF_16));
+                    continue;
+                case 17: // UTF-16LE without a byte-order mark
+                    out.add(("{\"user_id\":\"u" + i + "\"," + ok + "}").getBytes(StandardCharsets.UTF_16LE));
+                    continue;
+                case 18: { // UTF-8 behind a byte-order mark
+                    byte[] b = ("\uFEFF{\"user_id\":\"u" + i + "\"," + ok + "}").getBytes(StandardCharsets.UTF_8);
                     out.add(b);
                     continue;
                 }

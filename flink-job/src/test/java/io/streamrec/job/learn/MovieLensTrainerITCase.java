@@ -7,8 +7,8 @@ import io.streamrec.job.TrainerJob;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.testing.JobMetrics;
 import io.streamrec.job.testing.TestJobs;
+import io.streamrec.job.testing.TestMiniCluster;
 import io.streamrec.job.testing.TestData;
-import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.kafka.KafkaBrokerExtension;
 import io.streamrec.schema.EventJson;
 import io.streamrec.schema.InteractionEvent;
@@ -17,14 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,11 +40,7 @@ class MovieLensTrainerITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = TestMiniCluster.withMetrics(METRICS);
 
     @Test
     void prequentialHitRateBeatsPopularity(@TempDir Path checkpoints) throws Exception {
@@ -70,10 +64,8 @@ class MovieLensTrainerITCase {
         JobClient job = env.executeAsync("movielens-it");
         long start = System.nanoTime();
         try {
-            long deadline = start + Duration.ofMinutes(5).toNanos();
-            while (sum(job, "eventsTrained") < events.size() && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
+            Awaitility.await("every rating trained on").atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> sum(job, "eventsTrained") >= events.size());
             double seconds = (System.nanoTime() - start) / 1e9;
             assertEquals(events.size(), sum(job, "eventsTrained"), "every rating trained on");
             long evaluated = sum(job, "prequentialEvaluated");

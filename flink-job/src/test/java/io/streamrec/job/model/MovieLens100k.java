@@ -40,7 +40,7 @@ public final class MovieLens100k {
     /** For tests: the events, or a JUnit assumption failure (test skipped) with the reason when absent. */
     public static List<InteractionEvent> loadOrSkip() {
         Path p = locate();
-        Assumptions.assumeTrue(p != null, "MovieLens 100K not found: set -D" + DATA_DIR_PROPERTY
+        Assumptions.assumeTrue(p != null, "[needs data] MovieLens 100K not found: set -D" + DATA_DIR_PROPERTY
                 + " to a directory holding ml-100k/u.data (was " + System.getProperty(DATA_DIR_PROPERTY) + ")");
         return load(p);
     }
@@ -88,8 +88,17 @@ public final class MovieLens100k {
         return out;
     }
 
-    /** All 100,000 ratings as RATING events (value = stars, time in ms), stably sorted by time. */
+    /** All 100,000 ratings as RATING events (value = stars, time in ms), stably sorted by time; ids prefixed. */
     public static List<InteractionEvent> load(Path uData) {
+        return load(uData, "u", "i");
+    }
+
+    /**
+     * The one MovieLens loader of the trainer's tests (the product's is local-stack's {@code MovieLensReader},
+     * which this module cannot depend on: local-stack depends on it). Ids get the given prefixes ("" keeps u.data's
+     * numbers, as replay publishes them).
+     */
+    public static List<InteractionEvent> load(Path uData, String userPrefix, String itemPrefix) {
         List<InteractionEvent> events = new ArrayList<>(100_000);
         // One String instance per id: map look-ups then succeed on identity instead of comparing bytes.
         Map<String, String> canonical = new HashMap<>();
@@ -99,8 +108,8 @@ public final class MovieLens100k {
                     continue;
                 }
                 String[] f = line.split("\t");
-                String user = canonical.computeIfAbsent("u" + f[0], x -> x);
-                String item = canonical.computeIfAbsent("i" + f[1], x -> x);
+                String user = canonical.computeIfAbsent(userPrefix + f[0], x -> x);
+                String item = canonical.computeIfAbsent(itemPrefix + f[1], x -> x);
                 events.add(new InteractionEvent(user, item, EventType.RATING, Long.parseLong(f[3]) * 1000L)
                         .withValue(Double.parseDouble(f[2])));
             }

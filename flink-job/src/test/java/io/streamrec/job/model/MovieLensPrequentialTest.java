@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
  * The tuned defaults on MovieLens 100K, prequentially (timestamp order, recommend then learn, seen items
  * excluded), with the simulator set up like a small deployment: 2 UserTower subtasks, item vectors reaching the
  * caches every 1,000 events, 16-event gradient bundles, own updates applied locally as the UserTower does.
- * References (ARCHITECTURE.md): most popular 0.080 HR@10, streaming sampled softmax + logQ 0.135. Skipped when the
- * data is absent.
+ * References (docs/architecture.md, "Reference numbers"): most popular 0.080 HR@10, streaming sampled softmax +
+ * logQ 0.135. Skipped when the data is absent.
  */
 class MovieLensPrequentialTest {
 

@@ -2,13 +2,10 @@ package io.streamrec.job.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.streamrec.schema.EventType;
+import io.streamrec.job.model.MovieLens100k;
 import io.streamrec.schema.InteractionEvent;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -25,21 +22,13 @@ public final class TestData {
     /** The file, or a skipped test when it is absent. */
     public static Path require(String relative) {
         Path p = dataDir().resolve(relative);
-        assumeTrue(Files.isReadable(p), "dataset not found at " + p.toAbsolutePath()
+        assumeTrue(Files.isReadable(p), "[needs data] dataset not found at " + p.toAbsolutePath()
                 + " (set -Dstreamrec.data.dir); skipping");
         return p;
     }
 
-    /** MovieLens 100K u.data as rating events, in timestamp order (ties keep file order). */
-    public static List<InteractionEvent> movieLens100k() throws IOException {
-        Path p = require("ml-100k/u.data");
-        List<InteractionEvent> events = new ArrayList<>(100_000);
-        for (String line : Files.readAllLines(p)) {
-            String[] f = line.split("\t");
-            events.add(new InteractionEvent(f[0], f[1], EventType.RATING, Long.parseLong(f[3]) * 1000L)
-                    .withValue(Double.parseDouble(f[2])));
-        }
-        events.sort(Comparator.comparingLong(e -> e.timestamp));
-        return events;
+    /** MovieLens 100K u.data as rating events with u.data's own ids, in timestamp order (ties keep file order). */
+    public static List<InteractionEvent> movieLens100k() {
+        return MovieLens100k.load(require("ml-100k/u.data"), "", "");
     }
 }

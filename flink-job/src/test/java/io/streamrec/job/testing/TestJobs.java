@@ -3,8 +3,14 @@ package io.streamrec.job.testing;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.core.execution.JobClient;
+import org.awaitility.Awaitility;
 
 /** Job configurations for tests: a fresh set of uniquely named topics on the test broker, created up front. */
 public final class TestJobs {
@@ -35,21 +41,40 @@ public final class TestJobs {
         return c;
     }
 
-    /** Cancels the job and waits until it has reached a terminal state (so its files are no longer written). */
-    public static void cancel(org.apache.flink.core.execution.JobClient job) throws Exception {
-        job.cancel().get();
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        while (!isTerminal(job) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+    /**
+     * Cancels the job and waits until it has reached a terminal state (so its files are no longer written). Fails
+     * loudly, naming the job and its last status, when the cancellation is refused or the job is still not terminal
+     * after 60 s: a test that goes on would share the broker and the slots with a job that is still running.
+     */
+    public static void cancel(JobClient job) {
+        try {
+            job.cancel().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!isTerminal(job)) { // cancelling a job that has already ended is refused, and is fine
+                throw new AssertionError("could not cancel job " + job.getJobID() + ": " + e.getCause(), e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new AssertionError("cancelling job " + job.getJobID() + " did not answer in 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while cancelling job " + job.getJobID(), e);
         }
+        Awaitility.await("job " + job.getJobID() + " reaches a terminal state after cancel")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> isTerminal(job));
     }
 
     /** Whether the job has finished, failed or been cancelled (or its per-job MiniCluster is gone). */
-    public static boolean isTerminal(org.apache.flink.core.execution.JobClient job) throws Exception {
+    public static boolean isTerminal(JobClient job) {
         try {
-            return job.getJobStatus().get().isGloballyTerminalState();
-        } catch (IllegalStateException | java.util.concurrent.ExecutionException e) {
+            return job.getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState();
+        } catch (IllegalStateException | ExecutionException e) {
             return true; // a per-job MiniCluster shuts down with its job
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while asking for the status of job " + job.getJobID(), e);
         }
     }
 

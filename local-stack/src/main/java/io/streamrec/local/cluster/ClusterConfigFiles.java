@@ -121,7 +121,7 @@ final class ClusterConfigFiles {
         c.put("share.coordinator.state.topic.min.isr", "1");
         c.put("group.initial.rebalance.delay.ms", "0");
         c.put("num.partitions", "4");
-        // The compaction dedupe buffer defaults to 128 MiB; 2 MiB is plenty here (see PLATFORM.md).
+        // The compaction dedupe buffer defaults to 128 MiB; 2 MiB is plenty here (see docs/platform.md).
         c.put("log.cleaner.dedupe.buffer.size", "2097152");
         return c;
     }

@@ -2,6 +2,7 @@ package io.streamrec.local.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamrec.local.cli.UsageException;
+import io.streamrec.local.stack.FlinkRest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -194,7 +195,7 @@ public final class ClusterMain {
     private static int status(StandaloneCluster cluster, PrintStream out) throws IOException, InterruptedException {
         out.println("cluster under " + cluster.settings().dir());
         printProcesses(cluster, out);
-        ClusterRest rest = cluster.rest();
+        FlinkRest rest = cluster.rest();
         if (!rest.isUp()) {
             out.println("Flink: no JobManager answers on " + rest.base());
             return 1;
@@ -202,7 +203,7 @@ public final class ClusterMain {
         JsonNode o = rest.overview();
         out.printf("Flink %s: %d TaskManager(s), %d/%d slots free%n", rest.base(), o.path("taskmanagers").asInt(),
                 o.path("slots-available").asInt(), o.path("slots-total").asInt());
-        for (ClusterRest.JobSummary j : rest.jobs()) {
+        for (FlinkRest.JobSummary j : rest.jobs()) {
             StringBuilder line = new StringBuilder("  job " + j.id() + "  " + j.state() + "  " + j.name());
             if (!List.of("FINISHED", "CANCELED", "FAILED").contains(j.state())) {
                 line.append("  checkpoints completed: ").append(rest.completedCheckpoints(j.id()));

@@ -3,6 +3,7 @@ package io.streamrec.local.cluster;
 import io.streamrec.job.config.ConfigArgs;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.local.demo.Demo;
+import io.streamrec.local.stack.FlinkRest;
 import io.streamrec.local.stack.ServingProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,12 +53,12 @@ public final class StandaloneCluster {
 
     private final ClusterSettings settings;
     private final BuildLayout build;
-    private final ClusterRest rest;
+    private final FlinkRest rest;
 
     public StandaloneCluster(ClusterSettings settings, BuildLayout build) {
         this.settings = settings;
         this.build = build;
-        this.rest = new ClusterRest(URI.create("http://localhost:" + settings.restPort()));
+        this.rest = new FlinkRest(URI.create("http://localhost:" + settings.restPort()));
     }
 
     /** The cluster whose settings {@code cluster start} saved under {@code dir}. */
@@ -69,7 +70,7 @@ public final class StandaloneCluster {
         return settings;
     }
 
-    public ClusterRest rest() {
+    public FlinkRest rest() {
         return rest;
     }
 
@@ -323,9 +324,9 @@ public final class StandaloneCluster {
     }
 
     /** Jobs that are neither finished, cancelled nor failed. */
-    public List<ClusterRest.JobSummary> activeJobs() throws IOException, InterruptedException {
-        List<ClusterRest.JobSummary> out = new ArrayList<>();
-        for (ClusterRest.JobSummary j : rest.jobs()) {
+    public List<FlinkRest.JobSummary> activeJobs() throws IOException, InterruptedException {
+        List<FlinkRest.JobSummary> out = new ArrayList<>();
+        for (FlinkRest.JobSummary j : rest.jobs()) {
             if (!List.of("FINISHED", "CANCELED", "FAILED").contains(j.state())) {
                 out.add(j);
             }
@@ -397,7 +398,7 @@ public final class StandaloneCluster {
     public List<String> stop(boolean savepoint) throws IOException, InterruptedException {
         List<String> savepoints = new ArrayList<>();
         if (process(JOBMANAGER).isPresent() && rest.isUp()) {
-            for (ClusterRest.JobSummary j : activeJobs()) {
+            for (FlinkRest.JobSummary j : activeJobs()) {
                 if (savepoint && j.state().equals("RUNNING")) {
                     String path = rest.stopWithSavepoint(j.id(), settings.savepointDir().toUri().toString(),
                             Duration.ofMinutes(3));

@@ -7,6 +7,7 @@ import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.model.ModelParams;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.local.cli.CommandLine;
+import io.streamrec.local.cli.ProgressDisplay;
 import io.streamrec.local.cli.UsageException;
 import io.streamrec.local.evaluate.EvaluateOptions.PassOrder;
 import io.streamrec.local.evaluate.EvaluateOptions.Protocol;
@@ -101,7 +102,7 @@ public final class EvaluateMain {
     /** Runs as the command line does, without exiting; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
         EvaluateOptions options;
-        ProgressLine.Mode mode;
+        ProgressDisplay.Mode mode;
         try {
             Parsed parsed = parse(args);
             if (parsed == null) {
@@ -185,12 +186,11 @@ public final class EvaluateMain {
 
     /** What the arguments asked for; null options for --help. */
     record Parsed(EvaluateOptions options, String progress) {
-        ProgressLine.Mode mode(boolean terminal) {
-            switch (progress) {
-                case "bar": return ProgressLine.Mode.BAR;
-                case "plain": return ProgressLine.Mode.PLAIN;
-                case "none": return ProgressLine.Mode.NONE;
-                default: return terminal ? ProgressLine.Mode.BAR : ProgressLine.Mode.PLAIN;
+        ProgressDisplay.Mode mode(boolean terminal) {
+            try {
+                return ProgressDisplay.Mode.parse(progress, terminal);
+            } catch (UsageException e) {
+                return terminal ? ProgressDisplay.Mode.BAR : ProgressDisplay.Mode.PLAIN; // as "auto"
             }
         }
     }

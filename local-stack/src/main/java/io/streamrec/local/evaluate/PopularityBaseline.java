@@ -12,8 +12,10 @@ import java.util.Map;
  * go in; for each, before it is counted, the rank of its item among every item seen so far by count, with the
  * user's recent history left out, comes out. It is the same protocol the trainer applies to its model (the user's
  * {@code historyMax} most recent distinct items excluded, the target itself never; an item never seen before is not
- * rankable, -1), but with exact global counts, whereas the trainer's live baseline counts approximately
- * (Space-Saving) and per UserTower subtask.
+ * rankable, -1), but with exact global counts, whereas the trainer's live baseline ({@code PopularityTracker})
+ * counts approximately (Space-Saving), weighted by event type and per UserTower subtask, and serving's
+ * ({@code ingest.Popularity}) decays counts by a half-life to answer users without a vector. A reference number
+ * must be exact and reproducible, hence a third counter rather than either of those.
  *
  * <p>Equal counts rank the item seen first first (as a stable sort of the items by count would). Items are kept
  * in an array sorted by count with the start and size of every count's block, so an increment is one swap (the

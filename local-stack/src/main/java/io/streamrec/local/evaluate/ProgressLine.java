@@ -1,34 +1,30 @@
 package io.streamrec.local.evaluate;
 
+import io.streamrec.local.cli.ProgressDisplay;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
  * Shows where an evaluation is: the protocol, the phase (publishing, training, final snapshot, prequential), events
  * done of the total and events per second in this phase. On a terminal one line redrawn in place; otherwise (a log,
- * CI) a plain line every few seconds. Used from the evaluating thread only.
+ * CI) a plain line every few seconds (drawn by the CLI's {@link ProgressDisplay}). Used from the evaluating thread
+ * only.
  */
 final class ProgressLine implements TrainerRun.Progress {
 
-    /** How progress is shown. */
-    enum Mode { BAR, PLAIN, NONE }
+    private static final Duration REDRAW = Duration.ofMillis(250);
+    private static final Duration PLAIN = Duration.ofSeconds(5);
 
-    private static final long REDRAW_NANOS = 250_000_000L;
-    private static final long PLAIN_NANOS = 5_000_000_000L;
-
-    private final PrintStream err;
-    private final Mode mode;
+    private final ProgressDisplay display;
     private String label = "";
     private String phase;
     private long phaseStart;
     private long phaseStartDone;
-    private long nextDraw;
     private long lastDrawnDone = -1;
-    private int drawn;
 
-    ProgressLine(PrintStream err, Mode mode) {
-        this.err = err;
-        this.mode = mode;
+    ProgressLine(PrintStream err, ProgressDisplay.Mode mode) {
+        this.display = new ProgressDisplay(err, mode, REDRAW, PLAIN);
     }
 
     /** Starts a protocol's run: its label prefixes the line. */
@@ -48,37 +44,25 @@ final class ProgressLine implements TrainerRun.Progress {
             phaseStartDone = done;
         }
         boolean finished = done >= total && done != lastDrawnDone;
-        if (mode == Mode.NONE || (!phaseChanged && now < nextDraw && !finished)) {
+        if (display.mode() == ProgressDisplay.Mode.NONE || (!phaseChanged && !display.due() && !finished)) {
             return;
         }
         lastDrawnDone = done;
-        nextDraw = now + (mode == Mode.BAR ? REDRAW_NANOS : PLAIN_NANOS);
         double seconds = (now - phaseStart) / 1e9;
         double rate = seconds > 0.5 ? (done - phaseStartDone) / seconds : 0;
-        String line = String.format(Locale.ROOT, "evaluate [%s] %s: %,d / %,d events (%.0f%%)%s, %.0f s", label,
+        display.show(String.format(Locale.ROOT, "evaluate [%s] %s: %,d / %,d events (%.0f%%)%s, %.0f s", label,
                 phase, done, total, total == 0 ? 100.0 : 100.0 * done / total,
-                rate > 0 ? String.format(Locale.ROOT, ", %,.0f events/s", rate) : "", seconds);
-        if (mode == Mode.BAR) {
-            err.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
-            drawn = line.length();
-        } else {
-            err.println(line);
-        }
-        err.flush();
+                rate > 0 ? String.format(Locale.ROOT, ", %,.0f events/s", rate) : "", seconds));
     }
 
-    /** Prints a message on its own line (clearing a drawn progress line first). */
+    /** Prints a message on its own line (clearing a drawn progress line first; the next update draws it again). */
     void message(String text) {
-        clear();
-        err.println(text);
+        display.clear();
+        display.println(text);
     }
 
     /** Ends the drawn line, if any. */
     void clear() {
-        if (mode == Mode.BAR && drawn > 0) {
-            err.print("\r" + " ".repeat(drawn) + "\r");
-            err.flush();
-            drawn = 0;
-        }
+        display.clear();
     }
 }

@@ -240,14 +240,15 @@ final class ReportWriter {
         int right = 150;
         int top = 16;
         int bottom = 44;
-        double max = niceMax(Math.max(max(model), max(pop)));
+        Axis axis = Axis.of(Math.max(max(model), max(pop)));
+        double max = axis.max();
         int n = labels.size();
         double plotW = w - left - right;
         double plotH = ht - top - bottom;
         h.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"HR@10 per window, model and popularity\" "
                 + "font-family=\"sans-serif\" font-size=\"11\">\n", w, ht, w, ht));
-        axes(h, left, top, plotW, plotH, max, "HR@10");
+        axes(h, left, top, plotW, plotH, axis, "HR@10");
         for (int i = 0; i < n; i++) {
             double x = n == 1 ? left + plotW / 2 : left + plotW * i / (n - 1);
             if (n <= 12 || i % Math.ceil(n / 12.0) == 0 || i == n - 1) {
@@ -294,11 +295,12 @@ final class ReportWriter {
             max = Math.max(max, Math.max(Math.max(m.path(k).asDouble(), p.path(k).asDouble()),
                     Math.max(mx.path(k).asDouble(), px.path(k).asDouble())));
         }
-        max = niceMax(max);
+        Axis axis = Axis.of(max);
+        max = axis.max();
         h.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"top-K accuracy, model and popularity\" "
                 + "font-family=\"sans-serif\" font-size=\"11\">\n", w, ht, w, ht));
-        axes(h, left, top, plotW, plotH, max, "top-K accuracy");
+        axes(h, left, top, plotW, plotH, axis, "top-K accuracy");
         String[] colors = {MODEL_COLOR, POPULARITY_COLOR, "#8cb8e0", "#f2c48a"};
         double group = plotW / Math.max(keys.size(), 1);
         double bar = group * 0.8 / 4;
@@ -319,14 +321,13 @@ final class ReportWriter {
         h.append("</svg>\n");
     }
 
-    private static void axes(StringBuilder h, int left, int top, double plotW, double plotH, double max,
+    private static void axes(StringBuilder h, int left, int top, double plotW, double plotH, Axis axis,
                              String yLabel) {
-        for (int i = 0; i <= 5; i++) {
-            double v = max * i / 5;
-            double y = top + plotH - plotH * i / 5;
+        for (int i = 0; i <= axis.intervals(); i++) {
+            double y = top + plotH - plotH * i / axis.intervals();
             h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
                     + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left, y, left + plotW, y, left - 6,
-                    y + 4, trim(v)));
+                    y + 4, axis.label(i)));
         }
         h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" stroke=\"#888\"/>"
                         + "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>\n", left, top, left,
@@ -351,23 +352,44 @@ final class ReportWriter {
         return m;
     }
 
-    /** A round upper bound for an axis: 0.05, 0.1, 0.2, 0.25, 0.5, 1 (times a power of ten). */
-    static double niceMax(double v) {
-        if (v <= 0) {
-            return 0.1;
-        }
-        double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double step : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
-            if (step * magnitude >= v * 1.0001) {
-                return step * magnitude;
+    /**
+     * The y axis: a tick step of 1, 2 or 5 times a power of ten giving about five intervals, the top the first
+     * multiple of the step at or above the largest value, and labels with as many decimals as the step needs, so
+     * that every label is its tick's true value (with steps like 0.0025 and three decimals the labels 0.002, 0.005,
+     * 0.007 stood on ticks 0.0025 apart).
+     */
+    record Axis(double step, int intervals) {
+        static Axis of(double maxValue) {
+            if (!(maxValue > 0)) {
+                return new Axis(0.02, 5);
             }
+            double rough = maxValue / 5;
+            double magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
+            double step = 10 * magnitude;
+            for (double m : new double[] {1, 2, 5}) {
+                if (m * magnitude >= rough * (1 - 1e-9)) {
+                    step = m * magnitude;
+                    break;
+                }
+            }
+            int intervals = (int) Math.ceil(maxValue / step - 1e-9);
+            return new Axis(step, Math.max(intervals, 1));
         }
-        return 10 * magnitude;
-    }
 
-    private static String trim(double v) {
-        String s = String.format(Locale.ROOT, "%.3f", v);
-        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+        double max() {
+            return tick(intervals);
+        }
+
+        double tick(int i) {
+            // Through BigDecimal so that e.g. 3 x 0.1 is exactly 0.3, not 0.30000000000000004.
+            return java.math.BigDecimal.valueOf(step).multiply(java.math.BigDecimal.valueOf(i)).doubleValue();
+        }
+
+        /** Enough decimals for the step (0.002 -> 3, 0.05 -> 2, 1 -> 0), no more. */
+        String label(int i) {
+            int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
+            return String.format(Locale.ROOT, "%." + decimals + "f", tick(i));
+        }
     }
 
     static String esc(String s) {

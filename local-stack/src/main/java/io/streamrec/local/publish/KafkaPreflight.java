@@ -1,5 +1,7 @@
 package io.streamrec.local.publish;
 
+import io.streamrec.kafka.admin.PartitionReadiness;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,7 +93,7 @@ public final class KafkaPreflight {
         }
         try {
             // Producing before every partition has a leader can lose the first batch (KAFKA-15591).
-            io.streamrec.kafka.EmbeddedKafkaBroker.awaitLeaders(admin, topic, java.time.Duration.ofMillis(timeoutMs));
+            PartitionReadiness.awaitLeaders(admin, topic, Duration.ofMillis(timeoutMs));
         } catch (ExecutionException e) {
             throw new PublishException("cannot describe topic '" + topic + "' at " + target.bootstrapServers()
                     + ": " + rootMessage(e.getCause()), e.getCause());

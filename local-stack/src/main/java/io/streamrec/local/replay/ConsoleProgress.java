@@ -1,5 +1,6 @@
 package io.streamrec.local.replay;
 
+import io.streamrec.local.cli.ProgressDisplay;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -14,84 +15,60 @@ import java.util.Map;
  */
 public final class ConsoleProgress implements ProgressListener {
 
-    /** How progress is shown. */
-    public enum Mode {
-        /** Redrawn single line; for terminals. */
-        BAR,
-        /** A line every {@code plainInterval}; for logs. */
-        PLAIN,
-        /** No progress; notices, bad records and the summary only. */
-        NONE
-    }
-
     private static final int BAR_WIDTH = 24;
-    private static final long BAR_REDRAW_NANOS = 200_000_000L;
+    private static final Duration BAR_REDRAW = Duration.ofMillis(200);
 
     private final PrintStream out;
-    private final PrintStream err;
-    private final Mode mode;
+    private final ProgressDisplay display;
     private final int maxDetailed;
-    private final long plainIntervalNanos;
     private long badSeen;
-    private long nextDrawNanos;
-    private int drawnLength;
+    private boolean started;
     private ReplayProgress last;
 
-    public ConsoleProgress(PrintStream out, PrintStream err, Mode mode, int maxDetailed, Duration plainInterval) {
+    public ConsoleProgress(PrintStream out, PrintStream err, ProgressDisplay.Mode mode, int maxDetailed,
+                           Duration plainInterval) {
         this.out = out;
-        this.err = err;
-        this.mode = mode;
+        this.display = new ProgressDisplay(err, mode, BAR_REDRAW, plainInterval);
         this.maxDetailed = maxDetailed;
-        this.plainIntervalNanos = plainInterval.toNanos();
     }
 
     @Override
     public void onNotice(String message) {
-        clearBar();
-        err.println("replay: " + message);
-        redraw();
+        display.message("replay: " + message);
     }
 
     @Override
     public void onBadRecord(BadRecord bad) {
         badSeen++;
         if (badSeen <= maxDetailed) {
-            clearBar();
-            err.println(bad);
-            redraw();
+            display.message(bad.toString());
         } else if (badSeen == maxDetailed + 1) {
-            clearBar();
-            err.println("(more bad lines: only counted from here on; see the summary)");
-            redraw();
+            display.message("(more bad lines: only counted from here on; see the summary)");
         }
     }
 
     @Override
     public void onProgress(ReplayProgress p) {
         last = p;
-        long now = System.nanoTime();
-        if (mode == Mode.NONE || now < nextDrawNanos) {
+        if (!display.due()) {
             return;
         }
-        if (mode == Mode.BAR) {
-            nextDrawNanos = now + BAR_REDRAW_NANOS;
-            draw(p);
+        if (display.mode() == ProgressDisplay.Mode.BAR) {
+            display.show(describe(p, true));
+        } else if (!started) { // no line at the very start: the first one comes after one interval
+            started = true;
+            display.postpone();
         } else {
-            if (nextDrawNanos == 0) { // no line at the very start: the first one comes after one interval
-                nextDrawNanos = now + plainIntervalNanos;
-                return;
-            }
-            nextDrawNanos = now + plainIntervalNanos;
-            err.println("replay: " + describe(p, false));
+            display.show("replay: " + describe(p, false));
         }
     }
 
     @Override
     public void onFinished(ReplaySummary s) {
-        if (mode == Mode.BAR && last != null) {
-            draw(new ReplayProgress("done", s.published(), s.bad(), 1.0, s.elapsed().toNanos()));
-            err.println();
-            drawnLength = 0;
+        if (display.mode() == ProgressDisplay.Mode.BAR && last != null) {
+            display.show(describe(new ReplayProgress("done", s.published(), s.bad(), 1.0, s.elapsed().toNanos()),
+                    true));
+            display.endLine();
         }
         out.print(summaryText(s));
         out.flush();
@@ -129,27 +106,6 @@ public final class ConsoleProgress implements ProgressListener {
         counts.entrySet().stream()
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .forEach(e -> sb.append(String.format(Locale.ROOT, "  %,9d  %s%n", e.getValue(), e.getKey())));
-    }
-
-    private void draw(ReplayProgress p) {
-        String line = describe(p, true);
-        int pad = Math.max(0, drawnLength - line.length());
-        err.print("\r" + line + " ".repeat(pad));
-        err.flush();
-        drawnLength = line.length();
-    }
-
-    private void clearBar() {
-        if (mode == Mode.BAR && drawnLength > 0) {
-            err.print("\r" + " ".repeat(drawnLength) + "\r");
-            drawnLength = 0;
-        }
-    }
-
-    private void redraw() {
-        if (mode == Mode.BAR && last != null) {
-            draw(last);
-        }
     }
 
     private static String describe(ReplayProgress p, boolean bar) {

@@ -1,6 +1,7 @@
 package io.streamrec.local.replay;
 
 import io.streamrec.local.cli.CommandLine;
+import io.streamrec.local.cli.ProgressDisplay;
 import io.streamrec.local.cli.UsageException;
 import io.streamrec.local.publish.KafkaTarget;
 import io.streamrec.schema.EventType;
@@ -119,7 +120,7 @@ public final class ReplayMain {
     public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal,
                           Consumer<Replayer> onStart) {
         ReplayOptions options;
-        ConsoleProgress.Mode mode;
+        ProgressDisplay.Mode mode;
         int maxReported;
         try {
             CommandLine cl = SPEC.parse(args);
@@ -362,13 +363,11 @@ public final class ReplayMain {
         }
     }
 
-    private static ConsoleProgress.Mode progressMode(String m, boolean terminal) throws UsageException {
-        switch (m.toLowerCase(Locale.ROOT)) {
-            case "auto": return terminal ? ConsoleProgress.Mode.BAR : ConsoleProgress.Mode.PLAIN;
-            case "bar": return ConsoleProgress.Mode.BAR;
-            case "plain": return ConsoleProgress.Mode.PLAIN;
-            case "none": return ConsoleProgress.Mode.NONE;
-            default: throw new UsageException("--progress: expected auto, bar, plain or none, got '" + m + "'");
+    private static ProgressDisplay.Mode progressMode(String m, boolean terminal) throws UsageException {
+        try {
+            return ProgressDisplay.Mode.parse(m, terminal);
+        } catch (UsageException e) {
+            throw new UsageException("--progress: " + e.getMessage());
         }
     }
 }

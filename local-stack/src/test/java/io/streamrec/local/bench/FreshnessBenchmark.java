@@ -1,12 +1,12 @@
 package io.streamrec.local.bench;
 
+import io.streamrec.kafka.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamrec.local.demo.Demo;
 import io.streamrec.local.demo.DemoSettings;
 import io.streamrec.schema.EventJson;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.InteractionEvent;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ public final class FreshnessBenchmark {
         int probes = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         Path state = Files.createTempDirectory("streamrec-freshness-");
         Path home = Path.of(System.getProperty("streamrec.home", ".")).toAbsolutePath();
-        DemoSettings s = new DemoSettings(home, state, freePort(), freePort(), freePort(), freePort(), 2, 100, 1000,
+        DemoSettings s = new DemoSettings(home, state, FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), 2, 100, 1000,
                 2000, 20, 42, Duration.ofMinutes(2), null, Map.of());
         try (Demo demo = new Demo(s)) {
             demo.start();
@@ -157,11 +157,5 @@ public final class FreshnessBenchmark {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0));
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

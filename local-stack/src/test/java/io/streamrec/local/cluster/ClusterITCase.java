@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.kafka.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.job.config.JobConfig;
@@ -20,7 +21,6 @@ import io.streamrec.schema.avro.EmbeddingRecord;
 import io.streamrec.schema.avro.RecordKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +49,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,13 +85,13 @@ class ClusterITCase {
     void trainerRecoversFromTaskManagerKillAndResumesFromSavepoint(@TempDir Path dir) throws Exception {
         long t0 = System.nanoTime();
         BuildLayout build = BuildLayout.fromSystemProperty();
-        int servingPort = freePort();
+        int servingPort = FreePorts.pick();
         ClusterSettings settings = ClusterSettings.builder(dir)
-                .kafkaPort(freePort()).kafkaControllerPort(freePort())
-                .restPort(freePort()).jobManagerRpcPort(freePort()).servingPort(servingPort)
+                .kafkaPort(FreePorts.pick()).kafkaControllerPort(FreePorts.pick())
+                .restPort(FreePorts.pick()).jobManagerRpcPort(FreePorts.pick()).servingPort(servingPort)
                 .build();
         StandaloneCluster cluster = new StandaloneCluster(settings, build);
-        ClusterRest rest = cluster.rest();
+        FlinkRest rest = cluster.rest();
         Thread emergency = new Thread(() -> {
             try {
                 cluster.killAll();
@@ -130,9 +131,8 @@ class ClusterITCase {
             }
             producer.flush();
             acked.assertNoFailures();
-            FlinkRest metrics = new FlinkRest(rest.base());
-            String userTower = metrics.vertexId(job, "UserTower");
-            awaitTrue(() -> metrics.sums(job, userTower, "UserTower", List.of("eventsTrained"))
+            String userTower = rest.vertexId(job, "UserTower");
+            awaitTrue(() -> rest.sums(job, userTower, "UserTower", List.of("eventsTrained"))
                     .getOrDefault("eventsTrained", 0.0) >= 4_000, LONG, "the first 4,000 events are trained");
             long checkpointsBefore = rest.completedCheckpoints(job);
             awaitTrue(() -> rest.completedCheckpoints(job) >= checkpointsBefore + 2, LONG, "two more checkpoints");
@@ -142,25 +142,27 @@ class ClusterITCase {
             step(t0, "phase 1 trained and checkpointed; serving answers from snapshot v" + readyVersion(servingUri));
 
             // ---- kill -9 the TaskManager while events keep arriving
+            long ackedBeforeFeed = acked.total();
             BackgroundFeed feed = new BackgroundFeed(producer, events, acked, 100);
-            Thread.sleep(3_000);
+            awaitTrue(() -> acked.total() >= ackedBeforeFeed + 300, LONG, "300 events fed before the kill");
             ManagedProcess tm = cluster.taskManagers().get(0);
             long killedAt = System.currentTimeMillis();
             tm.kill();
             assertFalse(tm.isAlive());
             step(t0, "killed " + tm + " with SIGKILL");
-            Thread.sleep(2_000);
+            Thread.sleep(2_000); // not a synchronization: the outage lasts a while, and serving answers during it
             JsonNode during = recommend(servingUri, someUser);
             assertEquals("model", during.path("strategy").asText(), "serving keeps answering: " + during);
 
             cluster.startTaskManager();
             awaitTrue(() -> rest.restoredFrom(job).isPresent() && rest.allTasksRunning(job), LONG,
                     "the job runs again, restored from a checkpoint");
-            ClusterRest.CheckpointRef restored = rest.restoredFrom(job).orElseThrow();
+            FlinkRest.CheckpointRef restored = rest.restoredFrom(job).orElseThrow();
             assertFalse(restored.savepoint());
             step(t0, "new TaskManager; job restored from checkpoint " + restored.id() + " (" + restored.externalPath()
                     + ")");
-            Thread.sleep(4_000);
+            long ackedAtRestore = acked.total();
+            awaitTrue(() -> acked.total() >= ackedAtRestore + 400, LONG, "400 more events fed after the restore");
             feed.stop();
             acked.assertNoFailures();
             // The last event of every user comes after the restore: its published count is from the restored state.
@@ -197,7 +199,7 @@ class ClusterITCase {
 
             String resumed = cluster.submit(TRAINER_ARGS, savepoint);
             cluster.awaitRunning(resumed, LONG);
-            ClusterRest.CheckpointRef fromSavepoint = rest.restoredFrom(resumed).orElseThrow();
+            FlinkRest.CheckpointRef fromSavepoint = rest.restoredFrom(resumed).orElseThrow();
             assertTrue(fromSavepoint.savepoint(), "restored from the savepoint: " + fromSavepoint);
             step(t0, "resubmitted as " + resumed + " from the savepoint");
             long probe2At = System.currentTimeMillis();
@@ -350,6 +352,10 @@ class ClusterITCase {
             return new TreeSet<>(perUser.keySet());
         }
 
+        long total() {
+            return perUser.values().stream().mapToLong(AtomicLong::get).sum();
+        }
+
         Map<String, Long> snapshot() {
             Map<String, Long> out = new TreeMap<>();
             perUser.forEach((u, n) -> out.put(u, n.get()));
@@ -448,23 +454,12 @@ class ClusterITCase {
         boolean holds() throws Exception;
     }
 
-    private static void awaitTrue(Condition c, Duration timeout, String what) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!c.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            Thread.sleep(500);
-        }
+    private static void awaitTrue(Condition c, Duration timeout, String what) {
+        Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
+                .until(c::holds);
     }
 
     private static void step(long t0, String what) {
         System.out.printf("[cluster %5.1f s] %s%n", (System.nanoTime() - t0) / 1e9, what);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.kafka.FreePorts;
+import java.net.ServerSocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.local.generator.GroundTruth;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +42,8 @@ class DemoITCase {
     @Test
     void demoLearnsServesPersonalRecommendationsAndStopsCleanly(@TempDir Path state) throws Exception {
         Path home = Path.of(System.getProperty("streamrec.home", "..")).toAbsolutePath();
-        int kafkaPort = freePort();
-        DemoSettings settings = new DemoSettings(home, state, kafkaPort, freePort(), freePort(), freePort(), 2,
+        int kafkaPort = FreePorts.pick();
+        DemoSettings settings = new DemoSettings(home, state, kafkaPort, FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), 2,
                 200, 300, 600, 10, 7, Duration.ofSeconds(75), null,
                 Map.of("snapshot.interval", "2 s", "metrics.prequential.sample", "1.0"));
         Demo demo = new Demo(settings);
@@ -125,17 +127,10 @@ class DemoITCase {
         return items.stream().mapToDouble(i -> truth.trueAffinity(truth.userIndex(user), truth.itemIndex(i))).sum();
     }
 
-    private static void awaitTrained(Demo demo, double atLeast, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        double trained = 0;
-        while (System.nanoTime() < deadline) {
-            trained = demo.trainerMetrics().getOrDefault("eventsTrained", 0.0);
-            if (trained >= atLeast) {
-                return;
-            }
-            Thread.sleep(1_000);
-        }
-        throw new AssertionError("trained " + trained + " events, expected at least " + atLeast);
+    private static void awaitTrained(Demo demo, double atLeast, Duration timeout) {
+        Awaitility.await("the demo's trainer has trained " + atLeast + " events").atMost(timeout)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> demo.trainerMetrics().getOrDefault("eventsTrained", 0.0) >= atLeast);
     }
 
     /** Items each user interacted with in events stamped before {@code beforeMs}, read back from Kafka. */
@@ -165,11 +160,5 @@ class DemoITCase {
             }
         }
         return seen;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,7 +62,8 @@ class GeneratorITCase {
         String topic = newTopic("gen-stop");
         Publisher p = Publisher.builder(new ClickstreamGenerator(GeneratorConfig.builder().build()),
                 KafkaEventSink.open(KafkaTarget.of(KAFKA.bootstrapServers(), topic))).pacing(Pacing.rate(400)).start();
-        Thread.sleep(500);
+        Awaitility.await("the publisher has sent some events").atMost(Duration.ofSeconds(30))
+                .until(() -> p.sent() > 50);
         assertTrue(p.isRunning());
         p.stop();
         assertTrue(!p.isRunning());

@@ -3,6 +3,7 @@ package io.streamrec.local.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.kafka.FreePorts;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.kafka.KafkaBrokerExtension;
 import io.streamrec.local.TestData;
@@ -13,7 +14,6 @@ import io.streamrec.schema.ParserOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,12 +142,13 @@ class ReplayITCase {
 
     @Test
     void speedTwoXTakesHalfTheLogsOwnTimeSpan() throws IOException {
-        // Four events over 3 s of event time: at 2x they should leave about 1.5 s apart.
+        // Four events over 6 s of event time: at 2x they leave about 3 s apart, at 1x 6 s, at 4x 1.5 s; the bounds
+        // tell those apart with room for a busy machine.
         long t0 = Instant.parse("2024-05-01T12:00:00Z").toEpochMilli();
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 4; i++) {
             sb.append("{\"user_id\":\"u").append(i % 2).append("\",\"item_id\":\"i").append(i)
-                    .append("\",\"type\":\"click\",\"timestamp\":").append(t0 + i * 1000L).append("}\n");
+                    .append("\",\"type\":\"click\",\"timestamp\":").append(t0 + i * 2000L).append("}\n");
         }
         Path file = dir.resolve("paced.jsonl");
         Files.writeString(file, sb.toString());
@@ -160,16 +161,31 @@ class ReplayITCase {
         long first = records.stream().mapToLong(ConsumerRecord::timestamp).min().orElseThrow();
         long last = records.stream().mapToLong(ConsumerRecord::timestamp).max().orElseThrow();
         long spread = last - first;
-        assertTrue(spread >= 1_400 && spread <= 4_000, "sent over " + spread + " ms, expected about 1,500");
+        assertTrue(spread >= 2_850 && spread <= 4_500, "sent over " + spread + " ms, expected about 3,000 "
+                + "(1x would take 6,000, 4x 1,500)");
+    }
+
+    /** A small log in OTTO's layout written by the test, for the error paths: they must not need the dataset. */
+    private Path smallOttoLog() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        long ts = Instant.parse("2024-05-01T12:00:00Z").toEpochMilli();
+        for (int session = 0; session < 4; session++) {
+            sb.append("{\"session\":").append(session).append(",\"events\":[");
+            for (int i = 0; i < 5; i++) {
+                sb.append(i == 0 ? "" : ",").append("{\"aid\":").append(100 + session * 10 + i).append(",\"ts\":")
+                        .append(ts + session * 60_000L + i * 1000L).append(",\"type\":\"clicks\"}");
+            }
+            sb.append("]}\n");
+        }
+        Path file = dir.resolve("small-otto.jsonl");
+        Files.writeString(file, sb.toString());
+        return file;
     }
 
     @Test
     void missingBrokerIsAClearErrorAndExitCodeOne() throws IOException {
-        Path file = TestData.ottoSample();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort(); // free once closed: nothing listens there
-        }
+        Path file = smallOttoLog();
+        int port = FreePorts.pick(); // nothing listens there
         long start = System.nanoTime();
         int code = replay(file.toString(), "--bootstrap-servers", "localhost:" + port, "--connect-timeout", "2s");
         long ms = (System.nanoTime() - start) / 1_000_000;
@@ -180,8 +196,8 @@ class ReplayITCase {
     }
 
     @Test
-    void missingTopicIsAnErrorUnlessCreateTopicIsGiven() {
-        Path file = TestData.ottoSample();
+    void missingTopicIsAnErrorUnlessCreateTopicIsGiven() throws IOException {
+        Path file = smallOttoLog();
         String topic = EmbeddedKafkaBroker.uniqueTopic("absent");
         assertEquals(ReplayException.KAFKA_ERROR, replay(file.toString(), "--bootstrap-servers",
                 KAFKA.bootstrapServers(), "--topic", topic));

@@ -11,9 +11,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +27,8 @@ class ReplayerTest {
 
     /** Collects what would be published. */
     static final class ListSink implements EventSink {
-        final List<InteractionEvent> events = new ArrayList<>();
+        // Synchronized: a test may watch it from another thread while the replayer publishes.
+        final List<InteractionEvent> events = Collections.synchronizedList(new ArrayList<>());
         final List<String> json = new ArrayList<>();
 
         @Override
@@ -202,11 +206,9 @@ class ReplayerTest {
         ListSink sink = new ListSink();
         Replayer r = new Replayer(ReplayOptions.builder(file).speed(1).build(), ProgressListener.NONE, sink);
         Thread stopper = new Thread(() -> {
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // Once the first event is out, the replayer is waiting the 100 s for the second: stop it there.
+            Awaitility.await("the first event published").atMost(Duration.ofSeconds(10))
+                    .until(() -> sink.events.size() == 1);
             r.stop();
         });
         long start = System.nanoTime();

@@ -29,6 +29,11 @@ import org.rocksdb.WriteBatchWithIndex;
  * goes to RocksDB in the interactions batch, so it survives restarts with the offsets it covers. The ranked list
  * queries read is recomputed at most once a second and published as an immutable snapshot.
  *
+ * <p>Not the trainer's {@code PopularityTracker} (its live metric's baseline: per subtask, weighted by event type,
+ * Space-Saving, in Flink state) nor evaluate's {@code PopularityBaseline} (exact, undecayed counts for the offline
+ * report): this one serves answers, so it sees every partition of the topic, forgets old popularity and persists
+ * with the node's offsets.
+ *
  * <p>Thread-safety: {@link #add}, {@link #beforeWrite} and {@link #publish} run on the interactions thread only;
  * {@link #ranked} may be called from any thread.
  */

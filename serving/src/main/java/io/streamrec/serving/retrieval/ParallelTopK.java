@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@link VectorTopK} or {@link Bf16TopK} (see {@link Kernel}) with one query's scan split over several cores: the
- * items are cut into contiguous chunks (a few per thread), the calling thread and any idle helper claim chunks from a
- * shared counter until none is left, each chunk's exact top-k is found by whoever claimed it, and the per-chunk lists
- * are merged. Every item of the global top-k is in its chunk's top-k, so
+ * {@link VectorTopK} or {@link Bf16TopK} (see {@link Kernel}; {@link ScalarTopK} on a JVM without the Vector API)
+ * with one query's scan split over several cores: the items are cut into contiguous chunks (a few per thread), the
+ * calling thread and any idle helper claim chunks from a shared counter until none is left, each chunk's exact top-k
+ * is found by whoever claimed it, and the per-chunk lists are merged. Every item of the global top-k is in its chunk's top-k, so
  * the result is the same exact top-k, with the same tie order (score, then ascending ordinal), as the single-threaded
  * scan.
  *
@@ -32,9 +32,28 @@ public final class ParallelTopK implements TopK, AutoCloseable {
         /** {@link Bf16TopK}: a pass over the bf16 copy, then exact re-scoring of the few candidates. */
         BF16;
 
+        /**
+         * The kernel, or {@link ScalarTopK} when the Vector API is not there: loading {@link VectorTopK} or
+         * {@link Bf16TopK} without {@code jdk.incubator.vector} in the boot layer fails with NoClassDefFoundError,
+         * so neither class is touched then.
+         */
         RangeTopK create() {
+            if (!vectorApiAvailable()) {
+                return new ScalarTopK();
+            }
             return this == FLOAT ? new VectorTopK() : new Bf16TopK();
         }
+    }
+
+    /** Whether this JVM was started with {@code --add-modules jdk.incubator.vector} (the SIMD kernels need it). */
+    public static boolean vectorApiAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** What actually scans: {@code "bf16 (Vector API)"}, {@code "float (Vector API)"} or {@code "scalar"}. */
+    public String kernelName() {
+        return kernel instanceof ScalarTopK ? "scalar"
+                : (kernel instanceof Bf16TopK ? "bf16" : "float") + " (Vector API)";
     }
 
     private final RangeTopK kernel;

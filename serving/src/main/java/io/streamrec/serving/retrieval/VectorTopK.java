@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorTopK implements TopK, RangeTopK {
     /*
      * A static final species lets C2 turn the loop into plain AVX instructions; a species held in a field or
-     * captured by a lambda ran 3x slower than scalar code here (PLATFORM.md). 256-bit lanes were as fast as 512.
+     * captured by a lambda ran 3x slower than scalar code here (docs/platform.md). 256-bit lanes were as fast as 512.
      */
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
     private static final int LANES = SPECIES.length();
