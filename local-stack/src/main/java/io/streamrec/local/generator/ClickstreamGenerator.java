@@ -149,7 +149,8 @@ public final class ClickstreamGenerator implements Iterator<InteractionEvent> {
     private void applyChangesUntil(long ts) {
         if (!scheduled) {
             scheduled = true;
-            long from = config.changesFromMs != null ? config.changesFromMs : ts;
+            long from = config.changesFromMs != null ? config.changesFromMs
+                    : config.clock == GeneratorConfig.Clock.SIMULATED ? config.simulatedStartMs : ts;
             nextLaunchAt = config.newItemsEvery.isZero() ? Long.MAX_VALUE : from + config.newItemsEvery.toMillis();
             nextRetireAt = config.retireEvery.isZero() ? Long.MAX_VALUE : from + config.retireEvery.toMillis();
         }

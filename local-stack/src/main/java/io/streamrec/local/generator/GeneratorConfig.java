@@ -46,7 +46,7 @@ public final class GeneratorConfig {
     final Duration newItemsEvery;
     final Duration newItemDelay;
     final Duration retireEvery;
-    /** Epoch ms from which launches and retirements are scheduled; null = the first event's time. */
+    /** Epoch ms from which launches and retirements are scheduled; null = the clock's start. */
     final Long changesFromMs;
 
     private GeneratorConfig(Builder b) {
@@ -275,7 +275,8 @@ public final class GeneratorConfig {
 
         /**
          * Schedules launches and retirements from {@code from} on (the first one {@code every} later), e.g. the end
-         * of a backfill so that the world changes only while the stream is live. Default: the first event's time.
+         * of a backfill so that the world changes only while the stream is live. Default: the simulated clock's
+         * start, or with the live clock the first event's time.
          */
         public Builder changesFrom(Instant from) {
             this.changesFromMs = Objects.requireNonNull(from).toEpochMilli();
