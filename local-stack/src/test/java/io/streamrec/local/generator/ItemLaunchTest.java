@@ -189,6 +189,30 @@ class ItemLaunchTest {
         assertEquals(1.0, sum, 1e-9);
     }
 
+    /** Also an item already in a cart: it is neither carted nor bought after its retirement. */
+    @Test
+    void aRetiredItemInCartsIsNotBoughtAfterwards() {
+        ClickstreamGenerator small = new ClickstreamGenerator(GeneratorConfig.builder().seed(3).users(20).items(40)
+                .topics(2).cartProbability(0.6).purchaseProbability(1).simulatedClock(START, 100)
+                .retireEvery(Duration.ofSeconds(5)).build());
+        List<Step> s = run(small, 10_000); // 100 s: 20 of the 40 items retire
+        assertTrue(small.groundTruth().retirements().size() >= 18);
+        java.util.Set<String> retired = new java.util.HashSet<>();
+        int purchasesOfLaterRetired = 0;
+        for (Step step : s) {
+            if (step.record() != null) {
+                retired.add(step.record().itemId());
+            } else {
+                assertFalse(retired.contains(step.event().itemId), "event on a retired item: " + step.event());
+                if (step.event().type == EventType.PURCHASE && small.groundTruth().status(step.event().itemId)
+                        == GroundTruth.ItemStatus.RETIRED) {
+                    purchasesOfLaterRetired++;
+                }
+            }
+        }
+        assertTrue(purchasesOfLaterRetired > 0, "the retired items were being bought before");
+    }
+
     @Test
     void launchesAndRetirementsAreDeterministic() {
         ClickstreamGenerator again = new ClickstreamGenerator(config);
