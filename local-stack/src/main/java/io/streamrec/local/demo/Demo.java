@@ -422,7 +422,6 @@ public final class Demo implements AutoCloseable {
         catalog = null;
         replayer = null;
         job = null;
-        serving = null;
         flink = null;
         broker = null;
         return savepoint;
