@@ -4,7 +4,7 @@ import io.streamrec.schema.catalog.CatalogRecord;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -487,7 +487,7 @@ public final class GroundTruth {
                         String.join(",", change.categories().getOrDefault("brand", List.of())),
                         change.numbers().getOrDefault("price", 0.0),
                         LocalTime.ofInstant(Instant.ofEpochMilli(l.eventsFrom()), ZoneId.systemDefault())
-                                .truncatedTo(ChronoUnit.SECONDS));
+                                .format(DateTimeFormatter.ofPattern("HH:mm:ss")));
             }
         }
         return "catalog record of " + change.itemId();
