@@ -110,7 +110,10 @@ final class ServingSupervisor {
         try {
             while (true) {
                 p.handle().onExit().get();
-                int code = p.stop(); // the process has exited: this only reads its exit code
+                while (p.isAlive()) { // until the Process, too, has seen the exit: then stop() only reads the code
+                    Thread.sleep(5);
+                }
+                int code = p.stop();
                 if (stopping || code == 130 && awaitStopping(SIGINT_GRACE)) {
                     return;
                 }
