@@ -273,7 +273,8 @@ public final class DemoMain {
                 m.getOrDefault("eventsTrained", 0.0),
                 evaluated == 0 ? 0 : m.getOrDefault("prequentialHits10", 0.0) / evaluated,
                 evaluated == 0 ? 0 : m.getOrDefault("popularityHits10", 0.0) / evaluated, recent, snapshot,
-                demo.servingState(), demo.replayFinished() ? "  (replay done: " + summary(demo.replaySummary()) + ")" : "");
+                demo.servingState(),
+                demo.replayFinished() ? "  (replay done: " + summary(demo.replaySummary()) + ")" : "");
         return m;
     }
 

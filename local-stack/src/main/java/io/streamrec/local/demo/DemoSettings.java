@@ -33,8 +33,8 @@ public record DemoSettings(Path home, Path stateDir, int kafkaPort, int kafkaCon
     public DemoSettings(Path home, Path stateDir, int kafkaPort, int kafkaControllerPort, int dashboardPort,
                         int servingPort, int parallelism, double rate, int users, int items, int topics, long seed,
                         Duration backfill, ReplayOptions replay, Map<String, String> trainer) {
-        this(home, stateDir, kafkaPort, kafkaControllerPort, dashboardPort, servingPort, parallelism, rate, users, items,
-                topics, seed, backfill, replay, trainer, DEFAULT_NEW_ITEMS_EVERY, DEFAULT_NEW_ITEM_DELAY,
+        this(home, stateDir, kafkaPort, kafkaControllerPort, dashboardPort, servingPort, parallelism, rate, users,
+                items, topics, seed, backfill, replay, trainer, DEFAULT_NEW_ITEMS_EVERY, DEFAULT_NEW_ITEM_DELAY,
                 DEFAULT_RETIRE_EVERY);
     }
 }

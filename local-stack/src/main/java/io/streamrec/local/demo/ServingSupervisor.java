@@ -154,10 +154,11 @@ final class ServingSupervisor {
                 if (up) {
                     state = State.UP;
                     notices.accept(String.format(Locale.ROOT, "serving node restarted (pid %d): /health answers "
-                            + "again after %s", p.handle().pid(), human(Duration.ofNanos(System.nanoTime() - startedAt))));
+                            + "again after %s", p.handle().pid(),
+                            human(Duration.ofNanos(System.nanoTime() - startedAt))));
                 } else {
-                    notices.accept("the restarted serving node (pid " + p.handle().pid() + ") did not answer /health in "
-                            + startTimeout.toSeconds() + " s; stopping it");
+                    notices.accept("the restarted serving node (pid " + p.handle().pid() + ") did not answer /health"
+                            + " in " + startTimeout.toSeconds() + " s; stopping it");
                     p.stop();
                 }
             }

@@ -41,7 +41,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class CatalogPublisher implements AutoCloseable {
     public static final String DEFAULT_TOPIC = "catalog";
-    /** A created catalog topic's settings: compacted, so a reader from the beginning gets every item's latest record. */
+    /** A created catalog topic's settings: compacted, so a reader from the start gets every item's latest record. */
     public static final Map<String, String> TOPIC_CONFIG = Map.of(
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
             TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000",

@@ -110,6 +110,8 @@ public final class GroundTruth {
             weight[item] = Math.pow(rank + 1, -c.zipfExponent);
             members[t][rank] = item;
         }
+        // Prices: a standard normal per item, drawn where the price always was so the users' draws stay the same;
+        // the catalog below scales it around the item's topic's median.
         double[] priceDraw = new double[c.items];
         for (int i = 0; i < c.items; i++) {
             priceDraw[i] = rng.nextGaussian();

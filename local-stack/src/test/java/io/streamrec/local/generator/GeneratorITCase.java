@@ -137,7 +137,8 @@ class GeneratorITCase {
         assertEquals("compact", config.get("cleanup.policy").value());
 
         // ~2,100 events; 200 records, then 4 launches (1.5, 3, 4.5, 6 s) and 3 retirements (2, 4, 6 s).
-        List<ConsumerRecord<byte[], byte[]>> catalog = KAFKA.broker().consume(catalogTopic, 207, Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> catalog = KAFKA.broker().consume(catalogTopic, 207,
+                Duration.ofSeconds(30));
         assertEquals(207, catalog.size());
         java.util.regex.Matcher done = java.util.regex.Pattern.compile("done, ([0-9,]+) events published")
                 .matcher(log);

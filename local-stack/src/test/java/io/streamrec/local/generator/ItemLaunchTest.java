@@ -236,7 +236,8 @@ class ItemLaunchTest {
         assertTrue(s.stream().noneMatch(x -> x.event() != null && x.event().itemId.equals(item)));
         assertTrue(truth.tasteMatch(truth.usersMatching(item, 1).get(0), item) > 0.3,
                 "a new item already suits someone by its content");
-        assertTrue(truth.describe(truth.catalogRecord(item)).startsWith("new item " + item + " launched (catalog only"));
+        assertTrue(truth.describe(truth.catalogRecord(item))
+                .startsWith("new item " + item + " launched (catalog only"));
     }
 
     @Test
