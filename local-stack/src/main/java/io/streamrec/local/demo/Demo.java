@@ -6,6 +6,7 @@ import io.streamrec.job.TrainerJob;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.sink.KafkaTopics;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
+import io.streamrec.local.generator.CatalogPublisher;
 import io.streamrec.local.generator.ClickstreamGenerator;
 import io.streamrec.local.generator.GeneratorConfig;
 import io.streamrec.local.generator.GroundTruth;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -49,10 +51,15 @@ import org.slf4j.LoggerFactory;
  * trainer job on a Flink MiniCluster with its dashboard and RocksDB state (in this JVM), the serving node (a
  * second JVM), and a feed of events (the synthetic generator or a replayed log).
  *
+ * <p>The generator's catalog goes to the compacted {@code catalog} topic (created with the trainer's topics, also
+ * when replaying, which publishes no catalog) before its events; new items are launched and items retired while it
+ * runs, each announced on the notices. The serving node is supervised ({@link ServingSupervisor}): when it exits,
+ * the notices say so at once and it is restarted with the same state directory, up to 5 times in a row.
+ *
  * <p>Everything keeps its state under the state directory: the broker's log, Flink's checkpoints and savepoints,
  * the serving node's RocksDB. {@link #close()} stops the trainer with a savepoint and the serving node with
  * SIGTERM, so the next {@link #start()} with the same directory resumes where this one stopped (from the newest
- * savepoint or retained checkpoint). Not thread-safe, apart from {@link #status()}.
+ * savepoint or retained checkpoint). Not thread-safe, apart from the getters the status lines use.
  */
 public final class Demo implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
@@ -62,7 +69,11 @@ public final class Demo implements AutoCloseable {
     static final List<String> METRICS = List.of("eventsTrained", "prequentialEvaluated", "prequentialHits10",
             "popularityHits10", "prequentialHits100", "popularityHits100", "latestCompleteSnapshot");
 
+    /** The catalog topic the demo creates (compacted) and the generator fills. */
+    public static final String CATALOG_TOPIC = CatalogPublisher.DEFAULT_TOPIC;
+
     private final DemoSettings settings;
+    private final Consumer<String> notices;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private EmbeddedKafkaBroker broker;
@@ -70,8 +81,9 @@ public final class Demo implements AutoCloseable {
     private FlinkRest rest;
     private JobID job;
     private String userTowerVertex;
-    private ServingProcess serving;
+    private ServingSupervisor serving;
     private Publisher publisher;
+    private CatalogPublisher catalog;
     private GroundTruth groundTruth;
     private Thread replayThread;
     private Replayer replayer;
@@ -83,7 +95,16 @@ public final class Demo implements AutoCloseable {
     private JobConfig jobConfig;
 
     public Demo(DemoSettings settings) {
+        this(settings, line -> LOG.info("{}", line));
+    }
+
+    /**
+     * @param notices gets one line for each thing a person watching should know at once: a new item launched, an
+     *     item retired, the serving node exited or restarted (called from background threads)
+     */
+    public Demo(DemoSettings settings, Consumer<String> notices) {
         this.settings = settings;
+        this.notices = notices;
     }
 
     public void start() throws Exception {
@@ -99,6 +120,8 @@ public final class Demo implements AutoCloseable {
 
         jobConfig = JobConfig.fromMap(trainerConfig(state));
         KafkaTopics.ensure(jobConfig);
+        CatalogPublisher.ensureTopic(broker.bootstrapServers(), CATALOG_TOPIC, jobConfig.topicPartitions,
+                Duration.ofSeconds(30));
 
         Configuration flinkConf = TrainerJob.flinkConfiguration(jobConfig);
         flink = new LocalFlink(flinkConf, settings.parallelism(), settings.dashboardPort());
@@ -116,11 +139,12 @@ public final class Demo implements AutoCloseable {
                 "--kafka.bootstrap.servers", broker.bootstrapServers(),
                 "--state.dir", state.resolve("serving").toString(),
                 "--events.earliest-timestamp", earliestTimestamp().toString()));
-        serving = ServingProcess.start(settings.home(), settings.servingPort(), servingArgs,
-                state.resolve("logs/serving.log"));
-        if (!serving.awaitOk("/health", Duration.ofSeconds(90))) {
-            throw new IllegalStateException("the serving node did not answer /health in 90 s; see " + serving.log());
-        }
+        Path servingLog = state.resolve("logs/serving.log");
+        serving = new ServingSupervisor(
+                () -> ServingProcess.start(settings.home(), settings.servingPort(), servingArgs, servingLog),
+                servingLog, notices, ServingSupervisor.MAX_RESTARTS, Duration.ofSeconds(1), Duration.ofMinutes(1),
+                Duration.ofSeconds(90));
+        serving.start();
         startFeed();
     }
 
@@ -173,15 +197,27 @@ public final class Demo implements AutoCloseable {
         if (settings.replay() == null) {
             GeneratorConfig.Builder gen = GeneratorConfig.builder()
                     .users(settings.users()).items(settings.items()).topics(settings.topics())
-                    .seed(settings.seed());
-            // A resumed demo already has its history: backfill only on a fresh start.
+                    .seed(settings.seed())
+                    .newItems(settings.newItemsEvery(), settings.newItemDelay())
+                    .retireEvery(settings.retireEvery());
+            // A resumed demo already has its history: backfill only on a fresh start. The world changes (launches,
+            // retirements) only once the stream is live.
+            Instant now = Instant.now();
             if (!settings.backfill().isZero() && restoredFrom == null) {
-                gen.simulatedClock(Instant.now().minus(settings.backfill()), settings.rate());
+                gen.simulatedClock(now.minus(settings.backfill()), settings.rate()).changesFrom(now);
             } else {
                 gen.liveClock(System::currentTimeMillis);
             }
             ClickstreamGenerator generator = new ClickstreamGenerator(gen.build());
             groundTruth = generator.groundTruth();
+            // Every item's record is stored before the first event; each later change before the events after it.
+            catalog = CatalogPublisher.open(broker.bootstrapServers(), CATALOG_TOPIC);
+            catalog.publishAll(groundTruth.catalog());
+            GroundTruth truth = groundTruth;
+            generator.onCatalogChange(record -> {
+                catalog.publish(record);
+                notices.accept(truth.describe(record));
+            });
             Pacing pacing = settings.backfill().isZero() || restoredFrom != null ? Pacing.rate(settings.rate())
                     : Pacing.eventTime(System::currentTimeMillis);
             publisher = Publisher.builder(generator, tracking(KafkaEventSink.open(target)))
@@ -233,7 +269,7 @@ public final class Demo implements AutoCloseable {
     }
 
     public URI servingUri() {
-        return serving.baseUri();
+        return URI.create("http://localhost:" + settings.servingPort());
     }
 
     public String bootstrapServers() {
@@ -248,8 +284,28 @@ public final class Demo implements AutoCloseable {
         return job;
     }
 
+    /** The serving node running now (after a restart, the new one). */
     public ServingProcess serving() {
+        return serving.current();
+    }
+
+    ServingSupervisor servingSupervisor() {
         return serving;
+    }
+
+    /** The serving node's state for the status lines: {@code up}, {@code restarting (1/5)}, {@code DOWN ...}. */
+    public String servingState() {
+        return serving == null ? "not started" : serving.describe();
+    }
+
+    /** The serving node's log file (all its runs, appended). */
+    public Path servingLog() {
+        return settings.stateDir().toAbsolutePath().resolve("logs/serving.log");
+    }
+
+    /** Catalog records published so far (0 when replaying). */
+    public long catalogPublished() {
+        return catalog == null ? 0 : catalog.published();
     }
 
     /** The generator's hidden ground truth; null when replaying a log. */
@@ -282,9 +338,25 @@ public final class Demo implements AutoCloseable {
         return replayFailure.get();
     }
 
-    /** Waits until the serving node has a complete snapshot ({@code /ready} 200). */
+    /**
+     * Waits until the serving node has a complete snapshot ({@code /ready} 200), through restarts; false on timeout
+     * or when the node is down for good.
+     */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
-        return serving.awaitOk("/ready", timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && serving.state() != ServingSupervisor.State.DOWN) {
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(servingUri().resolve("/ready"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not listening (yet, or again)
+            }
+            Thread.sleep(200);
+        }
+        return false;
     }
 
     /** The trainer's metrics as the dashboard shows them, summed over the UserTower subtasks. */
@@ -294,7 +366,7 @@ public final class Demo implements AutoCloseable {
 
     /** GET on the serving node; returns the JSON answer (whatever the status). */
     public JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(serving.baseUri().resolve(pathAndQuery))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(servingUri().resolve(pathAndQuery))
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
     }
@@ -307,10 +379,16 @@ public final class Demo implements AutoCloseable {
      */
     public String stop() throws Exception {
         String savepoint = null;
+        if (serving != null) {
+            serving.stopRestarting(); // first: no serving node is started while everything stops
+        }
         if (publisher != null) {
             publisher.stop();
             publisher.awaitCompletion(Duration.ofSeconds(10));
             publisher.close();
+        }
+        if (catalog != null) {
+            catalog.close();
         }
         if (replayer != null) {
             replayer.stop();
@@ -330,8 +408,8 @@ public final class Demo implements AutoCloseable {
         }
         if (serving != null) {
             int exit = serving.stop();
-            if (exit != 0 && exit != 143) { // 143 = exited on SIGTERM after running its shutdown hook
-                LOG.warn("the serving node exited with {} (see {})", exit, serving.log());
+            if (exit != 0 && exit != 143 && exit != 130) { // exited on SIGTERM (or Ctrl-C) after its shutdown hook
+                LOG.warn("the serving node exited with {} (see {})", exit, servingLog());
             }
         }
         if (flink != null) {
@@ -341,9 +419,9 @@ public final class Demo implements AutoCloseable {
             broker.close();
         }
         publisher = null;
+        catalog = null;
         replayer = null;
         job = null;
-        serving = null;
         flink = null;
         broker = null;
         return savepoint;

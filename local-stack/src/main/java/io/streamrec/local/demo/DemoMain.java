@@ -25,7 +25,9 @@ import java.util.stream.Stream;
 /**
  * {@code streamrec demo}: starts {@link Demo} (Kafka, the trainer on Flink with its dashboard, the serving node,
  * and a feed), shows where everything is, a real recommendation with the curl that fetched it, and then, every
- * 10 s, the model's live HR@10 against popularity. Ctrl-C stops everything cleanly; running it again resumes.
+ * 10 s, the model's live HR@10 against popularity and the serving node's state; what happens in between (a new item
+ * launched, an item retired, the serving node exited or restarted) is said at once. Ctrl-C stops everything
+ * cleanly; running it again resumes.
  */
 public final class DemoMain {
 
@@ -45,6 +47,11 @@ public final class DemoMain {
             .option("--items", "N", "items (default 2000)")
             .option("--topics", "N", "hidden taste topics (default 20)")
             .option("--seed", "N", "seed of the synthetic world (default 42)")
+            .option("--new-items-every", "DUR", "launch a new item this often while live (default 30s; 0 = never):\n"
+                    + "its catalog record at once, its events from --new-item-delay later")
+            .option("--new-item-delay", "DUR", "from a new item's catalog record to its first event (default 20s)")
+            .option("--retire-every", "DUR", "retire an item this often while live (\"available\": false, no more\n"
+                    + "events; default 2m; 0 = never)")
             .section("Run")
             .option("--duration", "DUR", "stop by itself after this long (default: run until Ctrl-C)")
             .option("--report-every", "DUR", "how often to print the live metrics (default 10s)")
@@ -112,7 +119,10 @@ public final class DemoMain {
                     cl.getInt("--parallelism", 2, 1), cl.getDouble("--rate", 100),
                     cl.getInt("--users", 1000, 2), cl.getInt("--items", 2000, 10), cl.getInt("--topics", 20, 1),
                     cl.getLong("--seed", 42, Long.MIN_VALUE),
-                    cl.getDuration("--backfill", Duration.ofMinutes(5)), replay, trainer);
+                    cl.getDuration("--backfill", Duration.ofMinutes(5)), replay, trainer,
+                    cl.getDuration("--new-items-every", DemoSettings.DEFAULT_NEW_ITEMS_EVERY),
+                    cl.getDuration("--new-item-delay", DemoSettings.DEFAULT_NEW_ITEM_DELAY),
+                    cl.getDuration("--retire-every", DemoSettings.DEFAULT_RETIRE_EVERY));
             duration = cl.getDuration("--duration", null);
             reportEvery = cl.getDuration("--report-every", Duration.ofSeconds(10));
         } catch (UsageException e) {
@@ -124,7 +134,7 @@ public final class DemoMain {
             return 64;
         }
 
-        Demo demo = new Demo(settings);
+        Demo demo = new Demo(settings, line -> out.println("  " + now() + "  " + line));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             out.println();
@@ -149,7 +159,8 @@ public final class DemoMain {
             long t0 = System.nanoTime();
             out.println("waiting for the first complete snapshot of item embeddings (/ready) ...");
             if (!demo.awaitReady(Duration.ofMinutes(5))) {
-                err.println("the serving node is not ready after 5 minutes; see " + demo.serving().log());
+                err.println("the serving node is not ready after 5 minutes (" + demo.servingState() + "); see "
+                        + demo.servingLog());
             } else {
                 out.printf("ready after %d s.%n%n", (System.nanoTime() - t0) / 1_000_000_000L);
                 showExample(demo, settings, out);
@@ -189,7 +200,7 @@ public final class DemoMain {
     private static void printWhere(Demo demo, DemoSettings s, PrintStream out) {
         out.println();
         out.println("  Kafka      " + demo.bootstrapServers() + "   (KRaft broker; topic interactions, "
-                + "item-embeddings, user-embeddings, interactions-dlq)");
+                + "item-embeddings, user-embeddings, interactions-dlq, " + Demo.CATALOG_TOPIC + ")");
         out.println("  Flink      " + demo.dashboard() + "   <- the dashboard: job \"streamrec-trainer (demo)\","
                 + " RocksDB state");
         out.println("  Serving    " + demo.servingUri() + "   (/v1/users/{id}/recommendations, /metrics, /ready)");
@@ -197,8 +208,14 @@ public final class DemoMain {
             out.printf(Locale.ROOT, "  Feed       synthetic clickstream: %d users, %d items, %d hidden tastes, %.0f "
                     + "events/s%s%n", s.users(), s.items(), s.topics(), s.rate(),
                     s.backfill().isZero() ? "" : " after " + s.backfill().toMinutes() + " min of backfilled history");
+            out.printf(Locale.ROOT, "  Catalog    %,d item records in topic %s%s%s%n", demo.catalogPublished(),
+                    Demo.CATALOG_TOPIC, s.newItemsEvery().isZero() ? ""
+                            : "; a new item every " + human(s.newItemsEvery()) + " (events "
+                                    + human(s.newItemDelay()) + " later)",
+                    s.retireEvery().isZero() ? "" : "; an item retired every " + human(s.retireEvery()));
         } else {
             out.println("  Feed       replay of " + s.replay().file());
+            out.println("  Catalog    topic " + Demo.CATALOG_TOPIC + " (compacted; a replay publishes no catalog)");
         }
         out.println("  State      " + s.stateDir().toAbsolutePath() + (demo.restoredFrom() != null
                 ? "   (resumed from " + demo.restoredFrom() + ")" : "   (fresh start)"));
@@ -235,7 +252,8 @@ public final class DemoMain {
         try {
             m = demo.trainerMetrics();
         } catch (Exception e) {
-            out.println("  (metrics unavailable: " + e.getMessage() + ")");
+            out.println("  " + now() + "  (metrics unavailable: " + e.getMessage() + ")  serving "
+                    + demo.servingState());
             return previous;
         }
         double evaluated = m.getOrDefault("prequentialEvaluated", 0.0);
@@ -250,13 +268,23 @@ public final class DemoMain {
         }
         double snapshot = m.getOrDefault("latestCompleteSnapshot", 0.0) / 2; // a sum over 2 subtasks of one value
         out.printf(Locale.ROOT, "  %s  published %,d  trained %,.0f  HR@10 model %.3f vs popularity %.3f%s"
-                        + "  snapshot v%.0f%s%n",
-                LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), demo.eventsPublished(),
+                        + "  snapshot v%.0f  serving %s%s%n",
+                now(), demo.eventsPublished(),
                 m.getOrDefault("eventsTrained", 0.0),
                 evaluated == 0 ? 0 : m.getOrDefault("prequentialHits10", 0.0) / evaluated,
                 evaluated == 0 ? 0 : m.getOrDefault("popularityHits10", 0.0) / evaluated, recent, snapshot,
+                demo.servingState(),
                 demo.replayFinished() ? "  (replay done: " + summary(demo.replaySummary()) + ")" : "");
         return m;
+    }
+
+    private static String now() {
+        return LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"));
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        return s % 60 == 0 && s >= 60 ? s / 60 + " min" : d.toMillis() % 1000 == 0 ? s + " s" : d.toMillis() + " ms";
     }
 
     private static String summary(ReplaySummary s) {

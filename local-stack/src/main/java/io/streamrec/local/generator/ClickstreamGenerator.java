@@ -2,13 +2,16 @@ package io.streamrec.local.generator;
 
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.InteractionEvent;
+import io.streamrec.schema.catalog.CatalogRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * An endless, seeded synthetic clickstream over a hidden world ({@link GroundTruth}): users with latent tastes
@@ -17,8 +20,16 @@ import java.util.SplittableRandom;
  * {@code purchase} when the session ends. Out: {@link InteractionEvent}s with user ids {@code u-N}, item ids
  * {@code i-N}, a session id, and the item's price as the value of cart and purchase events.
  *
- * <p>Deterministic: the same configuration and seed give the same sequence of users, items, types and sessions;
- * with the simulated clock also the same timestamps. Timestamps never decrease.
+ * <p>The world may change as event time passes ({@link GeneratorConfig.Builder#newItems},
+ * {@link GeneratorConfig.Builder#retireEvery}): before it returns the first event stamped at or after a scheduled
+ * change, the generator applies it to its {@link GroundTruth} and hands the new catalog record to the
+ * {@link #onCatalogChange listener}: a launched item's record (events on it only from {@code newItemDelay} later),
+ * a retired item's record with {@code "available": false} (no events on it from then on, not even the purchase of
+ * an item already in a cart). So a listener that publishes synchronously has a record stored before any event that
+ * depends on it is even generated.
+ *
+ * <p>Deterministic: the same configuration and seed give the same sequence of users, items, types and sessions,
+ * launches and retirements; with the simulated clock also the same timestamps. Timestamps never decrease.
  *
  * <p>Not thread-safe (one consumer, e.g. a {@code Publisher}); its {@link #groundTruth()} is.
  */
@@ -32,6 +43,12 @@ public final class ClickstreamGenerator implements Iterator<InteractionEvent> {
     private long generated;
     private double simulatedOffsetMs;
     private long lastTimestamp = Long.MIN_VALUE;
+    private Consumer<CatalogRecord> catalogListener = r -> { };
+    private boolean scheduled;
+    private long nextLaunchAt = Long.MAX_VALUE;
+    private long nextRetireAt = Long.MAX_VALUE;
+    /** Launched items waiting for their first events, in the order they become active. */
+    private final ArrayDeque<GroundTruth.Launch> launched = new ArrayDeque<>();
 
     public ClickstreamGenerator(GeneratorConfig config) {
         this.config = config;
@@ -53,6 +70,15 @@ public final class ClickstreamGenerator implements Iterator<InteractionEvent> {
         return config;
     }
 
+    /**
+     * Receives every catalog change (a launch, a retirement) as it happens, on the thread calling {@link #next()},
+     * before that call returns. An exception it throws (e.g. the catalog could not be published) propagates out of
+     * {@code next()}. The initial catalog ({@code groundTruth().catalog()} before the first event) is not passed.
+     */
+    public void onCatalogChange(Consumer<CatalogRecord> listener) {
+        this.catalogListener = Objects.requireNonNull(listener);
+    }
+
     /** Events produced so far. */
     public long generated() {
         return generated;
@@ -66,14 +92,16 @@ public final class ClickstreamGenerator implements Iterator<InteractionEvent> {
 
     @Override
     public InteractionEvent next() {
+        long ts = nextTimestamp();
+        applyChangesUntil(ts);
         int slot = rng.nextInt(slots.length);
         while (true) {
             Session s = slots[slot];
             if (!s.pending.isEmpty()) {
-                return emit(s, s.pending.poll());
+                return emit(s, s.pending.poll(), ts);
             }
             if (s.clicksLeft > 0) {
-                return emit(s, click(s));
+                return emit(s, click(s), ts);
             }
             if (!s.checkedOut) {
                 s.checkedOut = true;
@@ -117,9 +145,46 @@ public final class ClickstreamGenerator implements Iterator<InteractionEvent> {
         return new Pending(item, EventType.CLICK);
     }
 
-    private InteractionEvent emit(Session s, Pending p) {
+    /** Applies the launches, activations and retirements due at or before {@code ts}, in time order. */
+    private void applyChangesUntil(long ts) {
+        if (!scheduled) {
+            scheduled = true;
+            long from = config.changesFromMs != null ? config.changesFromMs
+                    : config.clock == GeneratorConfig.Clock.SIMULATED ? config.simulatedStartMs : ts;
+            nextLaunchAt = config.newItemsEvery.isZero() ? Long.MAX_VALUE : from + config.newItemsEvery.toMillis();
+            nextRetireAt = config.retireEvery.isZero() ? Long.MAX_VALUE : from + config.retireEvery.toMillis();
+        }
+        while (true) {
+            long activation = launched.isEmpty() ? Long.MAX_VALUE : launched.peek().eventsFrom();
+            long due = Math.min(activation, Math.min(nextLaunchAt, nextRetireAt));
+            if (due > ts) {
+                return;
+            }
+            if (activation == due) {
+                truth.activate(truth.itemIndex(launched.poll().itemId()));
+            } else if (nextLaunchAt == due) {
+                GroundTruth.Launch l = truth.launch(due, due + config.newItemDelay.toMillis());
+                nextLaunchAt += config.newItemsEvery.toMillis();
+                launched.add(l);
+                catalogListener.accept(l.record());
+            } else {
+                GroundTruth.Retirement r = truth.retire(due);
+                nextRetireAt += config.retireEvery.toMillis();
+                if (r != null) {
+                    int item = truth.itemIndex(r.itemId());
+                    for (Session s : slots) {
+                        s.pending.removeIf(p -> p.item == item);
+                        s.cart.removeIf(i -> i == item);
+                    }
+                    catalogListener.accept(r.record());
+                }
+            }
+        }
+    }
+
+    private InteractionEvent emit(Session s, Pending p, long ts) {
         InteractionEvent e = new InteractionEvent(GroundTruth.userId(s.user), GroundTruth.itemId(p.item), p.type,
-                nextTimestamp()).withSessionId(s.id);
+                ts).withSessionId(s.id);
         if (p.type != EventType.CLICK) {
             e.withValue(truth.price(p.item));
         }

@@ -1,13 +1,16 @@
 package io.streamrec.local.generator;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
  * Parameters of the {@link ClickstreamGenerator}'s hidden world and of its clock. Immutable; build with
  * {@link #builder()}. Every parameter has a default that gives a demo-sized world in which a model visibly learns:
  * 1,000 users, 2,000 items in 20 topics, sparse tastes (most users care about one to three topics), Zipf item
- * popularity inside each topic, sessions of about six clicks.
+ * popularity inside each topic, sessions of about six clicks, a catalog whose category names the item's topic for
+ * 85% of the items, and a world that does not change (no launches, no retirements) unless asked.
  */
 public final class GeneratorConfig {
 
@@ -39,6 +42,12 @@ public final class GeneratorConfig {
     final LongSupplier wallClockMs;
     final long simulatedStartMs;
     final double simulatedRate;
+    final double catalogNoise;
+    final Duration newItemsEvery;
+    final Duration newItemDelay;
+    final Duration retireEvery;
+    /** Epoch ms from which launches and retirements are scheduled; null = the clock's start. */
+    final Long changesFromMs;
 
     private GeneratorConfig(Builder b) {
         this.users = b.users;
@@ -58,6 +67,11 @@ public final class GeneratorConfig {
         this.wallClockMs = b.wallClockMs;
         this.simulatedStartMs = b.simulatedStartMs;
         this.simulatedRate = b.simulatedRate;
+        this.catalogNoise = b.catalogNoise;
+        this.newItemsEvery = b.newItemsEvery;
+        this.newItemDelay = b.newItemDelay;
+        this.retireEvery = b.retireEvery;
+        this.changesFromMs = b.changesFromMs;
     }
 
     public static Builder builder() {
@@ -92,6 +106,21 @@ public final class GeneratorConfig {
         return simulatedRate;
     }
 
+    /** How often a new item is launched (event time); zero = never. */
+    public Duration newItemsEvery() {
+        return newItemsEvery;
+    }
+
+    /** How long after its launch (catalog record) a new item's first event may come. */
+    public Duration newItemDelay() {
+        return newItemDelay;
+    }
+
+    /** How often an item is retired (event time); zero = never. */
+    public Duration retireEvery() {
+        return retireEvery;
+    }
+
     /** Builder with validated setters; each throws {@link IllegalArgumentException} naming the parameter. */
     public static final class Builder {
         private int users = 1_000;
@@ -111,6 +140,11 @@ public final class GeneratorConfig {
         private LongSupplier wallClockMs = System::currentTimeMillis;
         private long simulatedStartMs = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
         private double simulatedRate = 100;
+        private double catalogNoise = 0.15;
+        private Duration newItemsEvery = Duration.ZERO;
+        private Duration newItemDelay = Duration.ofSeconds(20);
+        private Duration retireEvery = Duration.ZERO;
+        private Long changesFromMs;
 
         private Builder() {}
 
@@ -201,7 +235,7 @@ public final class GeneratorConfig {
         /** Live timestamps from the given wall clock (default: the system clock). */
         public Builder liveClock(LongSupplier wallClockMs) {
             this.clock = Clock.LIVE;
-            this.wallClockMs = java.util.Objects.requireNonNull(wallClockMs);
+            this.wallClockMs = Objects.requireNonNull(wallClockMs);
             return this;
         }
 
@@ -210,6 +244,42 @@ public final class GeneratorConfig {
             this.clock = Clock.SIMULATED;
             this.simulatedStartMs = start.toEpochMilli();
             this.simulatedRate = inRange("simulatedRate", eventsPerSecond, 1e-6, 1e9);
+            return this;
+        }
+
+        /**
+         * Probability that an item's catalog {@code category} names a random topic instead of its own (it may draw
+         * its own again); default 0.15, so about 85% of the items are categorized by their true topic.
+         */
+        public Builder catalogNoise(double p) {
+            this.catalogNoise = inRange("catalogNoise", p, 0, 1);
+            return this;
+        }
+
+        /**
+         * Launches a new item every {@code every} of event time (zero, the default: never): the next id after the
+         * existing ones, with a catalog record at once and events from {@code delay} later on, as popular as its
+         * (drawn) rank in its topic makes it.
+         */
+        public Builder newItems(Duration every, Duration delay) {
+            this.newItemsEvery = notNegative("newItemsEvery", every);
+            this.newItemDelay = notNegative("newItemDelay", delay);
+            return this;
+        }
+
+        /** Retires an item every {@code every} of event time (zero, the default: never). */
+        public Builder retireEvery(Duration every) {
+            this.retireEvery = notNegative("retireEvery", every);
+            return this;
+        }
+
+        /**
+         * Schedules launches and retirements from {@code from} on (the first one {@code every} later), e.g. the end
+         * of a backfill so that the world changes only while the stream is live. Default: the simulated clock's
+         * start, or with the live clock the first event's time.
+         */
+        public Builder changesFrom(Instant from) {
+            this.changesFromMs = Objects.requireNonNull(from).toEpochMilli();
             return this;
         }
 
@@ -225,6 +295,13 @@ public final class GeneratorConfig {
                 throw new IllegalArgumentException(name + " must be at least " + min + ", got " + v);
             }
             return v;
+        }
+
+        private static Duration notNegative(String name, Duration d) {
+            if (Objects.requireNonNull(d, name).isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative, got " + d);
+            }
+            return d;
         }
 
         private static double inRange(String name, double v, double min, double max) {

@@ -1,5 +1,10 @@
 package io.streamrec.local.generator;
 
+import io.streamrec.schema.catalog.CatalogRecord;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -7,43 +12,80 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 /**
  * The hidden world behind a {@link ClickstreamGenerator}: every user's taste (a mixture over topics), every item's
- * topic and popularity. In: a user (and item); out: how likely that user is to click that item, which items a
- * perfect model would recommend, and which users are good witnesses that recommendations are personal.
+ * topic, popularity and catalog record. In: a user (and item); out: how likely that user is to click that item,
+ * which items a perfect model would recommend, which users an item's content suits, and which users are good
+ * witnesses that recommendations are personal.
  *
  * <p>The model: a click is, with probability {@code exploration}, on a random topic; otherwise on a topic drawn
  * from the user's taste (sessions stick to one such topic, which changes the order of clicks but not their
- * marginal distribution). Inside a topic, the item is drawn by Zipf popularity. So the probability that a given
- * click of user u is item i is exactly {@code popularityInTopic(i) * ((1 - exploration) * taste(u)[topic(i)]
- * + exploration / topics)}, which is {@link #trueAffinity(int, int)}; it sums to 1 over the items.
+ * marginal distribution). Inside a topic, the item is drawn by Zipf popularity among the topic's items that take
+ * events. So the probability that a given click of user u is item i is exactly {@code popularityInTopic(i) *
+ * ((1 - exploration) * taste(u)[topic(i)] + exploration / topics)}, which is {@link #trueAffinity(int, int)}; it
+ * sums to 1 over the items.
  *
- * <p>Immutable and thread-safe: the demo may query it while another thread drains the generator.
+ * <p>The catalog ({@link #catalog()}): every item has a record whose attributes follow its topic (see
+ * {@link SyntheticCatalog}): its {@code category} names its topic for about 85% of items, its brand is mostly one of
+ * the topic's own, its title mostly words of the topic, its price log-normal around the topic's median (the price is
+ * also the value of its cart and purchase events). {@link #tasteMatch} and {@link #usersMatching} say which users an
+ * item suits.
+ *
+ * <p>The world can change while the generator runs: {@link #launches() launched} items join it (in the catalog at
+ * once, {@link ItemStatus#LAUNCHED}; taking events from a later time, {@link ItemStatus#ACTIVE}) and
+ * {@link #retirements() retired} ones leave it ({@link ItemStatus#RETIRED}: {@code "available": false}, no more
+ * events). Each change replaces an immutable snapshot, so every query sees one consistent world.
+ *
+ * <p>Thread-safe: the demo may query it while another thread drains the generator, which alone changes it.
  */
 public final class GroundTruth {
     static final String USER_PREFIX = "u-";
     static final String ITEM_PREFIX = "i-";
 
+    /** Where an item is in its life. */
+    public enum ItemStatus {
+        /** In the catalog and taking events. */
+        ACTIVE,
+        /** Launched: in the catalog, no events yet. */
+        LAUNCHED,
+        /** Retired: {@code "available": false}, no more events. */
+        RETIRED
+    }
+
+    /**
+     * A new item: its catalog record was published at {@code launchedAt} (event time, epoch ms); events on it start
+     * at {@code eventsFrom}.
+     */
+    public record Launch(String itemId, int topic, long launchedAt, long eventsFrom, CatalogRecord record) {}
+
+    /** A retired item: {@code record} (with {@code "available": false}) was published at {@code retiredAt}. */
+    public record Retirement(String itemId, long retiredAt, CatalogRecord record) {}
+
     private final int topics;
     private final double exploration;
+    private final double zipfExponent;
     private final double[][] taste;
     private final double[] activity;
     private final double[] activityCdf;
-    private final int[] itemTopic;
-    private final double[] popularityInTopic;
-    private final int[][] topicItems;
-    private final double[][] topicCdf;
-    private final double[] price;
     private final double[] topicShare;
+    private final SyntheticCatalog catalog;
+    /** Draws of launches and retirements: independent of how events are drawn. Guarded by {@code this}. */
+    private final SplittableRandom changes;
+    private final List<Launch> launches = new CopyOnWriteArrayList<>();
+    private final List<Retirement> retirements = new CopyOnWriteArrayList<>();
+    private volatile World world;
 
     GroundTruth(GeneratorConfig c, SplittableRandom rng) {
         this.topics = c.topics;
         this.exploration = c.exploration;
+        this.zipfExponent = c.zipfExponent;
 
         // Items: a seeded shuffle, then position p gets topic p % C and rank p / C, so topics are equally large
         // and the popular ids are spread over the id range instead of being i-0, i-1, ...
@@ -54,43 +96,26 @@ public final class GroundTruth {
             order[i] = order[j];
             order[j] = t;
         }
-        this.itemTopic = new int[c.items];
-        this.popularityInTopic = new double[c.items];
-        this.topicItems = new int[topics][];
-        this.topicCdf = new double[topics][];
+        int[] itemTopic = new int[c.items];
+        double[] weight = new double[c.items];
+        int[][] members = new int[topics][];
         for (int t = 0; t < topics; t++) {
-            int size = (c.items - t + topics - 1) / topics;
-            topicItems[t] = new int[size];
-            topicCdf[t] = new double[size];
+            members[t] = new int[(c.items - t + topics - 1) / topics];
         }
         for (int p = 0; p < c.items; p++) {
             int item = order[p];
             int t = p % topics;
             int rank = p / topics;
             itemTopic[item] = t;
-            topicItems[t][rank] = item;
+            weight[item] = Math.pow(rank + 1, -c.zipfExponent);
+            members[t][rank] = item;
         }
-        for (int t = 0; t < topics; t++) {
-            int[] members = topicItems[t];
-            double sum = 0;
-            for (int r = 0; r < members.length; r++) {
-                sum += Math.pow(r + 1, -c.zipfExponent);
-            }
-            double cum = 0;
-            for (int r = 0; r < members.length; r++) {
-                double p = Math.pow(r + 1, -c.zipfExponent) / sum;
-                popularityInTopic[members[r]] = p;
-                cum += p;
-                topicCdf[t][r] = cum;
-            }
-            topicCdf[t][members.length - 1] = 1.0; // guard against rounding leaving the last bucket unreachable
-        }
-
-        this.price = new double[c.items];
+        // Prices: a standard normal per item, drawn where the price always was so the users' draws stay the same;
+        // the catalog below scales it around the item's topic's median.
+        double[] priceDraw = new double[c.items];
         for (int i = 0; i < c.items; i++) {
-            price[i] = Math.round(Math.exp(Math.log(30) + 0.8 * rng.nextGaussian()) * 100) / 100.0;
+            priceDraw[i] = rng.nextGaussian();
         }
-
         // Users: Dirichlet tastes (normalized Gamma draws) and log-normal activity.
         this.taste = new double[c.users][topics];
         this.activity = new double[c.users];
@@ -126,6 +151,20 @@ public final class GroundTruth {
                 topicShare[t] += activity[u] * taste[u][t];
             }
         }
+
+        // The catalog from streams split off after the world's draws, so that it leaves them as they were.
+        SplittableRandom catalogRng = rng.split();
+        this.changes = rng.split();
+        this.catalog = new SyntheticCatalog(topics, c.catalogNoise, catalogRng);
+        double[] price = new double[c.items];
+        CatalogRecord[] records = new CatalogRecord[c.items];
+        ItemStatus[] status = new ItemStatus[c.items];
+        for (int i = 0; i < c.items; i++) {
+            price[i] = catalog.price(itemTopic[i], priceDraw[i]);
+            records[i] = catalog.record(itemId(i), itemTopic[i], price[i], null, catalogRng);
+            status[i] = ItemStatus.ACTIVE;
+        }
+        this.world = new World(topics, itemTopic, weight, status, price, records, members);
     }
 
     /** Marsaglia-Tsang; for shape below 1 boosted by U^(1/shape). */
@@ -170,11 +209,12 @@ public final class GroundTruth {
     }
 
     int sampleItemIn(int topic, SplittableRandom rng) {
-        return topicItems[topic][search(topicCdf[topic], rng.nextDouble())];
+        World w = world;
+        return w.topicItems[topic][search(w.topicCdf[topic], rng.nextDouble())];
     }
 
     double price(int item) {
-        return price[item];
+        return world.price[item];
     }
 
     double exploration() {
@@ -187,14 +227,74 @@ public final class GroundTruth {
         return Math.min(idx, cdf.length - 1);
     }
 
+    // ---- changes, made by the generator (package-private, one thread) ----
+
+    /**
+     * A new item, the next id after the existing ones: a topic drawn uniformly, a popularity rank inside the topic
+     * drawn with a bias towards the top (rank = size * u^2: a launch is more often a hit than an average item), a
+     * catalog record stamped {@code at}. It takes no events until {@link #activate(int)}.
+     */
+    synchronized Launch launch(long at, long eventsFrom) {
+        World w = world;
+        int item = w.topic.length;
+        int topic = changes.nextInt(topics);
+        int size = w.members[topic].length;
+        double u = changes.nextDouble();
+        int rank = (int) (size * u * u);
+        double price = catalog.price(topic, changes.nextGaussian());
+        CatalogRecord record = catalog.record(itemId(item), topic, price, at, changes);
+        world = w.withItem(topic, Math.pow(rank + 1, -zipfExponent), price, record);
+        Launch launch = new Launch(itemId(item), topic, at, eventsFrom, record);
+        launches.add(launch);
+        return launch;
+    }
+
+    /** A launched item starts taking events. */
+    synchronized void activate(int item) {
+        World w = world;
+        if (w.status[item] == ItemStatus.LAUNCHED) {
+            world = w.withStatus(item, ItemStatus.ACTIVE, w.record[item]);
+        }
+    }
+
+    /**
+     * Retires an active item drawn uniformly, never the last active item of its topic; null when there is none to
+     * retire.
+     */
+    synchronized Retirement retire(long at) {
+        World w = world;
+        int[] active = new int[topics];
+        for (int i = 0; i < w.status.length; i++) {
+            if (w.status[i] == ItemStatus.ACTIVE) {
+                active[w.topic[i]]++;
+            }
+        }
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < w.status.length; i++) {
+            if (w.status[i] == ItemStatus.ACTIVE && active[w.topic[i]] > 1) {
+                candidates.add(i);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        int item = candidates.get(changes.nextInt(candidates.size()));
+        CatalogRecord record = SyntheticCatalog.retire(w.record[item], at);
+        world = w.withStatus(item, ItemStatus.RETIRED, record);
+        Retirement r = new Retirement(itemId(item), at, record);
+        retirements.add(r);
+        return r;
+    }
+
     // ---- public ground truth ----
 
     public int users() {
         return taste.length;
     }
 
+    /** Items so far, the launched ones included (ids {@code i-0 .. i-(items-1)}), retired or not. */
     public int items() {
-        return itemTopic.length;
+        return world.topic.length;
     }
 
     public int topics() {
@@ -231,9 +331,13 @@ public final class GroundTruth {
         }
     }
 
-    /** The probability that a click of {@code user} is on {@code item} (see the class comment); sums to 1 over items. */
+    /**
+     * The probability that a click of {@code user} is on {@code item} (see the class comment); sums to 1 over items.
+     * 0 for an item that takes no events (launched but not yet active, or retired).
+     */
     public double trueAffinity(int user, int item) {
-        return popularityInTopic[item] * ((1 - exploration) * taste[user][itemTopic[item]] + exploration / topics);
+        World w = world;
+        return w.popularityInTopic[item] * ((1 - exploration) * taste[user][w.topic[item]] + exploration / topics);
     }
 
     /** {@link #trueAffinity(int, int)} by ids; throws for ids this world does not have. */
@@ -243,10 +347,11 @@ public final class GroundTruth {
 
     /** The share of all clicks that go to {@code item}, over all users weighted by activity: the popularity oracle. */
     public double expectedPopularity(int item) {
-        return popularityInTopic[item] * ((1 - exploration) * topicShare[itemTopic[item]] + exploration / topics);
+        World w = world;
+        return w.popularityInTopic[item] * ((1 - exploration) * topicShare[w.topic[item]] + exploration / topics);
     }
 
-    /** The k items with the highest {@link #trueAffinity}, best first, as item ids. */
+    /** The k items with the highest {@link #trueAffinity}, best first, as item ids; only items taking events. */
     public List<String> trueTopItems(String userId, int k) {
         return trueTopItems(userId, k, Set.of());
     }
@@ -264,11 +369,12 @@ public final class GroundTruth {
 
     private List<String> top(int k, Collection<String> exclude, java.util.function.IntToDoubleFunction score) {
         Set<String> excluded = exclude instanceof Set ? (Set<String>) exclude : new HashSet<>(exclude);
+        World w = world;
         // A bounded min-heap: k log k per item instead of sorting every item for every query.
         PriorityQueue<double[]> heap = new PriorityQueue<>(Math.max(1, k),
                 Comparator.<double[]>comparingDouble(e -> e[0]).thenComparingDouble(e -> -e[1]));
-        for (int i = 0; i < items() && k > 0; i++) {
-            if (!excluded.isEmpty() && excluded.contains(itemId(i))) {
+        for (int i = 0; i < w.topic.length && k > 0; i++) {
+            if (w.status[i] != ItemStatus.ACTIVE || !excluded.isEmpty() && excluded.contains(itemId(i))) {
                 continue;
             }
             double s = score.applyAsDouble(i);
@@ -297,13 +403,100 @@ public final class GroundTruth {
         return argmax(taste[requireUser(userId)]);
     }
 
+    /** The item's (hidden, true) topic: the one its popularity, its brand and most of its title words come from. */
     public int itemTopic(String itemId) {
-        return itemTopic[requireItem(itemId)];
+        return world.topic[requireItem(itemId)];
     }
 
     /** The user's share of all sessions (activity); sums to 1 over users. */
     public double activity(String userId) {
         return activity[requireUser(userId)];
+    }
+
+    // ---- the catalog, and which users an item suits ----
+
+    /** The name of a topic as the catalog's {@code category} uses it, e.g. {@code garden}. */
+    public String topicName(int topic) {
+        return catalog.topicName(topic);
+    }
+
+    /** The item's current catalog record ({@code "available": false} once retired). */
+    public CatalogRecord catalogRecord(String itemId) {
+        return world.record[requireItem(itemId)];
+    }
+
+    /** Every item's current catalog record, by id (i-0 first), the launched and retired ones included. */
+    public List<CatalogRecord> catalog() {
+        return List.of(world.record);
+    }
+
+    /**
+     * The topic the item's {@code category} attribute names: what its content says, which is its true
+     * {@link #itemTopic} for about {@code 1 - catalogNoise} of the items.
+     */
+    public int categoryTopic(String itemId) {
+        return catalog.topicOfName(catalogRecord(itemId).categories().get("category").get(0));
+    }
+
+    public ItemStatus status(String itemId) {
+        return world.status[requireItem(itemId)];
+    }
+
+    /**
+     * How well the item suits the user's taste: the user's taste for the item's topic (a probability; the share of
+     * the user's non-exploring clicks that go to that topic). Unlike {@link #trueAffinity} it ignores popularity
+     * and status, so it scores a new item before its first event: the content match a features model can learn.
+     */
+    public double tasteMatch(String userId, String itemId) {
+        return taste[requireUser(userId)][itemTopic(itemId)];
+    }
+
+    /**
+     * The {@code k} users whose taste best matches the item ({@link #tasteMatch}, highest first; among equal
+     * matches the more active first): who should see a new item first.
+     */
+    public List<String> usersMatching(String itemId, int k) {
+        int t = itemTopic(itemId);
+        return IntStream.range(0, users()).boxed()
+                .sorted(Comparator.<Integer>comparingDouble(u -> -taste[u][t]).thenComparingDouble(u -> -activity[u])
+                        .thenComparingInt(u -> u))
+                .limit(Math.max(0, k)).map(GroundTruth::userId).toList();
+    }
+
+    /** Items launched so far, in launch order. */
+    public List<Launch> launches() {
+        return List.copyOf(launches);
+    }
+
+    /** Items retired so far, in order. */
+    public List<Retirement> retirements() {
+        return List.copyOf(retirements);
+    }
+
+    /**
+     * One line about a catalog change the generator made, for a person watching: {@code new item i-2003 launched
+     * (catalog only: garden, Kalozen, 12.99; events from 12:00:50)}, or {@code item i-17 retired ("available":
+     * false; no more events on it)}.
+     */
+    public String describe(CatalogRecord change) {
+        if (!change.available()) {
+            return "item " + change.itemId() + " retired (\"available\": false; no more events on it)";
+        }
+        for (Launch l : launches) {
+            if (l.itemId().equals(change.itemId())) {
+                return String.format(Locale.ROOT, "new item %s launched (catalog only: %s, %s, %.2f; events from %s)",
+                        l.itemId(), String.join(",", change.categories().getOrDefault("category", List.of())),
+                        String.join(",", change.categories().getOrDefault("brand", List.of())),
+                        change.numbers().getOrDefault("price", 0.0),
+                        LocalTime.ofInstant(Instant.ofEpochMilli(l.eventsFrom()), ZoneId.systemDefault())
+                                .format(DateTimeFormatter.ofPattern("HH:mm:ss")));
+            }
+        }
+        return "catalog record of " + change.itemId();
+    }
+
+    SyntheticCatalog syntheticCatalog() {
+        return catalog;
     }
 
     /**
@@ -362,5 +555,91 @@ public final class GroundTruth {
                     + (items() - 1) + ")");
         }
         return i;
+    }
+
+    /**
+     * One consistent state of the items, replaced as a whole on every change (arrays are never written after
+     * construction, so worlds share the ones a change leaves alone).
+     */
+    private static final class World {
+        final int[] topic;
+        /** Zipf weight, unnormalized: (rank + 1)^-s. */
+        final double[] weight;
+        final ItemStatus[] status;
+        final double[] price;
+        final CatalogRecord[] record;
+        /** Every item of each topic: the initial ones in rank order, launched ones appended. */
+        final int[][] members;
+        /** Derived: each topic's items taking events, their cumulative click shares, and each item's share. */
+        final int[][] topicItems;
+        final double[][] topicCdf;
+        final double[] popularityInTopic;
+
+        World(int topics, int[] topic, double[] weight, ItemStatus[] status, double[] price, CatalogRecord[] record,
+              int[][] members) {
+            this.topic = topic;
+            this.weight = weight;
+            this.status = status;
+            this.price = price;
+            this.record = record;
+            this.members = members;
+            this.topicItems = new int[topics][];
+            this.topicCdf = new double[topics][];
+            this.popularityInTopic = new double[topic.length];
+            for (int t = 0; t < topics; t++) {
+                int n = 0;
+                double sum = 0;
+                for (int item : members[t]) {
+                    if (status[item] == ItemStatus.ACTIVE) {
+                        n++;
+                        sum += weight[item];
+                    }
+                }
+                topicItems[t] = new int[n];
+                topicCdf[t] = new double[n];
+                int r = 0;
+                double cum = 0;
+                for (int item : members[t]) {
+                    if (status[item] == ItemStatus.ACTIVE) {
+                        double p = weight[item] / sum;
+                        popularityInTopic[item] = p;
+                        cum += p;
+                        topicItems[t][r] = item;
+                        topicCdf[t][r] = cum;
+                        r++;
+                    }
+                }
+                if (n > 0) {
+                    topicCdf[t][n - 1] = 1.0; // guard against rounding leaving the last bucket unreachable
+                }
+            }
+        }
+
+        /** This world and a launched item (the next id) of topic {@code t}. */
+        World withItem(int t, double itemWeight, double itemPrice, CatalogRecord itemRecord) {
+            int n = topic.length;
+            int[] topic2 = Arrays.copyOf(topic, n + 1);
+            topic2[n] = t;
+            double[] weight2 = Arrays.copyOf(weight, n + 1);
+            weight2[n] = itemWeight;
+            ItemStatus[] status2 = Arrays.copyOf(status, n + 1);
+            status2[n] = ItemStatus.LAUNCHED;
+            double[] price2 = Arrays.copyOf(price, n + 1);
+            price2[n] = itemPrice;
+            CatalogRecord[] record2 = Arrays.copyOf(record, n + 1);
+            record2[n] = itemRecord;
+            int[][] members2 = members.clone();
+            members2[t] = Arrays.copyOf(members[t], members[t].length + 1);
+            members2[t][members[t].length] = n;
+            return new World(members.length, topic2, weight2, status2, price2, record2, members2);
+        }
+
+        World withStatus(int item, ItemStatus s, CatalogRecord r) {
+            ItemStatus[] status2 = status.clone();
+            status2[item] = s;
+            CatalogRecord[] record2 = record.clone();
+            record2[item] = r;
+            return new World(members.length, topic, weight, status2, price, record2, members);
+        }
     }
 }
