@@ -1,6 +1,6 @@
 package io.streamrec.local.generator;
 
-import io.streamrec.kafka.EmbeddedKafkaBroker;
+import io.streamrec.kafka.admin.PartitionReadiness;
 import io.streamrec.local.publish.PublishException;
 import io.streamrec.schema.catalog.CatalogRecord;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +117,7 @@ public final class CatalogPublisher implements AutoCloseable {
                 }
             }
             // Producing before every partition serves can lose an idempotent producer's first batch (KAFKA-15591).
-            EmbeddedKafkaBroker.awaitLeaders(admin, topic, timeout);
+            PartitionReadiness.awaitLeaders(admin, topic, timeout);
             return TopicState.CREATED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
