@@ -122,6 +122,20 @@ final class HotStates<E extends HotStates.Entry> {
         return entries.get(key);
     }
 
+    /** Drops an entry without writing it back (its state expired); null when not cached. */
+    E remove(String key) {
+        E e = entries.remove(key);
+        if (e != null) {
+            totalWeight -= e.weight;
+        }
+        return e;
+    }
+
+    /** Whether an entry has gone unused for the TTL (it would be dropped on its next access). */
+    boolean expired(E entry, long nowMs) {
+        return ttlMs > 0 && nowMs - entry.lastUseMs >= ttlMs;
+    }
+
     /** Hands every changed entry to {@code write} and marks it persisted; entries stay cached. */
     void forEachUnpersisted(WriteBack<E> write) throws Exception {
         for (Map.Entry<String, E> e : entries.entrySet()) {

@@ -6,6 +6,8 @@ import io.streamrec.job.model.Learner;
 import io.streamrec.job.model.ModelParams;
 import io.streamrec.job.snapshot.EmbeddingUpdate;
 import io.streamrec.job.state.States;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -53,6 +55,11 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
     private transient Learner learner;
     private transient ValueState<ItemState> item;
     private transient ValueState<Boolean> dirty;
+    private transient ValueState<Boolean> live;
+    /** Processing time of the last expiry sweep, and how often to sweep (0: never, items do not expire). */
+    private transient long lastSweepMs;
+    private transient long sweepIntervalMs;
+    private transient Counter expiredPublished;
     private transient HotStates<Hot> hot;
     private transient boolean republishAll;
     /** Newest event time behind the gradients applied so far (the element timestamps carried from the source). */
@@ -97,6 +104,11 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
         learner = new Learner(params);
         item = getRuntimeContext().getState(States.item(settings.itemTtl));
         dirty = getRuntimeContext().getState(States.ITEM_DIRTY);
+        live = getRuntimeContext().getState(States.ITEM_LIVE);
+        long ttlMs = settings.itemTtl == null ? 0 : settings.itemTtl.toMillis();
+        sweepIntervalMs = ttlMs == 0 ? 0 : Math.max(1000, Math.min(ttlMs / 10, 3_600_000));
+        lastSweepMs = getProcessingTimeService().getCurrentProcessingTime();
+        expiredPublished = getMetricGroup().counter("itemExpiriesPublished");
         hot = new HotStates<>(settings.itemHotCapacity, Long.MAX_VALUE,
                 settings.itemTtl == null ? 0 : settings.itemTtl.toMillis(), this::load, this::writeBack);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
@@ -139,11 +151,15 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
         gradientsApplied.inc();
     }
 
-    /** A cold item (the current key): from RocksDB, or its initial state. */
+    /** A cold item (the current key): from RocksDB, or its initial state (a new key, marked for the expiry sweep). */
     private Hot load(String itemId) throws Exception {
         ItemState s = item.value();
         stateReads.inc();
-        return new Hot(s != null ? s : learner.newItem(itemId));
+        if (s == null) {
+            s = learner.newItem(itemId);
+            live.update(Boolean.TRUE);
+        }
+        return new Hot(s);
     }
 
     /** An evicted entry: written back (with its dirty flag if unpublished), then the current key restored. */
@@ -197,6 +213,7 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
                         if (s != null) {
                             emit(itemId, s, version);
                             published[0]++;
+                            live.update(Boolean.TRUE); // keys of a state from before the sweep existed
                         }
                     });
             keys().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
@@ -229,10 +246,45 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
                 }
             }
         }
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        if (sweepIntervalMs > 0 && now - lastSweepMs >= sweepIntervalMs) {
+            published[0] += sweepExpired(version, now);
+            lastSweepMs = now;
+        }
         output.collect(new StreamRecord<>(EmbeddingUpdate.marker(version, subtask, subtasks, published[0],
                 newestEventTime, querySpec)));
         embeddingsPublished.inc(published[0]);
         lastPublishedVersion = version;
+    }
+
+    /**
+     * Publishes the removal of every key whose state has expired ({@code state.ttl.items}: RocksDB no longer returns
+     * it, or its hot copy went unused that long), so that readers forget it too; returns how many.
+     */
+    private long sweepExpired(long version, long now) throws Exception {
+        long[] removed = {0};
+        List<String> expiredHot = new ArrayList<>();
+        keys().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, States.ITEM_LIVE,
+                (String key, ValueState<Boolean> flag) -> {
+                    Hot h = hot.peek(key);
+                    boolean alive = h != null ? !hot.expired(h, now) : item.value() != null;
+                    if (!alive) {
+                        if (h != null) {
+                            expiredHot.add(key);
+                        }
+                        output.collect(new StreamRecord<>(EmbeddingUpdate.removal(key, version, subtask, subtasks,
+                                newestEventTime)));
+                        flag.clear();
+                        item.clear(); // gone for good: a later gradient starts the key afresh (and marks it again)
+                        dirty.clear();
+                        removed[0]++;
+                    }
+                });
+        for (String key : expiredHot) {
+            hot.remove(key);
+        }
+        expiredPublished.inc(removed[0]);
+        return removed[0];
     }
 
     private KeyedStateBackend<String> keys() {

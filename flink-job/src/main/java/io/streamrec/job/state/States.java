@@ -33,6 +33,12 @@ public final class States {
     /** Present (true) for items changed since the last snapshot tick; cleared when they are published. */
     public static final ValueStateDescriptor<Boolean> ITEM_DIRTY = new ValueStateDescriptor<>("item-dirty", Types.BOOLEAN);
 
+    /**
+     * Present (true) for every key the ItemTower has state for, without a TTL: the periodic sweep finds the keys
+     * whose {@code item} state has expired through it, and publishes their removal.
+     */
+    public static final ValueStateDescriptor<Boolean> ITEM_LIVE = new ValueStateDescriptor<>("item-live", Types.BOOLEAN);
+
     public static final ListStateDescriptor<byte[]> NEGATIVE_BUFFER =
             new ListStateDescriptor<>("negative-buffer", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     public static final ListStateDescriptor<byte[]> POPULARITY =
