@@ -58,4 +58,49 @@ class EmbeddingCodecTest {
         byte[] cut = java.util.Arrays.copyOf(truncated, truncated.length - 3);
         assertThrows(IOException.class, () -> EmbeddingCodec.decode(cut));
     }
+
+    @Test
+    void itemsCarryTheirFeaturesAndMarkersTheQuerySpec() throws IOException {
+        io.streamrec.schema.features.ItemFeatures f = io.streamrec.schema.features.ItemFeatures.of(
+                new String[] {io.streamrec.schema.features.FeatureKeys.item("genre", "comedy")}, new float[] {0.5f});
+        EmbeddingRecord item = EmbeddingCodec.decode(EmbeddingCodec.encode(EmbeddingCodec.embedding("i1",
+                new float[] {1f, 2f}, f, 3, 0, 2, 7, 100, 200)));
+        assertEquals(f, EmbeddingCodec.features(item));
+        EmbeddingRecord marker = EmbeddingCodec.decode(EmbeddingCodec.encode(EmbeddingCodec.marker(3, 0, 2, 1, 100,
+                200, "{\"dim\":2}")));
+        assertEquals("{\"dim\":2}", marker.getQuerySpec());
+        EmbeddingRecord removal = EmbeddingCodec.decode(EmbeddingCodec.encode(EmbeddingCodec.removal("i1", 4, 0, 2,
+                100, 200)));
+        assertEquals(RecordKind.REMOVED, removal.getKind());
+        assertEquals("i1", removal.getEntityId());
+        assertEquals(4, removal.getSnapshotVersion());
+    }
+
+    /** Records written before features existed (schema version 1) are still read, with no features. */
+    @Test
+    void readsVersionOneRecords() throws IOException {
+        org.apache.avro.Schema v1;
+        try (java.io.InputStream in = EmbeddingCodec.class.getResourceAsStream("embedding_record_v1.avsc")) {
+            v1 = new org.apache.avro.Schema.Parser().parse(in);
+        }
+        org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(v1);
+        r.put("kind", new org.apache.avro.generic.GenericData.EnumSymbol(v1.getField("kind").schema(), "EMBEDDING"));
+        r.put("entity_id", "i9");
+        r.put("vector", EmbeddingCodec.packVector(new float[] {0.5f, -1f}));
+        r.put("snapshot_version", 12L);
+        r.put("subtask", 1);
+        r.put("subtasks", 2);
+        r.put("record_count", 0L);
+        r.put("update_count", 5L);
+        r.put("event_time", 1000L);
+        r.put("published_at", 2000L);
+        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v1).encode(r).array();
+        EmbeddingRecord back = EmbeddingCodec.decode(bytes);
+        assertEquals("i9", back.getEntityId());
+        assertArrayEquals(new float[] {0.5f, -1f}, EmbeddingCodec.unpackVector(back.getVector()));
+        assertEquals(12, back.getSnapshotVersion());
+        assertEquals(io.streamrec.schema.features.ItemFeatures.NONE, EmbeddingCodec.features(back));
+        assertEquals("", back.getQuerySpec());
+    }
 }

@@ -1,5 +1,6 @@
 package io.streamrec.job.model;
 
+import io.streamrec.schema.features.InitialVectors;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class Learner implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Different salts so that user "42" and item "42" do not start at the same point. */
     private static final long USER_SALT = 0x75736572L; // "user"
-    private static final long ITEM_SALT = 0x6974656dL; // "item"
+    private static final long ITEM_SALT = QuerySpec.ITEM_SALT;
 
     private final ModelParams params;
     private final int dim;
@@ -207,8 +208,10 @@ public final class Learner implements Serializable {
         if (!recent.isEmpty()) {
             float[] f = querySpec.historyFactors(recent.size());
             for (int h = 0; h < f.length; h++) {
-                if (slots[h] >= 0) { // an item no longer cached adds nothing (as in serving, for an unknown item)
+                if (slots[h] >= 0) {
                     cache.addScaledAt(slots[h], f[h], q, dim);
+                } else { // not cached: its initial vector (serving does the same for an item it has none of)
+                    querySpec.addTerm(f[h], initialItemVector(recent.get(h)), q);
                 }
             }
         }

@@ -363,7 +363,7 @@ public final class ModelParams implements Serializable {
     /** How queries are formed: what the serving node needs to form the trainer's queries. */
     public QuerySpec querySpec() {
         return new QuerySpec(dim, itemBias, historyQueryWeight, historyQuerySize, historyQueryDecay, normalize,
-                temperature, contextSpec());
+                temperature, contextSpec(), seed, initScale);
     }
 
     private static void require(boolean ok, String key, String rule, Object value) {

@@ -1,5 +1,6 @@
 package io.streamrec.job.model;
 
+import io.streamrec.schema.features.InitialVectors;
 import io.streamrec.schema.InteractionEvent;
 import io.streamrec.schema.features.FeatureKeys;
 import io.streamrec.schema.features.ItemFeatures;

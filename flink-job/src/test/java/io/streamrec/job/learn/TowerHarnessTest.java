@@ -376,6 +376,106 @@ class TowerHarnessTest {
         h.close();
     }
 
+    private static final String COMEDY = io.streamrec.schema.features.FeatureKeys.item("genre", "comedy");
+
+    @Test
+    void catalogItemsArePublishedWithTheirFeaturesRetiredOnesRemovedAndRestoredWithThem() throws Exception {
+        Learner l = new Learner(PARAMS);
+        int len = l.vectorLength();
+        var h = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), null);
+        io.streamrec.schema.features.ItemFeatures f = io.streamrec.schema.features.ItemFeatures.of(
+                new String[] {COMEDY}, new float[] {0.5f});
+        h.processElement1(ItemInput.catalog("new", true, f), T0);
+        h.processElement1(ItemInput.of(new ItemGradient(COMEDY, filled(len, 0.1f), 3)), T0);
+        h.processElement2(1L, 0);
+        List<EmbeddingUpdate> v1 = drain(h);
+        assertEquals(List.of(COMEDY, "new", "marker"), names(v1));
+        EmbeddingUpdate item = v1.stream().filter(u -> "new".equals(u.entityId)).findFirst().orElseThrow();
+        assertEquals(f, item.features(), "published with its catalog features");
+        assertArrayEquals(l.initialItemVector("new"), item.vector, "a catalog-only item: its initial id vector");
+        assertEquals(0, item.updateCount);
+        EmbeddingUpdate feature = v1.stream().filter(u -> COMEDY.equals(u.entityId)).findFirst().orElseThrow();
+        io.streamrec.job.model.ItemState expected = l.newItem(COMEDY);
+        assertArrayEquals(new float[len], expected.vector, "a feature starts at zero");
+        l.applyItemGradient(expected, filled(len, 0.1f), 3);
+        assertArrayEquals(expected.vector, feature.vector);
+        EmbeddingUpdate marker = v1.get(v1.size() - 1);
+        assertEquals(2, marker.recordCount);
+        assertEquals(l.querySpec(), io.streamrec.schema.features.QuerySpec.fromJson(marker.querySpec),
+                "markers carry the query spec");
+
+        // Retired: published as removed, and not again while retired, though it keeps learning.
+        h.processElement1(ItemInput.catalog("new", false, io.streamrec.schema.features.ItemFeatures.NONE), T0 + 1);
+        h.processElement2(2L, 0);
+        List<EmbeddingUpdate> v2 = drain(h);
+        assertEquals(List.of("new", "marker"), names(v2));
+        assertTrue(v2.get(0).removed);
+        h.processElement1(ItemInput.of(new ItemGradient("new", filled(len, 0.1f), 1)), T0 + 2);
+        h.processElement2(3L, 0);
+        assertEquals(List.of("marker"), names(drain(h)));
+
+        // Offered again: published with what it learned meanwhile.
+        h.processElement1(ItemInput.catalog("new", true, f), T0 + 3);
+        OperatorSubtaskState snapshot = h.snapshot(1, 10);
+        h.processElement2(4L, 0);
+        EmbeddingUpdate back = drain(h).get(0);
+        assertEquals("new", back.entityId);
+        assertEquals(1, back.updateCount);
+        assertEquals(f, back.features());
+        h.close();
+
+        // A restore republishes every item with its features.
+        var restored = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), snapshot);
+        restored.processElement2(5L, 0);
+        List<EmbeddingUpdate> republished = drain(restored);
+        assertEquals(List.of(COMEDY, "new", "marker"), names(republished));
+        assertEquals(f, republished.stream().filter(u -> "new".equals(u.entityId)).findFirst().orElseThrow()
+                .features());
+        restored.close();
+    }
+
+    @Test
+    void expiredItemsAndFeaturesArePublishedAsRemoved() throws Exception {
+        int len = new Learner(PARAMS).vectorLength();
+        var h = itemTower(new ItemTower(PARAMS, itemSettings(50_000, Duration.ofHours(1))), null);
+        long t = 1_000;
+        h.setProcessingTime(t);
+        h.setStateTtlProcessingTime(t);
+        for (String key : List.of("a", "b", COMEDY)) {
+            h.processElement1(ItemInput.of(new ItemGradient(key, filled(len, 0.1f), 1)), T0);
+        }
+        h.snapshot(1, 2);
+        h.processElement2(1L, 0);
+        assertEquals(List.of(COMEDY, "a", "b", "marker"), names(drain(h)));
+
+        // Half an hour later b learns again; then, past the TTL of a and the feature, a sweep removes them.
+        t += Duration.ofMinutes(30).toMillis();
+        h.setProcessingTime(t);
+        h.setStateTtlProcessingTime(t);
+        h.processElement1(ItemInput.of(new ItemGradient("b", filled(len, 0.1f), 1)), T0 + 1);
+        h.snapshot(2, 3);
+        h.processElement2(2L, 0);
+        assertEquals(List.of("b", "marker"), names(drain(h)));
+        t += Duration.ofMinutes(40).toMillis();
+        h.setProcessingTime(t);
+        h.setStateTtlProcessingTime(t);
+        h.processElement2(3L, 0);
+        List<EmbeddingUpdate> swept = drain(h);
+        assertEquals(List.of(COMEDY, "a", "marker"), names(swept));
+        assertTrue(swept.get(0).removed && swept.get(1).removed);
+        assertEquals(2, swept.get(2).recordCount, "removals count in the marker");
+        h.processElement2(4L, 0);
+        assertEquals(List.of("marker"), names(drain(h)), "removed once");
+
+        // An expired item that learns again starts afresh and is published again.
+        h.processElement1(ItemInput.of(new ItemGradient("a", filled(len, 0.1f), 1)), T0 + 2);
+        h.processElement2(5L, 0);
+        List<EmbeddingUpdate> again = drain(h);
+        assertEquals(List.of("a", "marker"), names(again));
+        assertEquals(1, again.get(0).updateCount);
+        h.close();
+    }
+
     private static float[] filled(int n, float v) {
         float[] f = new float[n];
         java.util.Arrays.fill(f, v);

@@ -88,16 +88,12 @@ final class PublishedModel {
         if (querySpec == null) {
             return u;
         }
-        List<float[]> recent = new ArrayList<>(latest.size());
-        for (String id : latest) {
-            recent.add(items.get(id));
-        }
         String[] keys = querySpec.context().keys(timeMs, null);
         List<float[]> context = new ArrayList<>(keys.length);
         for (String k : keys) {
             context.add(featureVectors.get(k));
         }
-        return querySpec.query(u, recent, context);
+        return querySpec.query(u, latest, items::get, context);
     }
 
     /** The key under which pairs share a query: the user and the context of the moment. */

@@ -9,6 +9,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * How a query vector is formed from what the trainer publishes, so that the serving node forms exactly the query the
@@ -32,11 +33,22 @@ public final class QuerySpec implements Serializable {
     private final boolean normalize;
     private final double temperature;
     private final ContextSpec context;
+    private final long seed;
+    private final double initScale;
     /** historyFactors(n) for n = 0 .. historySize, computed once. */
     private transient float[][] factors;
 
+    /** Mixed into the model seed for item initial vectors (users use another salt, so "42" differs as both). */
+    public static final long ITEM_SALT = 0x6974656dL; // "item"
+
+    /**
+     * @param seed the model seed of the deterministic initial vectors ({@link #initialItemVector})
+     * @param initScale their standard deviation
+     */
     public QuerySpec(int dim, boolean itemBias, double historyWeight, int historySize, double historyDecay,
-                     boolean normalize, double temperature, ContextSpec context) {
+                     boolean normalize, double temperature, ContextSpec context, long seed, double initScale) {
+        this.seed = seed;
+        this.initScale = initScale;
         this.dim = dim;
         this.itemBias = itemBias;
         this.historyWeight = historyWeight;
@@ -114,6 +126,28 @@ public final class QuerySpec implements Serializable {
         return f;
     }
 
+    /**
+     * The vector an item has before the trainer ever published it (the trainer starts it there): deterministic from
+     * the id ({@link InitialVectors}), bias 0; zero for a feature or context key.
+     */
+    public float[] initialItemVector(String id) {
+        float[] v = new float[vectorLength()];
+        if (!FeatureKeys.isFeature(id)) {
+            InitialVectors.fillGaussian(id, seed ^ ITEM_SALT, (float) initScale, v, 0, dim);
+            if (normalize) { // published normalized, as the trainer publishes every item then
+                double s = 0;
+                for (int i = 0; i < dim; i++) {
+                    s += (double) v[i] * v[i];
+                }
+                float n = (float) Math.max(Math.sqrt(s), 1e-12);
+                for (int i = 0; i < dim; i++) {
+                    v[i] /= n;
+                }
+            }
+        }
+        return v;
+    }
+
     /** {@code q[d] += f * v[d]} for d below dim: how every history and context term enters the query. */
     public void addTerm(float f, float[] v, float[] q) {
         for (int d = 0; d < dim; d++) {
@@ -122,18 +156,19 @@ public final class QuerySpec implements Serializable {
     }
 
     /**
-     * The query of a user: {@code user} (not modified), the user's recent items' vectors oldest first (null entries
-     * for items the reader has no vector of: they keep their weight but add nothing) and the context keys' vectors
-     * (null entries count in the mean but add nothing).
+     * The query of a user: {@code user} (not modified), the user's most recent items oldest first with their vectors
+     * ({@code vectors} answers null for an item the reader has none of: it then counts with its initial vector, as
+     * in the trainer) and the context keys' vectors (null entries, unpublished keys, count in the mean but add
+     * nothing).
      */
-    public float[] query(float[] user, List<float[]> recent, List<float[]> contextVectors) {
+    public float[] query(float[] user, List<String> recent, Function<String, float[]> vectors,
+                         List<float[]> contextVectors) {
         float[] q = user.clone();
         if (!recent.isEmpty()) {
             float[] f = historyFactors(recent.size());
             for (int h = 0; h < f.length; h++) {
-                if (recent.get(h) != null) {
-                    addTerm(f[h], recent.get(h), q);
-                }
+                float[] v = vectors.apply(recent.get(h));
+                addTerm(f[h], v != null ? v : initialItemVector(recent.get(h)), q);
             }
         }
         float c = context.factor(contextVectors.size());
@@ -180,6 +215,9 @@ public final class QuerySpec implements Serializable {
         ArrayNode p = c.putArray("properties");
         context.properties().forEach(p::add);
         c.put("time_zone", context.timeZone());
+        ObjectNode init = n.putObject("initial_vectors");
+        init.put("seed", seed);
+        init.put("scale", initScale);
         return n.toString();
     }
 
@@ -196,9 +234,11 @@ public final class QuerySpec implements Serializable {
             if (!n.has("dim")) {
                 throw new IllegalArgumentException("query spec without 'dim': " + json);
             }
+            JsonNode init = n.path("initial_vectors");
             return new QuerySpec(n.get("dim").asInt(), n.path("item_bias").asBoolean(true),
                     h.path("weight").asDouble(0), h.path("size").asInt(0), h.path("decay").asDouble(1),
-                    n.path("normalize").asBoolean(false), n.path("temperature").asDouble(1), context);
+                    n.path("normalize").asBoolean(false), n.path("temperature").asDouble(1), context,
+                    init.path("seed").asLong(0), init.path("scale").asDouble(0));
         } catch (IOException e) {
             throw new IllegalArgumentException("not a query spec: " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -167,17 +167,15 @@ public final class Recommender {
     /** The query of a user vector, the user's latest items (oldest first) and a context, per the snapshot's spec. */
     static float[] query(ItemSnapshot snap, float[] user, List<String> latest, QueryContext context) {
         QuerySpec spec = snap.querySpec;
-        List<float[]> recent = new ArrayList<>(latest.size());
-        for (String id : latest) {
-            int o = snap.matrix.ordinal(id);
-            recent.add(o >= 0 ? snap.matrix.vector(o) : null);
-        }
         String[] keys = context.keys(spec.context(), System.currentTimeMillis());
         List<float[]> contextVectors = new ArrayList<>(keys.length);
         for (String key : keys) {
             contextVectors.add(snap.featureVector(key));
         }
-        return spec.query(user, recent, contextVectors);
+        return spec.query(user, latest, id -> {
+            int o = snap.matrix.ordinal(id);
+            return o >= 0 ? snap.matrix.vector(o) : null;
+        }, contextVectors);
     }
 
     /** The user part of an anonymous query: zero, with the bias coordinate 1 when items have biases. */

@@ -1,4 +1,4 @@
-package io.streamrec.job.model;
+package io.streamrec.schema.features;
 
 import java.nio.charset.StandardCharsets;
 
@@ -66,7 +66,7 @@ public final class InitialVectors {
     }
 
     /** The splitmix64 / murmur3 finalizer: a bijection on longs with good avalanche. */
-    static long mix64(long z) {
+    public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);
