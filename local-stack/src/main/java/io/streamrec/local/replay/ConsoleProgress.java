@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Shows a replay to a person: on a terminal a single progress line redrawn in place ({@code \r}) with a bar,
  * events/s and ETA; otherwise (a log file, CI) a plain line every few seconds. Bad records are printed in detail
- * up to a limit and then only counted; the summary goes to {@code out}, everything else to {@code err}.
+ * up to a limit and then only counted; the summary goes to {@code out}, everything else to {@code err}. Also shows
+ * {@code catalog load} (its own tool name and unit, and its own summary: {@link #finishBar}).
  *
  * <p>Used from the replaying thread only.
  */
@@ -32,23 +33,36 @@ public final class ConsoleProgress implements ProgressListener {
     private final Mode mode;
     private final int maxDetailed;
     private final long plainIntervalNanos;
+    private final String prefix;
+    private final String unit;
     private long badSeen;
     private long nextDrawNanos;
     private int drawnLength;
     private ReplayProgress last;
 
     public ConsoleProgress(PrintStream out, PrintStream err, Mode mode, int maxDetailed, Duration plainInterval) {
+        this(out, err, mode, maxDetailed, plainInterval, "replay", "events");
+    }
+
+    /**
+     * @param tool prefixes notices and plain progress lines ("replay: ...")
+     * @param unit what is counted ("events", "records")
+     */
+    public ConsoleProgress(PrintStream out, PrintStream err, Mode mode, int maxDetailed, Duration plainInterval,
+                           String tool, String unit) {
         this.out = out;
         this.err = err;
         this.mode = mode;
         this.maxDetailed = maxDetailed;
         this.plainIntervalNanos = plainInterval.toNanos();
+        this.prefix = tool + ": ";
+        this.unit = unit;
     }
 
     @Override
     public void onNotice(String message) {
         clearBar();
-        err.println("replay: " + message);
+        err.println(prefix + message);
         redraw();
     }
 
@@ -82,19 +96,24 @@ public final class ConsoleProgress implements ProgressListener {
                 return;
             }
             nextDrawNanos = now + plainIntervalNanos;
-            err.println("replay: " + describe(p, false));
+            err.println(prefix + describe(p, false));
         }
     }
 
     @Override
     public void onFinished(ReplaySummary s) {
+        finishBar(s.published(), s.bad(), s.elapsed());
+        out.print(summaryText(s));
+        out.flush();
+    }
+
+    /** Draws the bar at 100% and ends its line (on a terminal); call before printing a summary. */
+    public void finishBar(long published, long bad, Duration elapsed) {
         if (mode == Mode.BAR && last != null) {
-            draw(new ReplayProgress("done", s.published(), s.bad(), 1.0, s.elapsed().toNanos()));
+            draw(new ReplayProgress("done", published, bad, 1.0, elapsed.toNanos()));
             err.println();
             drawnLength = 0;
         }
-        out.print(summaryText(s));
-        out.flush();
     }
 
     /** The summary as printed at the end: counts, bad records by reason, ignored and filtered records. */
@@ -105,6 +124,10 @@ public final class ConsoleProgress implements ProgressListener {
                 s.eventsPerSecond()));
         if (s.firstTimestamp() != null) {
             sb.append(String.format(Locale.ROOT, "  event time %s .. %s%n", s.firstTimestamp(), s.lastTimestamp()));
+        }
+        if (s.catalogDestination() != null) {
+            sb.append(String.format(Locale.ROOT, "published %,d catalog records (%,d items, a record when an item is"
+                    + " first seen or changes) to %s%n", s.catalogRecords(), s.catalogItems(), s.catalogDestination()));
         }
         if ("limit".equals(s.stopReason())) {
             sb.append("  stopped at --limit\n");
@@ -125,7 +148,8 @@ public final class ConsoleProgress implements ProgressListener {
         return sb.toString();
     }
 
-    private static void appendCounts(StringBuilder sb, Map<String, Long> counts) {
+    /** Counts by reason, largest first, one indented line each (for summaries). */
+    public static void appendCounts(StringBuilder sb, Map<String, Long> counts) {
         counts.entrySet().stream()
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .forEach(e -> sb.append(String.format(Locale.ROOT, "  %,9d  %s%n", e.getValue(), e.getKey())));
@@ -152,7 +176,7 @@ public final class ConsoleProgress implements ProgressListener {
         }
     }
 
-    private static String describe(ReplayProgress p, boolean bar) {
+    private String describe(ReplayProgress p, boolean bar) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-11s", p.phase()));
         if (bar) {
@@ -162,7 +186,8 @@ public final class ConsoleProgress implements ProgressListener {
         if (p.fraction() >= 0) {
             sb.append(String.format(Locale.ROOT, "%3.0f%%  ", p.fraction() * 100));
         }
-        sb.append(String.format(Locale.ROOT, "%,d events  %,.0f ev/s", p.published(), p.eventsPerSecond()));
+        sb.append(String.format(Locale.ROOT, "%,d %s  %,.0f %s", p.published(), unit, p.eventsPerSecond(),
+                unit.equals("events") ? "ev/s" : unit + "/s"));
         Duration eta = p.eta();
         if (eta != null && !"done".equals(p.phase())) {
             sb.append("  ETA ").append(formatClock(eta));
@@ -179,7 +204,8 @@ public final class ConsoleProgress implements ProgressListener {
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
-    static String formatDuration(Duration d) {
+    /** "12.3 s", "4:05 min", "1:02:03 h". */
+    public static String formatDuration(Duration d) {
         long ms = d.toMillis();
         if (ms < 60_000) {
             return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
