@@ -56,9 +56,9 @@ public final class ItemAttributeReader {
         this.numbers = resolve("--csv.number-columns", spec.numbers(), columns);
         List<Resolved> allCategorical = new ArrayList<>(categories);
         allCategorical.addAll(paths);
-        requireDistinctNames("categorical (--csv.category-columns, --csv.category-path-columns)", allCategorical);
-        requireDistinctNames("text (--csv.text-columns)", text);
-        requireDistinctNames("number (--csv.number-columns)", numbers);
+        requireDistinctNames("categorical", "--csv.category-columns, --csv.category-path-columns", allCategorical);
+        requireDistinctNames("text", "--csv.text-columns", text);
+        requireDistinctNames("number", "--csv.number-columns", numbers);
         if (spec.availableColumn() != null) {
             available = columns.index("--csv.available-column", spec.availableColumn());
             availableName = columns.header() != null ? columns.name(available) : "column" + available;
@@ -93,13 +93,13 @@ public final class ItemAttributeReader {
         return out;
     }
 
-    private static void requireDistinctNames(String group, List<Resolved> resolved) {
+    private static void requireDistinctNames(String group, String options, List<Resolved> resolved) {
         Map<String, String> seen = new LinkedHashMap<>();
         for (Resolved r : resolved) {
             String before = seen.putIfAbsent(r.name, r.column);
             if (before != null) {
                 throw new IllegalArgumentException("columns '" + before + "' and '" + r.column + "' would both be the "
-                        + group + " attribute '" + r.name + "'; rename one with COLUMN=NAME");
+                        + group + " attribute '" + r.name + "' (" + options + "); rename one with COLUMN=NAME");
             }
         }
     }

@@ -352,7 +352,8 @@ public final class ReplayMain {
         }
     }
 
-    static char parseDelimiter(String d) throws UsageException {
+    /** "tab" (or "\\t") is a tab; anything else must be one character. */
+    public static char parseDelimiter(String d) throws UsageException {
         switch (d) {
             case "tab": case "\\t": case "\t":
                 return '\t';

@@ -147,8 +147,7 @@ public final class ReplayOptions {
 
     /** Where the catalog records go: the events' broker and settings with {@link #catalogTopic()}. */
     public KafkaTarget catalogTarget() {
-        return new KafkaTarget(target.bootstrapServers(), catalogTopic, target.createTopic(), target.partitions(),
-                target.connectTimeout());
+        return target.withTopic(catalogTopic);
     }
 
     /** Setters of {@link ReplayOptions}; each names the problem with {@link IllegalArgumentException}. */

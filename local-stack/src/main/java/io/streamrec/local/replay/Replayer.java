@@ -20,7 +20,6 @@ import io.streamrec.schema.catalog.CatalogRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +124,7 @@ public final class Replayer {
         }
         startNanos = System.nanoTime();
         Path file = options.file();
-        requireReadable(file);
+        InputFiles.requireReadable(file);
         Resolved r = resolve(file);
         notice("reading " + file + " as " + r.format.cliName() + " (" + r.how + ")");
         boolean sort = options.sort() != null ? options.sort() : r.format.sortedByDefault();
@@ -179,18 +178,6 @@ public final class Replayer {
         ReplaySummary summary = summarize(r.format, sink, catalogSink, pacing);
         listener.onFinished(summary);
         return summary;
-    }
-
-    private void requireReadable(Path file) {
-        if (!Files.exists(file)) {
-            throw new ReplayException(ReplayException.INPUT_ERROR, "cannot read " + file + ": no such file");
-        }
-        if (Files.isDirectory(file)) {
-            throw new ReplayException(ReplayException.INPUT_ERROR, "cannot read " + file + ": it is a directory");
-        }
-        if (!Files.isReadable(file)) {
-            throw new ReplayException(ReplayException.INPUT_ERROR, "cannot read " + file + ": permission denied");
-        }
     }
 
     /** Events held behind unconfirmed catalog records before a flush (see {@link CatalogBeforeEvents}). */
