@@ -16,7 +16,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,8 +238,7 @@ public final class CatalogParser {
             return new Rejection(Code.INVALID_ATTRIBUTE, group,
                     "has " + node.size() + " attributes, over the limit of " + MAX_ATTRIBUTES);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             String name = e.getKey();
             if (!ATTRIBUTE_NAME.matcher(name).matches()) {
                 return new Rejection(Code.INVALID_ATTRIBUTE, group, "attribute name '" + printable(name)
