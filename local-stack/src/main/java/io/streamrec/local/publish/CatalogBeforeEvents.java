@@ -65,11 +65,6 @@ public final class CatalogBeforeEvents {
         held.clear();
     }
 
-    /** Events held right now (for tests). */
-    int held() {
-        return held.size();
-    }
-
     /** Releases everything and waits until all catalog records and events are stored. */
     public void flush() {
         release();

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -46,7 +47,6 @@ public final class KafkaPreflight {
      * ({@link #COMPACTED}).
      *
      * @param topicOption the option that names the topic, for the message when it is missing
-     *
      * @return null, or a warning when the existing topic is not compacted (an item's older records are then deleted
      *     by retention, not replaced, and a consumer starting later misses items)
      * @throws PublishException when the broker cannot be reached or the topic is missing and not to be created
@@ -135,7 +135,9 @@ public final class KafkaPreflight {
         if (!target.createTopic()) {
             throw new PublishException("topic '" + topic + "' does not exist at " + target.bootstrapServers()
                     + " (" + topicOption + "); create it, or pass --create-topic to create it with "
-                    + target.partitions() + " partitions" + (createConfigs.isEmpty() ? "" : " and " + createConfigs));
+                    + target.partitions() + " partitions" + (createConfigs.isEmpty() ? "" : " and "
+                    + createConfigs.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining(", "))));
         }
         try {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(target.partitions()), Optional.empty())

@@ -30,7 +30,7 @@ final class CsvReader extends LineLogReader {
     private int[] properties;
     private String[] propertyNames;
     private ItemAttributeReader itemAttributes;
-    private List<String> fields;
+    private final List<String> fields;
 
     /**
      * Reads the header line when the layout has one.

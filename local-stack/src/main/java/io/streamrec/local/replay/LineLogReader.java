@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
  * {@link #parseLine}; empty and undecodable lines are reported as bad lines here, once for every format.
  */
 abstract class LineLogReader implements LogReader {
-    static final String EMPTY_LINE = LineSource.EMPTY_LINE;
 
     private final LineSource lines;
     private final ReadProblems problems;

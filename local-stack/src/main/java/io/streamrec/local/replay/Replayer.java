@@ -72,7 +72,6 @@ public final class Replayer {
     private long ignored;
     private long filtered;
     private long sent;
-    private long catalogSent;
     private long firstTs = Long.MAX_VALUE;
     private long lastTs = Long.MIN_VALUE;
     private long shiftMs;
@@ -458,7 +457,6 @@ public final class Replayer {
                 }
                 p.out.catalog(item, itemJson);
                 catalogChanges.published(item.itemId(), itemJson);
-                catalogSent++;
             }
         }
         p.out.event(e, json);
