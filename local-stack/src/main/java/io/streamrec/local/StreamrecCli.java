@@ -1,5 +1,6 @@
 package io.streamrec.local;
 
+import io.streamrec.local.catalog.CatalogMain;
 import io.streamrec.local.cluster.ClusterMain;
 import io.streamrec.local.demo.DemoMain;
 import io.streamrec.local.evaluate.EvaluateMain;
@@ -19,6 +20,8 @@ public final class StreamrecCli {
             "  demo       the whole system on this machine: Kafka, the trainer on Flink (dashboard :8081),",
             "             the serving node (:8080), fed by a synthetic clickstream or a replayed log",
             "  replay     publish a historical log (MovieLens, CSV, OTTO, event JSON) into Kafka",
+            "  catalog    catalog load FILE: publish item attributes (MovieLens u.item, CSV, catalog JSON lines)",
+            "             to the compacted topic 'catalog'",
             "  generate   publish the synthetic clickstream into Kafka",
             "  cluster    a real standalone Flink cluster, Kafka broker and serving node as separate processes:",
             "             cluster start|submit|status|taskmanager|kill-taskmanager|serve|stop",
@@ -38,6 +41,9 @@ public final class StreamrecCli {
                 break;
             case "replay":
                 ReplayMain.main(rest);
+                break;
+            case "catalog":
+                CatalogMain.main(rest);
                 break;
             case "generate":
                 GeneratorMain.main(rest);

@@ -28,7 +28,15 @@ public final class Rejection {
         UNKNOWN_TYPE,
         BAD_TIMESTAMP,
         IMPLAUSIBLE_TIMESTAMP,
-        INVALID_VALUE
+        INVALID_VALUE,
+        /** Catalog: the payload is not UTF-8 (invalid bytes, a byte order mark, NUL bytes of UTF-16/32). */
+        INVALID_ENCODING,
+        /** Catalog: a tombstone (null value) without a record key: there is no item to retire. */
+        MISSING_KEY,
+        /** Catalog: the record key is not the record's item_id. */
+        KEY_MISMATCH,
+        /** Catalog: an attribute name, value, length or count breaks the catalog record's rules. */
+        INVALID_ATTRIBUTE
     }
 
     private final Code code;

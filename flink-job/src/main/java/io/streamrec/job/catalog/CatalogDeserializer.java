@@ -1,6 +1,8 @@
 package io.streamrec.job.catalog;
 
+import io.streamrec.schema.ParserOptions;
 import io.streamrec.schema.Rejection;
+import io.streamrec.schema.catalog.CatalogParseResult;
 import io.streamrec.schema.catalog.CatalogParser;
 import io.streamrec.schema.features.FeatureSpec;
 import io.streamrec.schema.features.Featurizer;
@@ -22,13 +24,14 @@ public final class CatalogDeserializer implements KafkaRecordDeserializationSche
     private static final long serialVersionUID = 1L;
 
     private final FeatureSpec spec;
-    private final int maxPayloadBytes;
+    private final ParserOptions options;
     private transient CatalogParser parser;
     private transient Featurizer featurizer;
 
-    public CatalogDeserializer(FeatureSpec spec, int maxPayloadBytes) {
+    /** @param options the trainer's parser options (payload size, id length, plausible times) */
+    public CatalogDeserializer(FeatureSpec spec, ParserOptions options) {
         this.spec = spec;
-        this.maxPayloadBytes = maxPayloadBytes;
+        this.options = options;
     }
 
     @Override
@@ -37,7 +40,7 @@ public final class CatalogDeserializer implements KafkaRecordDeserializationSche
     }
 
     private void init() {
-        parser = new CatalogParser();
+        parser = new CatalogParser(options);
         featurizer = new Featurizer(spec);
     }
 
@@ -52,11 +55,11 @@ public final class CatalogDeserializer implements KafkaRecordDeserializationSche
         in.topic = record.topic();
         in.partition = record.partition();
         in.offset = record.offset();
-        CatalogParser.Result r = parser.parse(record.key(), record.value());
+        CatalogParseResult r = parser.parse(record.key(), record.value());
         if (r.isValid()) {
-            in.itemId = r.record.itemId();
-            in.available = r.record.available();
-            ItemFeatures f = featurizer.features(r.record);
+            in.itemId = r.record().itemId();
+            in.available = r.record().available();
+            ItemFeatures f = featurizer.features(r.record());
             in.featureKeys = new String[f.size()];
             in.featureWeights = new float[f.size()];
             for (int i = 0; i < f.size(); i++) {
@@ -66,7 +69,7 @@ public final class CatalogDeserializer implements KafkaRecordDeserializationSche
             in.originalKey = null; // not needed downstream
             in.originalValue = null;
         } else {
-            Rejection rej = r.rejection;
+            Rejection rej = r.rejection();
             in.rejectionCode = rej.code().name();
             in.reason = rej.reason();
         }

@@ -21,7 +21,7 @@ public final class CatalogSource {
                 .setGroupId(c.groupId + "-catalog")
                 .setClientIdPrefix(c.groupId + "-catalog")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new CatalogDeserializer(c.model.featureSpec(), c.parserOptions.maxPayloadBytes()))
+                .setDeserializer(new CatalogDeserializer(c.model.featureSpec(), c.parserOptions))
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("partition.discovery.interval.ms", "10000")
                 .build();

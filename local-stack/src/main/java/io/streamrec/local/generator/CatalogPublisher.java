@@ -1,5 +1,6 @@
 package io.streamrec.local.generator;
 
+import io.streamrec.schema.catalog.CatalogJson;
 import io.streamrec.kafka.admin.PartitionReadiness;
 import io.streamrec.local.publish.PublishException;
 import io.streamrec.schema.catalog.CatalogRecord;

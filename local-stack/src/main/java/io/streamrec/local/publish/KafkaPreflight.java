@@ -8,10 +8,15 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -27,11 +32,45 @@ public final class KafkaPreflight {
 
     private KafkaPreflight() {}
 
+    /** Topic settings of a created catalog topic: the newest record per item survives compaction. */
+    public static final Map<String, String> COMPACTED = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT);
+
     /**
      * @return the number of partitions of the topic
      * @throws PublishException when the broker cannot be reached or the topic is missing and not to be created
      */
     public static int check(KafkaTarget target) {
+        return check(target, "--topic", Map.of(), null);
+    }
+
+    /**
+     * Checks a catalog topic: as {@link #check(KafkaTarget)}, but a created topic is compacted
+     * ({@link #COMPACTED}).
+     *
+     * @param topicOption the option that names the topic, for the message when it is missing
+     * @return null, or a warning when the existing topic is not compacted (an item's older records are then deleted
+     *     by retention, not replaced, and a consumer starting later misses items)
+     * @throws PublishException when the broker cannot be reached or the topic is missing and not to be created
+     */
+    public static String checkCatalogTopic(KafkaTarget target, String topicOption) {
+        String[] policy = new String[1];
+        check(target, topicOption, COMPACTED, policy);
+        if (policy[0] != null && !policy[0].contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            return "topic '" + target.topic() + "' has cleanup.policy=" + policy[0] + "; a catalog topic should be"
+                    + " compacted (kafka-configs --alter --entity-type topics --entity-name " + target.topic()
+                    + " --add-config cleanup.policy=compact), or older items are lost to retention";
+        }
+        return null;
+    }
+
+    /**
+     * @param topicOption the option that names the topic, for the message when it is missing
+     * @param createConfigs settings of a topic created here
+     * @param cleanupPolicy when not null, gets the topic's cleanup.policy in its first element
+     */
+    private static int check(KafkaTarget target, String topicOption, Map<String, String> createConfigs,
+                             String[] cleanupPolicy) {
         long timeoutMs = Math.max(1, target.connectTimeout().toMillis());
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers(),
@@ -49,7 +88,11 @@ public final class KafkaPreflight {
         }
         try {
             admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
-            return describeOrCreate(admin, target, timeoutMs);
+            int partitions = describeOrCreate(admin, target, topicOption, timeoutMs, createConfigs);
+            if (cleanupPolicy != null) {
+                cleanupPolicy[0] = cleanupPolicy(admin, target, timeoutMs);
+            }
+            return partitions;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while connecting to Kafka at " + target.bootstrapServers(), e);
@@ -65,7 +108,21 @@ public final class KafkaPreflight {
         }
     }
 
-    private static int describeOrCreate(Admin admin, KafkaTarget target, long timeoutMs)
+    private static String cleanupPolicy(Admin admin, KafkaTarget target, long timeoutMs)
+            throws InterruptedException, TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, target.topic());
+        try {
+            Config config = admin.describeConfigs(List.of(resource)).all().get(timeoutMs, TimeUnit.MILLISECONDS)
+                    .get(resource);
+            ConfigEntry entry = config == null ? null : config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            return entry == null ? null : entry.value();
+        } catch (ExecutionException e) {
+            return null; // not allowed to describe configs (ACLs): nothing to warn about
+        }
+    }
+
+    private static int describeOrCreate(Admin admin, KafkaTarget target, String topicOption, long timeoutMs,
+                                        Map<String, String> createConfigs)
             throws InterruptedException, TimeoutException {
         String topic = target.topic();
         try {
@@ -79,11 +136,14 @@ public final class KafkaPreflight {
         }
         if (!target.createTopic()) {
             throw new PublishException("topic '" + topic + "' does not exist at " + target.bootstrapServers()
-                    + " (--topic); create it, or pass --create-topic to create it with " + target.partitions()
-                    + " partitions");
+                    + " (" + topicOption + "); create it, or pass --create-topic to create it with "
+                    + target.partitions() + " partitions" + (createConfigs.isEmpty() ? "" : " and "
+                    + createConfigs.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining(", "))));
         }
         try {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(target.partitions()), Optional.empty())))
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(target.partitions()), Optional.empty())
+                            .configs(createConfigs)))
                     .all().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) { // created concurrently: fine

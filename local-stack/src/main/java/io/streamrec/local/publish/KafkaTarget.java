@@ -46,6 +46,10 @@ public record KafkaTarget(String bootstrapServers, String topic, boolean createT
         return new KafkaTarget(bootstrapServers, topic, create, partitions, connectTimeout);
     }
 
+    public KafkaTarget withTopic(String name) {
+        return new KafkaTarget(bootstrapServers, name, createTopic, partitions, connectTimeout);
+    }
+
     public KafkaTarget withConnectTimeout(Duration timeout) {
         return new KafkaTarget(bootstrapServers, topic, createTopic, partitions, timeout);
     }

@@ -21,12 +21,25 @@ public final class ConsoleProgress implements ProgressListener {
     private final PrintStream out;
     private final ProgressDisplay display;
     private final int maxDetailed;
+    private final String prefix;
+    private final String unit;
     private long badSeen;
     private boolean started;
     private ReplayProgress last;
 
     public ConsoleProgress(PrintStream out, PrintStream err, ProgressDisplay.Mode mode, int maxDetailed,
                            Duration plainInterval) {
+        this(out, err, mode, maxDetailed, plainInterval, "replay", "events");
+    }
+
+    /**
+     * @param tool prefixes notices and plain progress lines ("replay: ...")
+     * @param unit what is counted ("events", "records")
+     */
+    public ConsoleProgress(PrintStream out, PrintStream err, ProgressDisplay.Mode mode, int maxDetailed,
+                           Duration plainInterval, String tool, String unit) {
+        this.prefix = tool + ": ";
+        this.unit = unit;
         this.out = out;
         this.display = new ProgressDisplay(err, mode, BAR_REDRAW, plainInterval);
         this.maxDetailed = maxDetailed;
@@ -34,7 +47,7 @@ public final class ConsoleProgress implements ProgressListener {
 
     @Override
     public void onNotice(String message) {
-        display.message("replay: " + message);
+        display.message(prefix + message);
     }
 
     @Override
@@ -59,19 +72,23 @@ public final class ConsoleProgress implements ProgressListener {
             started = true;
             display.postpone();
         } else {
-            display.show("replay: " + describe(p, false));
+            display.show(prefix + describe(p, false));
         }
     }
 
     @Override
     public void onFinished(ReplaySummary s) {
-        if (display.mode() == ProgressDisplay.Mode.BAR && last != null) {
-            display.show(describe(new ReplayProgress("done", s.published(), s.bad(), 1.0, s.elapsed().toNanos()),
-                    true));
-            display.endLine();
-        }
+        finishBar(s.published(), s.bad(), s.elapsed());
         out.print(summaryText(s));
         out.flush();
+    }
+
+    /** Draws the bar at 100% and ends its line (on a terminal); call before printing a summary. */
+    public void finishBar(long published, long bad, Duration elapsed) {
+        if (display.mode() == ProgressDisplay.Mode.BAR && last != null) {
+            display.show(describe(new ReplayProgress("done", published, bad, 1.0, elapsed.toNanos()), true));
+            display.endLine();
+        }
     }
 
     /** The summary as printed at the end: counts, bad records by reason, ignored and filtered records. */
@@ -102,13 +119,13 @@ public final class ConsoleProgress implements ProgressListener {
         return sb.toString();
     }
 
-    private static void appendCounts(StringBuilder sb, Map<String, Long> counts) {
+    public static void appendCounts(StringBuilder sb, Map<String, Long> counts) {
         counts.entrySet().stream()
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .forEach(e -> sb.append(String.format(Locale.ROOT, "  %,9d  %s%n", e.getValue(), e.getKey())));
     }
 
-    private static String describe(ReplayProgress p, boolean bar) {
+    private String describe(ReplayProgress p, boolean bar) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-11s", p.phase()));
         if (bar) {
@@ -118,7 +135,8 @@ public final class ConsoleProgress implements ProgressListener {
         if (p.fraction() >= 0) {
             sb.append(String.format(Locale.ROOT, "%3.0f%%  ", p.fraction() * 100));
         }
-        sb.append(String.format(Locale.ROOT, "%,d events  %,.0f ev/s", p.published(), p.eventsPerSecond()));
+        sb.append(String.format(Locale.ROOT, "%,d %s  %,.0f %s", p.published(), unit, p.eventsPerSecond(),
+                unit.equals("events") ? "ev/s" : unit + "/s"));
         Duration eta = p.eta();
         if (eta != null && !"done".equals(p.phase())) {
             sb.append("  ETA ").append(formatClock(eta));
@@ -135,7 +153,7 @@ public final class ConsoleProgress implements ProgressListener {
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
-    static String formatDuration(Duration d) {
+    public static String formatDuration(Duration d) {
         long ms = d.toMillis();
         if (ms < 60_000) {
             return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);

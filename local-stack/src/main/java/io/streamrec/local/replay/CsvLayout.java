@@ -5,24 +5,56 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Which columns of a generic CSV file hold which event fields, and how to read them: the {@code --csv.*} options.
  * With a header line, columns are named; without one, they are 0-based numbers. User, item and timestamp columns
- * are required; the type comes from a column (mapped by a {@link TypeMapping}) or is one fixed type. Immutable.
+ * are required; the type comes from a column (mapped by a {@link TypeMapping}) or is one fixed type. Optional
+ * {@link ItemColumns} describe the item of each line: a replay publishes them as catalog records. A catalog file
+ * ({@code catalog load}) uses the item column, the item columns, the delimiter and the header only
+ * ({@link #validateCatalog()}). Immutable.
  */
 public final class CsvLayout {
     /**
      * The REES46 "eCommerce behavior data from multi category store" layout ({@code event_time,event_type,
      * product_id,category_id,category_code,brand,price,user_id,user_session}); the price becomes the value, the
-     * category and brand become properties.
+     * category and brand become properties. The item columns make catalog records: {@code categories.category} =
+     * the prefixes of category_code ({@code electronics}, {@code electronics.audio}, ...), {@code
+     * categories.category_id} (finer than the code, and the only category of the third of items without a code),
+     * {@code categories.brand}, {@code numbers.price} (a price of 0 means unknown in this data and is left out).
      */
     public static final CsvLayout REES46 = builder()
             .userColumn("user_id").itemColumn("product_id").typeColumn("event_type")
             .timestampColumn("event_time").timestampFormat("yyyy-MM-dd HH:mm:ss z")
             .valueColumn("price").sessionColumn("user_session")
             .propertyColumns(List.of("category_id", "category_code", "brand"))
+            .itemColumns(ItemColumns.NONE
+                    .withCategoryPaths(List.of(ItemColumns.Column.of("category_code", "category")))
+                    .withCategories(List.of(ItemColumns.Column.of("category_id"), ItemColumns.Column.of("brand")))
+                    .withNumbers(List.of(ItemColumns.Column.of("price").withMissing(Set.of("0", "0.0", "0.00")))))
             .build();
+
+    /**
+     * The Complete Journey (84.51 / dunnhumby, R package {@code completejourney}) transactions layout
+     * ({@code household_id,store_id,basket_id,product_id,quantity,sales_value,retail_disc,coupon_disc,
+     * coupon_match_disc,week,transaction_timestamp_utc,transaction_timestamp_epoch}): every line is a
+     * {@code purchase} of the product by the household at the epoch-seconds timestamp; the basket is the session,
+     * the sales value the value, store and quantity become properties. Item attributes are in {@code products.csv}
+     * ({@code catalog load --preset completejourney}).
+     */
+    public static final CsvLayout COMPLETE_JOURNEY = builder()
+            .userColumn("household_id").itemColumn("product_id").fixedType(EventType.PURCHASE)
+            .timestampColumn("transaction_timestamp_epoch").timestampFormat("epoch-s")
+            .valueColumn("sales_value").sessionColumn("basket_id")
+            .propertyColumns(List.of("store_id", "quantity"))
+            .build();
+
+    /** The Complete Journey transactions header line, for detection. */
+    public static final String COMPLETE_JOURNEY_HEADER = "household_id,store_id,basket_id,product_id,quantity,"
+            + "sales_value,retail_disc,coupon_disc,coupon_match_disc,week,transaction_timestamp_utc,"
+            + "transaction_timestamp_epoch";
 
     /** The REES46 header line, for detection. */
     public static final String REES46_HEADER =
@@ -44,6 +76,7 @@ public final class CsvLayout {
     private final String valueColumn;
     private final String sessionColumn;
     private final List<String> propertyColumns;
+    private final ItemColumns itemColumns;
 
     private CsvLayout(Builder b) {
         this.delimiter = b.delimiter;
@@ -58,6 +91,7 @@ public final class CsvLayout {
         this.valueColumn = b.valueColumn;
         this.sessionColumn = b.sessionColumn;
         this.propertyColumns = List.copyOf(b.propertyColumns);
+        this.itemColumns = b.itemColumns;
     }
 
     public static Builder builder() {
@@ -79,6 +113,7 @@ public final class CsvLayout {
         b.valueColumn = valueColumn;
         b.sessionColumn = sessionColumn;
         b.propertyColumns = new ArrayList<>(propertyColumns);
+        b.itemColumns = itemColumns;
         return b;
     }
 
@@ -106,6 +141,20 @@ public final class CsvLayout {
                     + " (or a --preset such as rees46)");
         }
         TimestampFormat.of(timestampFormat, timezone); // throws for a bad pattern
+        return this;
+    }
+
+    /**
+     * Checks that the layout can read a catalog file: the item column is set.
+     *
+     * @throws IllegalArgumentException naming the missing option
+     */
+    public CsvLayout validateCatalog() {
+        if (itemColumn == null) {
+            throw new IllegalArgumentException("--format csv needs --csv.item-column (and the attribute columns:"
+                    + " --csv.category-columns, --csv.text-columns, --csv.number-columns, ...), or a --preset such"
+                    + " as completejourney");
+        }
         return this;
     }
 
@@ -157,6 +206,11 @@ public final class CsvLayout {
         return propertyColumns;
     }
 
+    /** The columns describing the item of a line; {@link ItemColumns#NONE} when the file has none. */
+    public ItemColumns itemColumns() {
+        return itemColumns;
+    }
+
     /** Setters for {@link CsvLayout}; defaults: comma, header line, timestamps {@code auto} in UTC. */
     public static final class Builder {
         private char delimiter = ',';
@@ -171,6 +225,7 @@ public final class CsvLayout {
         private String valueColumn;
         private String sessionColumn;
         private List<String> propertyColumns = new ArrayList<>();
+        private ItemColumns itemColumns = ItemColumns.NONE;
 
         private Builder() {}
 
@@ -243,6 +298,11 @@ public final class CsvLayout {
 
         public Builder propertyColumns(List<String> columns) {
             this.propertyColumns = new ArrayList<>(columns);
+            return this;
+        }
+
+        public Builder itemColumns(ItemColumns columns) {
+            this.itemColumns = Objects.requireNonNull(columns);
             return this;
         }
 

@@ -10,14 +10,16 @@ import java.util.Map;
 
 /**
  * Reads a CSV file whose columns are described by a {@link CsvLayout}: one event per data line. Fields may be
- * quoted RFC 4180 style ({@code "a,b"}, {@code ""} for a quote); a quoted field cannot span lines. Empty value,
- * session and property fields count as absent.
+ * quoted RFC 4180 style ({@code "a,b"}, {@code ""} for a quote); a quoted field cannot span lines
+ * ({@link CsvLineSplitter}). Empty value, session and property fields count as absent. With {@link ItemColumns},
+ * each event carries its item's catalog record ({@link SourcedEvent#item()}); a line whose item attributes cannot be
+ * read (a number that is not one) is a bad line.
  */
 final class CsvReader extends LineLogReader {
     private final CsvLayout layout;
     private final TypeMapping types;
     private final TimestampFormat timestamps;
-    private final char delimiter;
+    private final CsvLineSplitter splitter;
     private int expectedColumns = -1;
     private int user;
     private int item;
@@ -27,8 +29,8 @@ final class CsvReader extends LineLogReader {
     private int session = -1;
     private int[] properties;
     private String[] propertyNames;
-    private final List<String> fields = new ArrayList<>();
-    private final StringBuilder field = new StringBuilder();
+    private ItemAttributeReader itemAttributes;
+    private final List<String> fields;
 
     /**
      * Reads the header line when the layout has one.
@@ -40,12 +42,13 @@ final class CsvReader extends LineLogReader {
         this.layout = options.csvLayout().validate();
         this.types = options.types();
         this.timestamps = TimestampFormat.of(layout.timestampFormat(), layout.timezone());
-        this.delimiter = layout.delimiter();
+        this.splitter = new CsvLineSplitter(layout.delimiter());
+        this.fields = splitter.fields();
         List<String> header = null;
         if (layout.header()) {
             LineSource.Line first = nextGoodLine();
             if (first != null) {
-                String err = split(first.text());
+                String err = splitter.split(first.text());
                 if (err != null) {
                     throw new IllegalArgumentException("the header line of the CSV file is malformed: " + err);
                 }
@@ -54,63 +57,37 @@ final class CsvReader extends LineLogReader {
                 expectedColumns = header.size();
             }
         }
-        resolveColumns(header);
+        resolveColumns(new CsvColumns(header, layout.header()));
     }
 
-    private void resolveColumns(List<String> header) {
-        user = column("--csv.user-column", layout.userColumn(), header);
-        item = column("--csv.item-column", layout.itemColumn(), header);
-        timestamp = column("--csv.timestamp-column", layout.timestampColumn(), header);
+    private void resolveColumns(CsvColumns columns) {
+        user = columns.index("--csv.user-column", layout.userColumn());
+        item = columns.index("--csv.item-column", layout.itemColumn());
+        timestamp = columns.index("--csv.timestamp-column", layout.timestampColumn());
         if (layout.typeColumn() != null) {
-            type = column("--csv.type-column", layout.typeColumn(), header);
+            type = columns.index("--csv.type-column", layout.typeColumn());
         }
         if (layout.valueColumn() != null) {
-            value = column("--csv.value-column", layout.valueColumn(), header);
+            value = columns.index("--csv.value-column", layout.valueColumn());
         }
         if (layout.sessionColumn() != null) {
-            session = column("--csv.session-column", layout.sessionColumn(), header);
+            session = columns.index("--csv.session-column", layout.sessionColumn());
         }
         List<String> props = layout.propertyColumns();
         properties = new int[props.size()];
         propertyNames = new String[props.size()];
         for (int i = 0; i < props.size(); i++) {
-            properties[i] = column("--csv.property-columns", props.get(i), header);
-            propertyNames[i] = header != null ? props.get(i) : "column" + properties[i];
+            properties[i] = columns.index("--csv.property-columns", props.get(i));
+            propertyNames[i] = columns.header() != null ? props.get(i) : "column" + properties[i];
         }
-    }
-
-    private int column(String option, String name, List<String> header) {
-        if (header == null && layout.header()) {
-            return 0; // empty file: nothing will be read
+        if (!layout.itemColumns().isEmpty()) {
+            itemAttributes = new ItemAttributeReader(layout.itemColumns(), columns);
         }
-        if (header == null) {
-            try {
-                int i = Integer.parseInt(name.strip());
-                if (i < 0) {
-                    throw new NumberFormatException();
-                }
-                return i;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": without a header line (--csv.header false) columns are"
-                        + " 0-based numbers, got '" + name + "'");
-            }
-        }
-        int i = header.indexOf(name);
-        if (i < 0) {
-            for (int j = 0; j < header.size(); j++) {
-                if (header.get(j).equalsIgnoreCase(name)) {
-                    return j;
-                }
-            }
-            throw new IllegalArgumentException(option + ": no column '" + name + "' in the header; the columns are "
-                    + String.join(", ", header));
-        }
-        return i;
     }
 
     @Override
     void parseLine(long line, String text) {
-        String err = split(text);
+        String err = splitter.split(text);
         if (err != null) {
             bad(line, "malformed CSV", err);
             return;
@@ -186,7 +163,16 @@ final class CsvReader extends LineLogReader {
             }
             event.properties = props.isEmpty() ? null : props;
         }
-        emit(line, event);
+        if (itemAttributes != null) {
+            ItemAttributeReader.Result attrs = itemAttributes.read(itemId, fields);
+            if (attrs.record() == null) {
+                bad(line, attrs.reason(), attrs.detail());
+                return;
+            }
+            emit(line, event, attrs.record());
+        } else {
+            emit(line, event);
+        }
     }
 
     private int maxColumn() {
@@ -194,54 +180,9 @@ final class CsvReader extends LineLogReader {
         for (int p : properties) {
             m = Math.max(m, p);
         }
-        return m;
-    }
-
-    /** Splits into {@link #fields}; returns an error message for a malformed line, else null. */
-    private String split(String text) {
-        fields.clear();
-        int i = 0;
-        int n = text.length();
-        while (true) {
-            field.setLength(0);
-            if (i < n && text.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= n) {
-                        return "unterminated quoted field (quoted fields cannot span lines)";
-                    }
-                    char c = text.charAt(i++);
-                    if (c == '"') {
-                        if (i < n && text.charAt(i) == '"') {
-                            field.append('"');
-                            i++;
-                        } else {
-                            break;
-                        }
-                    } else {
-                        field.append(c);
-                    }
-                }
-                if (i < n && text.charAt(i) != delimiter) {
-                    return "unexpected character after a closing quote at position " + (i + 1);
-                }
-            } else {
-                int end = text.indexOf(delimiter, i);
-                if (end < 0) {
-                    end = n;
-                }
-                field.append(text, i, end);
-                i = end;
-            }
-            fields.add(field.toString());
-            if (i >= n) {
-                return null;
-            }
-            i++; // the delimiter
-            if (i == n) {
-                fields.add("");
-                return null;
-            }
+        if (itemAttributes != null) {
+            m = Math.max(m, itemAttributes.maxColumn());
         }
+        return m;
     }
 }

@@ -1,6 +1,7 @@
 package io.streamrec.local.replay;
 
 import io.streamrec.schema.InteractionEvent;
+import io.streamrec.schema.catalog.CatalogRecord;
 import java.io.IOException;
 import java.util.ArrayDeque;
 
@@ -9,7 +10,6 @@ import java.util.ArrayDeque;
  * {@link #parseLine}; empty and undecodable lines are reported as bad lines here, once for every format.
  */
 abstract class LineLogReader implements LogReader {
-    static final String EMPTY_LINE = "empty line";
 
     private final LineSource lines;
     private final ReadProblems problems;
@@ -25,19 +25,7 @@ abstract class LineLogReader implements LogReader {
 
     /** The next line for subclasses that read a header first; null at the end. Bad lines are reported. */
     final LineSource.Line nextGoodLine() throws IOException {
-        while (true) {
-            LineSource.Line l = lines.next();
-            if (l == null) {
-                return null;
-            }
-            if (l.error() != null) {
-                bad(l.number(), l.error().startsWith("invalid UTF-8") ? "invalid UTF-8" : "line too long", l.error());
-            } else if (l.text().isBlank()) {
-                bad(l.number(), EMPTY_LINE, "empty line");
-            } else {
-                return l;
-            }
-        }
+        return lines.nextGood(problems);
     }
 
     @Override
@@ -54,6 +42,11 @@ abstract class LineLogReader implements LogReader {
 
     final void emit(long line, InteractionEvent event) {
         ready.add(new SourcedEvent(line, event));
+    }
+
+    /** An event with its item's catalog record, as the line describes the item. */
+    final void emit(long line, InteractionEvent event, CatalogRecord item) {
+        ready.add(new SourcedEvent(line, event, item));
     }
 
     final void bad(long line, String reason, String detail) {

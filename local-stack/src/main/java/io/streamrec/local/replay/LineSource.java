@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -17,24 +18,27 @@ import java.util.zip.GZIPInputStream;
  * Splits a file into numbered text lines: bytes in, one {@link Line} per line out, without the line terminator
  * ({@code \n} or {@code \r\n}) and without a leading UTF-8 byte order mark. A {@code .gz} file is decompressed.
  *
- * <p>Lines are decoded one at a time, strictly as UTF-8, so a line with invalid bytes becomes a bad line with its
- * number instead of either failing the whole file (a strict Reader) or silently altering ids (a replacing one).
+ * <p>Lines are decoded one at a time, strictly as UTF-8 (or another charset given, such as ISO-8859-1 for MovieLens'
+ * {@code u.item}), so a line with invalid bytes becomes a bad line with its number instead of either failing the
+ * whole file (a strict Reader) or silently altering ids (a replacing one).
  *
- * <p>Not thread-safe.
+ * <p>Used by the log readers here and the catalog readers ({@code io.streamrec.local.catalog}). Not thread-safe.
  */
-final class LineSource implements AutoCloseable {
+public final class LineSource implements AutoCloseable {
     /** Longer lines are reported and skipped rather than buffered: a binary file must not exhaust the heap. */
     static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
 
     /** One line: its 1-based number and either its text or, when it cannot be decoded, an error. */
-    record Line(long number, String text, String error) {}
+    public record Line(long number, String text, String error) {}
+
+    /** The reason under which {@link #nextGood} counts an empty line. */
+    public static final String EMPTY_LINE = "empty line";
 
     private final InputStream in;
     private final CountingInputStream counting;
     private final long totalBytes;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final Charset charset;
+    private final CharsetDecoder decoder;
     private final byte[] buf = new byte[64 * 1024];
     private int pos;
     private int limit;
@@ -43,7 +47,26 @@ final class LineSource implements AutoCloseable {
     private long lineNumber;
     private boolean eof;
 
-    LineSource(Path file) throws IOException {
+    /** Reads {@code file} as UTF-8. */
+    public LineSource(Path file) throws IOException {
+        this(file, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads {@code file} in {@code charset}; bytes that are not valid in it make a line bad, never replaced.
+     *
+     * @throws IllegalArgumentException for a charset that does not write ASCII as single bytes (UTF-16, UTF-32):
+     *     lines are split at the byte {@code \n}
+     */
+    public LineSource(Path file, Charset charset) throws IOException {
+        if (!Arrays.equals("\n,|".getBytes(charset), new byte[] {'\n', ',', '|'})) {
+            throw new IllegalArgumentException("encoding " + charset.displayName() + " is not supported: lines are"
+                    + " read from ASCII-compatible encodings (UTF-8, ISO-8859-1, windows-1252, ...)");
+        }
+        this.charset = charset;
+        this.decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         this.totalBytes = Files.size(file);
         this.counting = new CountingInputStream(Files.newInputStream(file));
         InputStream stream = counting;
@@ -58,8 +81,29 @@ final class LineSource implements AutoCloseable {
         this.in = stream;
     }
 
+    /**
+     * The next line with text, or null at the end of the file. Lines that cannot be decoded or are too long, and
+     * empty lines, are reported to {@code problems} as bad lines and skipped.
+     */
+    public Line nextGood(ReadProblems problems) throws IOException {
+        while (true) {
+            Line l = next();
+            if (l == null) {
+                return null;
+            }
+            if (l.error() != null) {
+                problems.bad(new BadRecord(l.number(), l.error().startsWith("invalid ") ? "invalid "
+                        + charset.displayName() : "line too long", l.error()));
+            } else if (l.text().isBlank()) {
+                problems.bad(new BadRecord(l.number(), EMPTY_LINE, "empty line"));
+            } else {
+                return l;
+            }
+        }
+    }
+
     /** The next line, or null at the end of the file. */
-    Line next() throws IOException {
+    public Line next() throws IOException {
         if (eof) {
             return null;
         }
@@ -110,8 +154,8 @@ final class LineSource implements AutoCloseable {
             len--;
         }
         int off = 0;
-        if (lineNumber == 1 && len >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB
-                && (line[2] & 0xFF) == 0xBF) {
+        if (lineNumber == 1 && len >= 3 && charset.equals(StandardCharsets.UTF_8) && (line[0] & 0xFF) == 0xEF
+                && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF) {
             off = 3;
         }
         return decode(off, len);
@@ -125,14 +169,15 @@ final class LineSource implements AutoCloseable {
                 break;
             }
         }
-        if (ascii) {
+        if (ascii && (charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1))) {
             // Fast path for the common case; ISO-8859-1 decoding of ASCII is a plain copy.
             return new Line(lineNumber, new String(line, off, len - off, StandardCharsets.ISO_8859_1), null);
         }
         try {
             return new Line(lineNumber, decoder.decode(ByteBuffer.wrap(line, off, len - off)).toString(), null);
         } catch (CharacterCodingException e) {
-            return new Line(lineNumber, null, "invalid UTF-8 (is the file in another encoding?)");
+            return new Line(lineNumber, null, "invalid " + charset.displayName()
+                    + " (is the file in another encoding?)");
         }
     }
 
@@ -142,11 +187,11 @@ final class LineSource implements AutoCloseable {
         }
     }
 
-    long bytesRead() {
+    public long bytesRead() {
         return counting.count;
     }
 
-    long totalBytes() {
+    public long totalBytes() {
         return totalBytes;
     }
 

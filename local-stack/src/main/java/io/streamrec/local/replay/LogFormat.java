@@ -75,7 +75,7 @@ public enum LogFormat {
         return Arrays.stream(values()).map(LogFormat::cliName).collect(Collectors.joining(", "));
     }
 
-    /** A detected format, with a CSV layout and type mapping when the layout was recognised (REES46). */
+    /** A detected format, with a CSV layout and type mapping when the layout was recognised (REES46, CJ). */
     public record Detection(LogFormat format, CsvLayout csvLayout, TypeMapping types, String how) {}
 
     /**
@@ -106,6 +106,10 @@ public enum LogFormat {
                 if (first.equals(CsvLayout.REES46_HEADER)) {
                     return new Detection(CSV, CsvLayout.REES46, CsvLayout.REES46_TYPES,
                             "REES46 CSV, from its header (as --preset rees46)");
+                }
+                if (first.equals(CsvLayout.COMPLETE_JOURNEY_HEADER)) {
+                    return new Detection(CSV, CsvLayout.COMPLETE_JOURNEY, null,
+                            "Complete Journey transactions, from the header (as --preset completejourney)");
                 }
                 return null;
             }

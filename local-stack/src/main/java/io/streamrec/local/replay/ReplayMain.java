@@ -3,6 +3,7 @@ package io.streamrec.local.replay;
 import io.streamrec.local.cli.CommandLine;
 import io.streamrec.local.cli.ProgressDisplay;
 import io.streamrec.local.cli.UsageException;
+import io.streamrec.local.publish.KafkaCatalogSink;
 import io.streamrec.local.publish.KafkaTarget;
 import io.streamrec.schema.EventType;
 import java.io.PrintStream;
@@ -25,10 +26,11 @@ import java.util.function.Consumer;
  */
 public final class ReplayMain {
 
-    static final CommandLine.Spec SPEC = CommandLine.spec("streamrec replay [options] FILE")
+    static final CommandLine.Spec SPEC = ItemColumnOptions.declare(CommandLine.spec("streamrec replay [options] FILE")
             .section("Input (the format is detected from the file name or first line when unambiguous)")
             .option("--format", "F", "movielens | csv | otto | events (our event JSON, one per line)")
-            .option("--preset", "P", "a known layout: rees46 (CSV), otto, movielens")
+            .option("--preset", "P", "a known layout: rees46 (CSV), completejourney (CSV, Complete Journey\n"
+                    + "transactions), otto, movielens")
             .option("--type-map", "A=B,..", "map source types to view, click, add_to_cart, purchase, rating or skip;\n"
                     + "adds to the defaults: otto clicks=click,carts=add_to_cart,orders=purchase;\n"
                     + "movielens rating=rating; rees46 view=view,cart=add_to_cart,purchase=purchase,\n"
@@ -47,6 +49,7 @@ public final class ReplayMain {
             .option("--csv.delimiter", "C", "field delimiter (default ,; 'tab' for a tab)")
             .option("--csv.header", "BOOL", "whether the first line is a header (default true)")
             .option("--movielens.min-rating", "X", "ignore ratings below X (default: keep all)")
+            .section("Item attributes in a CSV log, published as catalog records (rees46 has them built in)"))
             .section("Selection and order")
             .option("--from", "ISO", "only events at or after this instant (file time), e.g. 2019-10-01T00:00:00Z")
             .option("--to", "ISO", "only events before this instant (file time)")
@@ -67,11 +70,16 @@ public final class ReplayMain {
             .section("Kafka")
             .option("--bootstrap-servers", "HOST:PORT", "default " + KafkaTarget.DEFAULT_BOOTSTRAP_SERVERS)
             .option("--topic", "T", "default " + KafkaTarget.DEFAULT_TOPIC)
-            .flag("--create-topic", "create the topic when it does not exist")
+            .flag("--create-topic", "create the topic (and a missing catalog topic, compacted) when it does not\n"
+                    + "exist")
             .option("--partitions", "N", "partitions of a created topic (default " + KafkaTarget.DEFAULT_PARTITIONS
                     + ")")
             .option("--connect-timeout", "DUR", "how long to wait for the broker (default 10s)")
             .flag("--dry-run", "read, map and validate, but publish nothing (no Kafka needed)")
+            .option("--catalog-topic", "T", "where the catalog records a log implies go (REES46: an item's category,\n"
+                    + "brand and price, when first seen and when changed), before the item's events;\n"
+                    + "default " + KafkaCatalogSink.DEFAULT_TOPIC + " (compacted, key = item id)")
+            .flag("--no-catalog", "publish the events only, no catalog records")
             .section("Output")
             .option("--progress", "M", "auto (default: a bar on a terminal, a line every 5 s otherwise) | bar |\n"
                     + "plain | none")
@@ -86,7 +94,8 @@ public final class ReplayMain {
                     + "  streamrec replay 2019-Oct.csv --preset rees46 --limit 100000 --shift-to-now\n"
                     + "  streamrec replay clicks.csv --csv.user-column uid --csv.item-column sku \\\n"
                     + "      --csv.type-column action --csv.timestamp-column ts --csv.timestamp-format epoch-ms \\\n"
-                    + "      --type-map open=view,buy=purchase");
+                    + "      --type-map open=view,buy=purchase\n"
+                    + "  streamrec replay ../shared/data/completejourney/transactions_sample.csv --preset completejourney");
 
     private ReplayMain() {}
 
@@ -196,6 +205,10 @@ public final class ReplayMain {
                         presetLayout = CsvLayout.REES46;
                         presetTypes = CsvLayout.REES46_TYPES;
                         break;
+                    case "completejourney":
+                        presetFormat = LogFormat.CSV;
+                        presetLayout = CsvLayout.COMPLETE_JOURNEY;
+                        break;
                     case "otto":
                         presetFormat = LogFormat.OTTO;
                         break;
@@ -204,7 +217,7 @@ public final class ReplayMain {
                         break;
                     default:
                         throw new UsageException("--preset: unknown preset '" + cl.get("--preset")
-                                + "'; known presets: rees46, otto, movielens");
+                                + "'; known presets: rees46, completejourney, otto, movielens");
                 }
                 if (format != null && format != presetFormat) {
                     throw new UsageException("--preset " + preset + " is --format " + presetFormat.cliName()
@@ -248,6 +261,13 @@ public final class ReplayMain {
                     cl.getDuration("--connect-timeout", KafkaTarget.DEFAULT_CONNECT_TIMEOUT));
             b.target(target);
             b.dryRun(cl.flag("--dry-run"));
+            b.catalog(!cl.flag("--no-catalog"));
+            if (cl.has("--catalog-topic")) {
+                if (cl.flag("--no-catalog")) {
+                    throw new UsageException("--catalog-topic and --no-catalog contradict each other");
+                }
+                b.catalogTopic(cl.get("--catalog-topic"));
+            }
             return b.build();
         } catch (IllegalArgumentException e) {
             // Builders and parsers validate with IllegalArgumentException; their messages name the option.
@@ -266,7 +286,8 @@ public final class ReplayMain {
     private static CsvLayout csvLayout(CommandLine cl, CsvLayout preset) throws UsageException {
         boolean any = Arrays.stream(new String[] {"--csv.user-column", "--csv.item-column", "--csv.type-column",
             "--csv.type", "--csv.timestamp-column", "--csv.timestamp-format", "--csv.timezone", "--csv.value-column",
-            "--csv.session-column", "--csv.property-columns", "--csv.delimiter", "--csv.header"}).anyMatch(cl::has);
+            "--csv.session-column", "--csv.property-columns", "--csv.delimiter", "--csv.header"}).anyMatch(cl::has)
+                || ItemColumnOptions.any(cl);
         if (!any) {
             return preset;
         }
@@ -324,6 +345,7 @@ public final class ReplayMain {
             b.delimiter(parseDelimiter(cl.get("--csv.delimiter")));
         }
         b.header(cl.getBoolean("--csv.header", preset == null || preset.header()));
+        b.itemColumns(ItemColumnOptions.apply(cl, preset != null ? preset.itemColumns() : ItemColumns.NONE));
         try {
             return b.build().validate();
         } catch (IllegalArgumentException e) {
@@ -331,7 +353,8 @@ public final class ReplayMain {
         }
     }
 
-    static char parseDelimiter(String d) throws UsageException {
+    /** "tab" (or "\\t") is a tab; anything else must be one character. */
+    public static char parseDelimiter(String d) throws UsageException {
         switch (d) {
             case "tab": case "\\t": case "\t":
                 return '\t';

@@ -1,5 +1,6 @@
 package io.streamrec.local.replay;
 
+import io.streamrec.local.publish.KafkaCatalogSink;
 import io.streamrec.local.publish.KafkaTarget;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,8 @@ public final class ReplayOptions {
     private final KafkaTarget target;
     private final boolean dryRun;
     private final Duration progressInterval;
+    private final boolean catalog;
+    private final String catalogTopic;
 
     private ReplayOptions(Builder b) {
         this.file = b.file;
@@ -48,6 +51,8 @@ public final class ReplayOptions {
         this.target = b.target;
         this.dryRun = b.dryRun;
         this.progressInterval = b.progressInterval;
+        this.catalog = b.catalog;
+        this.catalogTopic = b.catalogTopic;
     }
 
     public static Builder builder(Path file) {
@@ -127,6 +132,24 @@ public final class ReplayOptions {
         return progressInterval;
     }
 
+    /**
+     * Whether catalog records derived from the log's item attributes (REES46: category, brand, price) are published
+     * too; only logs that describe items have any. Default true; {@code --no-catalog} turns it off.
+     */
+    public boolean catalog() {
+        return catalog;
+    }
+
+    /** The topic of those catalog records (same bootstrap servers as the events); default {@code catalog}. */
+    public String catalogTopic() {
+        return catalogTopic;
+    }
+
+    /** Where the catalog records go: the events' broker and settings with {@link #catalogTopic()}. */
+    public KafkaTarget catalogTarget() {
+        return target.withTopic(catalogTopic);
+    }
+
     /** Setters of {@link ReplayOptions}; each names the problem with {@link IllegalArgumentException}. */
     public static final class Builder {
         private final Path file;
@@ -146,6 +169,8 @@ public final class ReplayOptions {
         private KafkaTarget target = KafkaTarget.defaults();
         private boolean dryRun;
         private Duration progressInterval = Duration.ofMillis(100);
+        private boolean catalog = true;
+        private String catalogTopic = KafkaCatalogSink.DEFAULT_TOPIC;
 
         private Builder(Path file) {
             this.file = Objects.requireNonNull(file, "file");
@@ -247,6 +272,20 @@ public final class ReplayOptions {
 
         public Builder progressInterval(Duration interval) {
             this.progressInterval = Objects.requireNonNull(interval);
+            return this;
+        }
+
+        /** Whether to publish the catalog records a log implies (default true). */
+        public Builder catalog(boolean catalog) {
+            this.catalog = catalog;
+            return this;
+        }
+
+        public Builder catalogTopic(String topic) {
+            if (topic == null || topic.isBlank()) {
+                throw new IllegalArgumentException("--catalog-topic must not be empty");
+            }
+            this.catalogTopic = topic;
             return this;
         }
 

@@ -9,7 +9,8 @@ import java.util.Map;
  * What a replay did: events published (acknowledged by Kafka), lines skipped as bad (by reason), records ignored on
  * purpose (by reason), events outside {@code --from/--to}, events that arrived out of timestamp order while pacing,
  * why it stopped early (null when it read the whole file; "limit" or "stopped"), how long it took, the
- * published time range (after any shift) and notices for the person running it.
+ * published time range (after any shift) and notices for the person running it; the catalog records published
+ * (acknowledged) for how many distinct items, and where (null when the log implied none or they were off).
  */
 public record ReplaySummary(
         String file,
@@ -27,7 +28,10 @@ public record ReplaySummary(
         Instant firstTimestamp,
         Instant lastTimestamp,
         long shiftMillis,
-        List<String> notices) {
+        List<String> notices,
+        long catalogRecords,
+        long catalogItems,
+        String catalogDestination) {
 
     public double eventsPerSecond() {
         long nanos = elapsed.toNanos();

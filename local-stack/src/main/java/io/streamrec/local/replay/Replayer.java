@@ -1,7 +1,10 @@
 package io.streamrec.local.replay;
 
+import io.streamrec.local.publish.CatalogBeforeEvents;
+import io.streamrec.local.publish.CatalogSink;
 import io.streamrec.local.publish.EventSink;
 import io.streamrec.local.publish.KafkaEventSink;
+import io.streamrec.local.publish.KafkaTarget;
 import io.streamrec.local.publish.Pacing;
 import io.streamrec.local.publish.PublishException;
 import io.streamrec.local.publish.SpeedPacing;
@@ -10,9 +13,13 @@ import io.streamrec.schema.EventParser;
 import io.streamrec.schema.InteractionEvent;
 import io.streamrec.schema.ParseResult;
 import io.streamrec.schema.ParserOptions;
+import io.streamrec.schema.catalog.CatalogJson;
+import io.streamrec.schema.catalog.CatalogParseResult;
+import io.streamrec.schema.catalog.CatalogParser;
+import io.streamrec.schema.catalog.CatalogRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +48,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * sent, so what is published is exactly what the trainer accepts; an event it rejects is a bad record with the
  * parser's reason.
  *
+ * <p>Catalog records: when the log describes items ({@link SourcedEvent#item()}, e.g. REES46's category, brand and
+ * price), the record of an item is published to the catalog topic when the item is first seen and again whenever
+ * its attributes change ({@link CatalogChanges}), checked with the strict {@link CatalogParser} (a line whose item
+ * attributes break the catalog contract is a bad line), through the events' producer, and stored before the first
+ * event that carries it is sent ({@link CatalogBeforeEvents}). {@code --no-catalog} turns this off.
+ *
  * <p>{@link #run()} runs on the caller's thread; {@link #stop()} may be called from any other thread.
  */
 public final class Replayer {
     private final ReplayOptions options;
     private final ProgressListener listener;
     private final EventSink injectedSink;
+    private final CatalogSink injectedCatalogSink;
+    private final CatalogChanges catalogChanges = new CatalogChanges();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean started = new AtomicBoolean();
 
@@ -72,12 +88,23 @@ public final class Replayer {
 
     /**
      * Publishes to the given sink instead of opening one; the sink is flushed but not closed (the caller owns it),
-     * and no Kafka check is made.
+     * and no Kafka check is made. No catalog records are published.
      */
     public Replayer(ReplayOptions options, ProgressListener listener, EventSink sink) {
+        this(options, listener, sink, null);
+    }
+
+    /**
+     * Publishes events to {@code sink} and the catalog records the log implies to {@code catalogSink} (none when it
+     * is null or {@link ReplayOptions#catalog()} is off) instead of opening sinks; both are flushed but not closed
+     * (the caller owns them), and no Kafka check is made. With a discarding event sink this collects the catalog
+     * records of a log, as {@code io.streamrec.local.catalog.CatalogSources#fromLog} does.
+     */
+    public Replayer(ReplayOptions options, ProgressListener listener, EventSink sink, CatalogSink catalogSink) {
         this.options = options;
         this.listener = listener == null ? ProgressListener.NONE : listener;
         this.injectedSink = sink;
+        this.injectedCatalogSink = catalogSink;
     }
 
     /** Asks a running replay to stop after the event in hand (it still flushes); also ends a pacing pause. */
@@ -96,7 +123,7 @@ public final class Replayer {
         }
         startNanos = System.nanoTime();
         Path file = options.file();
-        requireReadable(file);
+        InputFiles.requireReadable(file);
         Resolved r = resolve(file);
         notice("reading " + file + " as " + r.format.cliName() + " (" + r.how + ")");
         boolean sort = options.sort() != null ? options.sort() : r.format.sortedByDefault();
@@ -107,47 +134,64 @@ public final class Replayer {
 
         probe(r);
         EventSink sink = openSink();
+        CatalogSink catalogSink;
+        try {
+            catalogSink = openCatalogSink(r, sink);
+        } catch (ReplayException e) {
+            if (injectedSink == null) {
+                sink.close();
+            }
+            throw e;
+        }
+        CatalogParser catalogParser = catalogSink == null ? null : new CatalogParser(ParserOptions.defaults());
+        CatalogBeforeEvents out = new CatalogBeforeEvents(
+                catalogSink == null ? CatalogSink.discarding() : catalogSink, sink, MAX_HELD_EVENTS);
         Pacing pacing = options.speed() > 0
                 ? new SpeedPacing(options.speed(),
                         options.backlogUntil() == null ? Long.MIN_VALUE : options.backlogUntil().toEpochMilli(),
                         options.maxWait() == null ? Long.MAX_VALUE : options.maxWait().toNanos())
                 : Pacing.unlimited();
         try {
+            Publishing p = new Publishing(parser, catalogParser, out, pacing);
             if (sort) {
-                replaySorted(r, parser, sink, pacing);
+                replaySorted(r, p);
             } else {
-                replayInFileOrder(r, parser, sink, pacing);
+                replayInFileOrder(r, p);
             }
-            sink.flush();
+            out.flush();
         } catch (PublishException e) {
             throw new ReplayException(ReplayException.KAFKA_ERROR, e.getMessage() + " (" + sink.acknowledged()
-                    + " events were published before that)", e);
+                    + " events" + (catalogSink == null ? "" : " and " + catalogSink.acknowledged() + " catalog records")
+                    + " were published before that)", e);
         } catch (IOException | UncheckedIOException e) {
             throw new ReplayException(ReplayException.INPUT_ERROR, "reading " + file + " failed: " + e.getMessage(),
                     e);
         } finally {
             if (injectedSink == null) {
+                if (catalogSink != null) {
+                    catalogSink.close();
+                }
                 sink.close();
             }
         }
-        ReplaySummary summary = summarize(r.format, sink, pacing);
+        ReplaySummary summary = summarize(r.format, sink, catalogSink, pacing);
         listener.onFinished(summary);
         return summary;
     }
 
-    private void requireReadable(Path file) {
-        if (!Files.exists(file)) {
-            throw new ReplayException(ReplayException.INPUT_ERROR, "cannot read " + file + ": no such file");
-        }
-        if (Files.isDirectory(file)) {
-            throw new ReplayException(ReplayException.INPUT_ERROR, "cannot read " + file + ": it is a directory");
-        }
-        if (!Files.isReadable(file)) {
-            throw new ReplayException(ReplayException.INPUT_ERROR, "cannot read " + file + ": permission denied");
+    /** Events held behind unconfirmed catalog records before a flush (see {@link CatalogBeforeEvents}). */
+    static final int MAX_HELD_EVENTS = 2_000;
+
+    /** What publishing one event needs. */
+    private record Publishing(EventParser parser, CatalogParser catalogParser, CatalogBeforeEvents out,
+                              Pacing pacing) {}
+
+    private record Resolved(LogFormat format, ReaderOptions readerOptions, String how) {
+        /** Whether the log's lines describe their items (and so imply catalog records). */
+        boolean describesItems() {
+            return readerOptions.csvLayout() != null && !readerOptions.csvLayout().itemColumns().isEmpty();
         }
     }
-
-    private record Resolved(LogFormat format, ReaderOptions readerOptions, String how) {}
 
     private Resolved resolve(Path file) {
         LogFormat format = options.format();
@@ -170,7 +214,7 @@ public final class Replayer {
             if (d == null) {
                 throw new ReplayException(ReplayException.USAGE_ERROR, "cannot tell the format of " + file
                         + " from its name or first line; pass --format " + LogFormat.names().replace(", ", "|")
-                        + " (or --preset rees46|otto)");
+                        + " (or --preset rees46|completejourney|otto)");
             }
             format = d.format();
             layout = d.csvLayout();
@@ -179,7 +223,8 @@ public final class Replayer {
         }
         if (format == LogFormat.CSV && layout == null) {
             throw new ReplayException(ReplayException.USAGE_ERROR, "--format csv needs --csv.user-column,"
-                    + " --csv.item-column, --csv.timestamp-column and --csv.type-column (or --preset rees46)");
+                    + " --csv.item-column, --csv.timestamp-column and --csv.type-column (or --preset rees46 or"
+                    + " completejourney)");
         }
         TypeMapping types = base != null ? base : format.defaultTypes();
         if (options.typeMapping() != null) {
@@ -204,6 +249,28 @@ public final class Replayer {
             return KafkaEventSink.open(options.target());
         } catch (PublishException e) {
             throw new ReplayException(ReplayException.KAFKA_ERROR, e.getMessage(), e);
+        }
+    }
+
+    /** The catalog sink to use, or null when no catalog records are published. */
+    private CatalogSink openCatalogSink(Resolved r, EventSink events) {
+        if (!options.catalog() || !r.describesItems()) {
+            return null;
+        }
+        if (injectedSink != null) {
+            return injectedCatalogSink;
+        }
+        if (options.dryRun()) {
+            return CatalogSink.discarding();
+        }
+        KafkaTarget target = options.catalogTarget();
+        try {
+            CatalogSink c = ((KafkaEventSink) events).catalogSink(target, "--catalog-topic", this::notice);
+            notice("item attributes go to topic " + target.topic() + " as catalog records (--no-catalog: not)");
+            return c;
+        } catch (PublishException e) {
+            throw new ReplayException(ReplayException.KAFKA_ERROR, e.getMessage()
+                    + "; or pass --no-catalog to publish the events only", e);
         }
     }
 
@@ -256,7 +323,7 @@ public final class Replayer {
         return true;
     }
 
-    private void replayInFileOrder(Resolved r, EventParser parser, EventSink sink, Pacing pacing) throws IOException {
+    private void replayInFileOrder(Resolved r, Publishing p) throws IOException {
         if (options.shiftToNow()) {
             shiftMs = System.currentTimeMillis() - shiftAnchor(r);
             notice("shifting timestamps by " + formatShift(shiftMs) + shiftWhat());
@@ -267,7 +334,7 @@ public final class Replayer {
                 if (!inRange(se.event())) {
                     continue;
                 }
-                if (!publish(se, parser, sink, pacing)) {
+                if (!publish(se, p)) {
                     break;
                 }
                 progress("publishing", reader.bytesRead(), reader.totalBytes());
@@ -297,12 +364,23 @@ public final class Replayer {
         return max == Long.MIN_VALUE ? System.currentTimeMillis() : max;
     }
 
-    private void replaySorted(Resolved r, EventParser parser, EventSink sink, Pacing pacing) throws IOException {
+    private void replaySorted(Resolved r, Publishing p) throws IOException {
         List<SourcedEvent> events = new ArrayList<>();
+        // Lines of one item usually describe it alike: keep one copy of equal records, not one per event.
+        Map<String, CatalogRecord> lastItem = new HashMap<>();
         try (LogReader reader = open(r, problems)) {
             SourcedEvent se;
             while (!stopping() && (se = reader.next()) != null) {
                 if (inRange(se.event())) {
+                    CatalogRecord item = se.item();
+                    if (item != null) {
+                        CatalogRecord before = lastItem.get(item.itemId());
+                        if (item.equals(before)) {
+                            se = new SourcedEvent(se.line(), se.event(), before);
+                        } else {
+                            lastItem.put(item.itemId(), item);
+                        }
+                    }
                     events.add(se);
                 }
                 progress("reading", reader.bytesRead(), reader.totalBytes());
@@ -318,7 +396,7 @@ public final class Replayer {
             notice("shifting timestamps by " + formatShift(shiftMs) + shiftWhat());
         }
         for (int i = 0; i < events.size() && !stopping(); i++) {
-            if (!publish(events.get(i), parser, sink, pacing)) {
+            if (!publish(events.get(i), p)) {
                 break;
             }
             events.set(i, null); // let the published part be collected
@@ -338,11 +416,15 @@ public final class Replayer {
         return false;
     }
 
-    /** Paces, shifts, validates and publishes one event; false when the replay should stop. */
-    private boolean publish(SourcedEvent se, EventParser parser, EventSink sink, Pacing pacing) {
+    /**
+     * Paces, shifts, validates and publishes one event, after its item's catalog record when that is new or changed;
+     * false when the replay should stop.
+     */
+    private boolean publish(SourcedEvent se, Publishing p) {
         InteractionEvent e = se.event();
-        long wait = pacing.waitNanos(e, System.nanoTime());
+        long wait = p.pacing.waitNanos(e, System.nanoTime());
         if (wait > 0) {
+            p.out.release(); // held events go now, not after the pause
             try {
                 if (stopRequested.await(wait, TimeUnit.NANOSECONDS)) {
                     stopReason = "stopped";
@@ -356,13 +438,28 @@ public final class Replayer {
         }
         e.timestamp += shiftMs;
         byte[] json = EventJson.toBytes(e);
-        ParseResult check = parser.parse(json);
+        ParseResult check = p.parser.parse(json);
         if (!check.isValid()) {
             countBad(new BadRecord(se.line(), "invalid event (" + check.rejection().code() + ")",
                     check.rejection().reason()));
             return true;
         }
-        sink.publish(e, json);
+        CatalogRecord item = se.item();
+        if (p.catalogParser != null && item != null) {
+            byte[] itemJson = CatalogJson.toBytes(item);
+            if (catalogChanges.isNew(item.itemId(), itemJson)) {
+                CatalogParseResult itemCheck = p.catalogParser.parse(item.itemId().getBytes(StandardCharsets.UTF_8),
+                        itemJson);
+                if (!itemCheck.isValid()) {
+                    countBad(new BadRecord(se.line(), "invalid item attributes (" + itemCheck.rejection().code() + ")",
+                            "item attributes: " + itemCheck.rejection().reason()));
+                    return true;
+                }
+                p.out.catalog(item, itemJson);
+                catalogChanges.published(item.itemId(), itemJson);
+            }
+        }
+        p.out.event(e, json);
         sent++;
         firstTs = Math.min(firstTs, e.timestamp);
         lastTs = Math.max(lastTs, e.timestamp);
@@ -388,7 +485,7 @@ public final class Replayer {
         listener.onNotice(message);
     }
 
-    private ReplaySummary summarize(LogFormat format, EventSink sink, Pacing pacing) {
+    private ReplaySummary summarize(LogFormat format, EventSink sink, CatalogSink catalogSink, Pacing pacing) {
         long outOfOrder = pacing instanceof SpeedPacing ? ((SpeedPacing) pacing).outOfOrder() : 0;
         List<String> endNotices = new ArrayList<>();
         if (outOfOrder > 0) {
@@ -414,7 +511,11 @@ public final class Replayer {
                 Duration.ofNanos(System.nanoTime() - startNanos),
                 sent > 0 ? Instant.ofEpochMilli(firstTs) : null,
                 sent > 0 ? Instant.ofEpochMilli(lastTs) : null,
-                shiftMs, List.copyOf(notices));
+                shiftMs, List.copyOf(notices),
+                catalogSink == null ? 0 : catalogSink.acknowledged(), catalogChanges.items(),
+                catalogSink == null ? null : injectedSink != null ? "the given sink"
+                        : options.dryRun() ? "nowhere (dry run)"
+                        : "topic " + options.catalogTopic() + " at " + options.target().bootstrapServers());
     }
 
     private String shiftWhat() {

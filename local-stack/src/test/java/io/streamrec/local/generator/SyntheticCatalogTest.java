@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.schema.catalog.CatalogJson;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.InteractionEvent;
 import io.streamrec.schema.catalog.CatalogRecord;

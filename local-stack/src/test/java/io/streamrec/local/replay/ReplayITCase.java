@@ -11,6 +11,9 @@ import io.streamrec.schema.EventParser;
 import io.streamrec.schema.InteractionEvent;
 import io.streamrec.schema.ParseResult;
 import io.streamrec.schema.ParserOptions;
+import io.streamrec.schema.catalog.CatalogParseResult;
+import io.streamrec.schema.catalog.CatalogParser;
+import io.streamrec.schema.catalog.CatalogRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,6 +30,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,15 +133,59 @@ class ReplayITCase {
     }
 
     @Test
-    void rees46SampleArrivesWithThePresetMapping() {
+    void rees46SampleArrivesWithThePresetMappingAndItsItemsInTheCatalogTopicFirst() throws Exception {
         Path file = TestData.rees46Sample();
         String topic = newTopic("rees46");
+        String catalog = EmbeddedKafkaBroker.uniqueTopic("rees46-catalog");
         assertEquals(0, replay(file.toString(), "--preset", "rees46", "--bootstrap-servers",
-                KAFKA.bootstrapServers(), "--topic", topic), err);
+                KAFKA.bootstrapServers(), "--topic", topic, "--catalog-topic", catalog, "--create-topic"), err);
         List<InteractionEvent> expected = Reading.of(file, LogFormat.CSV,
                 Reading.options(LogFormat.CSV, CsvLayout.REES46, CsvLayout.REES46_TYPES)).plainEvents();
-        assertTopicHolds(topic, expected, LogFormat.TRAINER_DEFAULT_EARLIEST);
+        List<ConsumerRecord<byte[], byte[]>> events =
+                assertTopicHolds(topic, expected, LogFormat.TRAINER_DEFAULT_EARLIEST);
         assertTrue(out.contains("published 1,000 events"), out);
+        assertTrue(out.contains("published 534 catalog records (534 items"), out);
+
+        // The catalog topic: created compacted, one record per product keyed by its id, each exactly what the
+        // log's first line of the product says.
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, catalog);
+        assertEquals("compact", KAFKA.broker().admin().describeConfigs(List.of(resource)).all().get()
+                .get(resource).get("cleanup.policy").value());
+        List<ConsumerRecord<byte[], byte[]>> records = KAFKA.broker().consume(catalog, 534, Duration.ofSeconds(60));
+        assertEquals(534, records.size());
+        Map<String, CatalogRecord> firstLineOfItem = new LinkedHashMap<>();
+        Reading.of(file, LogFormat.CSV, Reading.options(LogFormat.CSV, CsvLayout.REES46, CsvLayout.REES46_TYPES))
+                .events.forEach(se -> firstLineOfItem.putIfAbsent(se.event().itemId, se.item()));
+        CatalogParser parser = new CatalogParser();
+        Map<String, Long> sentAt = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            CatalogParseResult p = parser.parse(r.key(), r.value());
+            assertTrue(p.isValid(), () -> new String(r.value(), StandardCharsets.UTF_8));
+            assertEquals(firstLineOfItem.get(p.record().itemId()), p.record());
+            sentAt.put(p.record().itemId(), r.timestamp());
+        }
+        assertEquals(firstLineOfItem.keySet(), sentAt.keySet());
+        // Record timestamps are the producer's send times: an item's catalog record was stored before any event of
+        // the item was even sent, so no event of it can carry an earlier time.
+        EventParser eventParser = new EventParser(ParserOptions.defaults());
+        for (ConsumerRecord<byte[], byte[]> e : events) {
+            String item = eventParser.parse(e.value()).event().itemId;
+            assertTrue(sentAt.get(item) <= e.timestamp(), "event of " + item + " sent before its catalog record");
+        }
+    }
+
+    @Test
+    void aMissingCatalogTopicIsAnErrorNamingTheWayOut() {
+        Path file = TestData.rees46Sample();
+        String topic = newTopic("rees46-nocat");
+        String catalog = EmbeddedKafkaBroker.uniqueTopic("absent-catalog");
+        assertEquals(ReplayException.KAFKA_ERROR, replay(file.toString(), "--bootstrap-servers",
+                KAFKA.bootstrapServers(), "--topic", topic, "--catalog-topic", catalog));
+        assertTrue(err.contains("topic '" + catalog + "' does not exist") && err.contains("(--catalog-topic)")
+                && err.contains("--no-catalog"), err);
+        assertEquals(0, replay(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
+                "--no-catalog", "--limit", "10"), err);
+        assertTrue(!out.contains("catalog records"), out);
     }
 
     @Test

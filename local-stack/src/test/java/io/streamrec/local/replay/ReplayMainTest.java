@@ -1,6 +1,7 @@
 package io.streamrec.local.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +110,37 @@ class ReplayMainTest {
     }
 
     @Test
+    void completeJourneyPresetAndCatalogOptionsParse() throws UsageException {
+        ReplayOptions cj = ReplayMain.parse("t.csv", "--preset", "completejourney");
+        assertEquals(LogFormat.CSV, cj.format());
+        assertEquals(CsvLayout.COMPLETE_JOURNEY, cj.csvLayout());
+        assertTrue(cj.catalog());
+        assertEquals("catalog", cj.catalogTopic());
+        assertEquals("catalog", cj.catalogTarget().topic());
+
+        ReplayOptions o = ReplayMain.parse("2019-Oct.csv", "--preset", "rees46", "--catalog-topic", "items",
+                "--bootstrap-servers", "kafka:9092", "--create-topic");
+        assertEquals("items", o.catalogTarget().topic());
+        assertEquals("kafka:9092", o.catalogTarget().bootstrapServers());
+        assertTrue(o.catalogTarget().createTopic());
+        assertEquals(List.of("category_id", "brand"), o.csvLayout().itemColumns().categories().stream()
+                .map(ItemColumns.Column::column).toList());
+        // An item option replaces that part of the preset's item columns, and keeps the rest:
+        ReplayOptions brandOnly = ReplayMain.parse("2019-Oct.csv", "--preset", "rees46", "--csv.category-columns",
+                "brand");
+        assertEquals(List.of("brand"), brandOnly.csvLayout().itemColumns().categories().stream()
+                .map(ItemColumns.Column::column).toList());
+        assertEquals("category_code", brandOnly.csvLayout().itemColumns().categoryPaths().get(0).column());
+        assertFalse(ReplayMain.parse("x.csv", "--no-catalog").catalog());
+
+        UsageException e = assertThrows(UsageException.class, () -> ReplayMain.parse("x", "--no-catalog",
+                "--catalog-topic", "c"));
+        assertTrue(e.getMessage().contains("contradict"), e.getMessage());
+        e = assertThrows(UsageException.class, () -> ReplayMain.parse("x", "--preset", "dunnhumby"));
+        assertTrue(e.getMessage().contains("known presets: rees46, completejourney, otto, movielens"), e.getMessage());
+    }
+
+    @Test
     void rees46DryRunDetectsTheLayoutAndPrintsASummary() {
         Path file = TestData.rees46Sample();
         assertEquals(0, run(file.toString(), "--dry-run", "--progress", "plain"));
@@ -115,5 +148,7 @@ class ReplayMainTest {
         assertTrue(summary.startsWith("published 1,000 events from " + file + " (csv) to nowhere (dry run)"), summary);
         assertTrue(summary.contains("event time 2019-10-01T00:00:00Z .. 2019-10-01T00:17:26Z"), summary);
         assertTrue(err().contains("REES46 CSV, from its header"), err());
+        assertTrue(summary.contains("published 534 catalog records (534 items, a record when an item is first seen or"
+                + " changes) to nowhere (dry run)"), summary);
     }
 }
