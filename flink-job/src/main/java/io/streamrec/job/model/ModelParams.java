@@ -337,8 +337,6 @@ public final class ModelParams implements Serializable {
         featureSpecChecked("model.context.time", () -> ContextSpec.parse(1, contextTime, "", "UTC"));
         featureSpecChecked("model.context.properties", () -> ContextSpec.parse(1, "", contextProperties, "UTC"));
         featureSpecChecked("model.context.time-zone", () -> ContextSpec.parse(1, "", "", contextTimeZone));
-        require(!(normalize && featureSpec().enabled()), "model.normalize",
-                "is not supported with catalog features (set model.features.weight 0 to use it)", normalize);
         return this;
     }
 

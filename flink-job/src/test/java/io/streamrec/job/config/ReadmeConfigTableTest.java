@@ -51,7 +51,8 @@ class ReadmeConfigTableTest {
         String readme = readme();
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, String> e : ModelParams.defaults().toMap().entrySet()) {
-            if (!readme.contains("| `" + e.getKey() + "` | `" + e.getValue() + "` |")) {
+            String shown = e.getValue().isEmpty() ? "(none)" : "`" + e.getValue() + "`";
+            if (!readme.contains("| `" + e.getKey() + "` | " + shown + " |")) {
                 missing.add(e.getKey() + "=" + e.getValue());
             }
         }

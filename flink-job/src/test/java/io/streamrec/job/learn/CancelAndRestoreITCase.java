@@ -81,6 +81,10 @@ class CancelAndRestoreITCase {
         Awaitility.await("two checkpoints after the first half was trained").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> latestCheckpointId(checkpoints, job) >= trainedAt + 2);
+        // And a few snapshot versions out (the first half may be trained within a snapshot interval or two).
+        Embeddings.readUntil(KAFKA.broker(), config.itemEmbeddingsTopic,
+                rs -> rs.stream().anyMatch(r -> r.getSnapshotVersion() >= 3),
+                Duration.ofSeconds(30));
         TestJobs.cancel(job); // checkpoints are retained on cancellation
         long stoppedAt = System.currentTimeMillis();
 

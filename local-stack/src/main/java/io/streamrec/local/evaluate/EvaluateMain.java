@@ -10,7 +10,11 @@ import io.streamrec.local.cli.CommandLine;
 import io.streamrec.local.cli.ProgressDisplay;
 import io.streamrec.local.cli.UsageException;
 import io.streamrec.local.evaluate.EvaluateOptions.PassOrder;
+import io.streamrec.local.catalog.CatalogSources;
 import io.streamrec.local.evaluate.EvaluateOptions.Protocol;
+import io.streamrec.local.replay.BadRecord;
+import io.streamrec.local.replay.LogFormat;
+import io.streamrec.schema.catalog.CatalogRecord;
 import io.streamrec.local.publish.EventSink;
 import io.streamrec.local.replay.BadRecord;
 import io.streamrec.local.replay.ProgressListener;
@@ -53,13 +57,20 @@ public final class EvaluateMain {
             .option("--protocol", "P", "prequential (default): timestamp order, recommend then learn;\n"
                     + "seed: random split, N passes, top-K accuracy (the TFRS tutorials' protocol);\n"
                     + "temporal: train on the earliest share by time, test on the rest;\n"
-                    + "all: the three, one report")
+                    + "cold-items: 10% of the items withheld from training, ranked from their\n"
+                    + "catalog features alone (needs a catalog);\n"
+                    + "all: the four, one report")
             .option("--passes", "N", "training passes over the training events, seed and temporal (default 3)")
             .option("--pass-order", "O", "order within a pass: auto (default: shuffled for seed, time for\n"
                     + "temporal) | time | shuffle (a new permutation per pass, from --seed)")
             .option("--split", "X", "share of the events used for training, seed and temporal (default 0.8)")
             .option("--seed", "N", "seed of the random split and the shuffles (default 42)")
             .option("--windows", "N", "prequential: windows of equal event counts in the chart (default 10)")
+            .section("Catalog")
+            .option("--catalog", "FILE", "item catalog published before every run's events (any format\n"
+                    + "./streamrec catalog load reads: u.item, Complete Journey products.csv, JSONL);\n"
+                    + "default: u.item next to a MovieLens u.data, or the records a log implies\n"
+                    + "(REES46: category, brand, price); --no-catalog for none")
             .section("Run")
             .option("--out", "DIR", "where report.json and report.html go (default .streamrec/evaluation)")
             .option("--parallelism", "N", "trainer parallelism (default 2)")
@@ -83,6 +94,7 @@ public final class EvaluateMain {
 
     /** Our options and whether each takes a value; used to split our arguments from replay's. */
     private static final Map<String, Boolean> OWN_OPTIONS = Map.ofEntries(Map.entry("--protocol", true),
+            Map.entry("--catalog", true),
             Map.entry("--passes", true), Map.entry("--pass-order", true), Map.entry("--split", true),
             Map.entry("--seed", true), Map.entry("--windows", true), Map.entry("--out", true),
             Map.entry("--parallelism", true), Map.entry("--stall-timeout", true), Map.entry("--progress", true),
@@ -131,6 +143,17 @@ public final class EvaluateMain {
             return ReplayException.NOTHING_PUBLISHED;
         }
         Map<String, String> trainer = trainerSettings(options, events);
+        CatalogChoice catalog;
+        try {
+            catalog = catalog(options, err);
+        } catch (ReplayException e) {
+            err.println("evaluate: catalog: " + e.getMessage());
+            return e.exitCode();
+        }
+        if (!catalog.records().isEmpty()) {
+            progress.message(String.format(Locale.ROOT, "evaluate: catalog of %,d items: %s",
+                    catalog.records().size(), catalog.source()));
+        }
 
         Path work = null;
         long start = System.nanoTime();
@@ -138,7 +161,7 @@ public final class EvaluateMain {
             work = Files.createTempDirectory("streamrec-evaluate-");
             List<ObjectNode> sections = new ArrayList<>();
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(work.resolve("kafka")).start()) {
-                Evaluation evaluation = new Evaluation(options, broker, trainer, progress, work);
+                Evaluation evaluation = new Evaluation(options, broker, trainer, progress, work, catalog.records());
                 for (Protocol p : options.protocols()) {
                     progress.message(String.format(Locale.ROOT, "evaluate: %s protocol on %,d events ...",
                             p.cliName(), events.size()));
@@ -150,6 +173,9 @@ public final class EvaluateMain {
                 }
             }
             ObjectNode root = root(sections, events.size());
+            ObjectNode c = root.putObject("catalog");
+            c.put("items", catalog.records().size());
+            c.put("source", catalog.source());
             root.put("elapsed_s", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
             Path html = ReportWriter.write(options.out(), root);
             printSummary(out, root);
@@ -193,6 +219,40 @@ public final class EvaluateMain {
                 return terminal ? ProgressDisplay.Mode.BAR : ProgressDisplay.Mode.PLAIN; // as "auto"
             }
         }
+    }
+
+    /** The catalog of a run and where it came from (for the report). */
+    record CatalogChoice(List<CatalogRecord> records, String source) {}
+
+    /**
+     * The catalog: {@code --catalog FILE}; else, for a MovieLens ratings file, {@code u.item} next to it; else the
+     * records the log's own item attributes imply (REES46); none with {@code --no-catalog}.
+     */
+    static CatalogChoice catalog(EvaluateOptions options, PrintStream err) {
+        ProgressListener quiet = new ProgressListener() {
+            @Override
+            public void onBadRecord(BadRecord bad) {
+                err.println("evaluate: catalog: " + bad);
+            }
+        };
+        if (!options.replay().catalog()) {
+            return new CatalogChoice(List.of(), "none (--no-catalog)");
+        }
+        if (options.catalog() != null) {
+            return new CatalogChoice(CatalogSources.fromFile(options.catalog(), quiet),
+                    options.catalog() + " (--catalog)");
+        }
+        Path log = options.replay().file();
+        Path uItem = log.toAbsolutePath().resolveSibling("u.item");
+        boolean movieLens = options.replay().format() == LogFormat.MOVIELENS
+                || options.replay().format() == null && log.getFileName().toString().matches("u[1-5ab]?\\.(data|base|test)");
+        if (movieLens && Files.isRegularFile(uItem)) {
+            return new CatalogChoice(CatalogSources.fromFile(uItem, quiet),
+                    uItem + " (next to the ratings, picked up by itself; --no-catalog leaves it out)");
+        }
+        List<CatalogRecord> implied = CatalogSources.fromLog(options.replay(), ProgressListener.NONE);
+        return implied.isEmpty() ? new CatalogChoice(List.of(), "none (give --catalog FILE)")
+                : new CatalogChoice(implied, "the item attributes of the log itself");
     }
 
     /** Parses the arguments; null for --help. */
@@ -270,8 +330,12 @@ public final class EvaluateMain {
             throw e.getMessage().startsWith("no FILE given")
                     ? new UsageException("no FILE given: which log should be evaluated?") : e;
         }
+        String catalog = cl.get("--catalog", null);
+        if (catalog != null && !replay.catalog()) {
+            throw new UsageException("--catalog and --no-catalog contradict each other");
+        }
         return new Parsed(new EvaluateOptions(protocols, passes, order, split, seed, windows, out, parallelism,
-                trainer, stall, replay), progress);
+                trainer, stall, replay, catalog == null ? null : Path.of(catalog)), progress);
     }
 
     private static List<Protocol> protocols(String value) throws UsageException {

@@ -21,10 +21,11 @@ import java.util.Map;
  * @param trainer trainer keys set by the user ({@code --trainer.KEY VALUE})
  * @param stallTimeout a run fails when it makes no progress for this long
  * @param replay how to read the log (the file and the replay format options)
+ * @param catalog the {@code --catalog} file, or null
  */
 public record EvaluateOptions(List<Protocol> protocols, int passes, PassOrder passOrder, double split, long seed,
                               int windows, Path out, int parallelism, Map<String, String> trainer,
-                              Duration stallTimeout, ReplayOptions replay) {
+                              Duration stallTimeout, ReplayOptions replay, Path catalog) {
 
     public EvaluateOptions {
         protocols = List.copyOf(protocols);
