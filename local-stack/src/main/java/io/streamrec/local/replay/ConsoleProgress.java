@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Shows a replay to a person: on a terminal a single progress line redrawn in place ({@code \r}) with a bar,
  * events/s and ETA; otherwise (a log file, CI) a plain line every few seconds. Bad records are printed in detail
- * up to a limit and then only counted; the summary goes to {@code out}, everything else to {@code err}.
+ * up to a limit and then only counted; the summary goes to {@code out}, everything else to {@code err}. Also shows
+ * {@code catalog load} (its own tool name and unit, and its own summary: {@link #finishBar}).
  *
  * <p>Used from the replaying thread only.
  */
@@ -99,6 +100,10 @@ public final class ConsoleProgress implements ProgressListener {
                 s.eventsPerSecond()));
         if (s.firstTimestamp() != null) {
             sb.append(String.format(Locale.ROOT, "  event time %s .. %s%n", s.firstTimestamp(), s.lastTimestamp()));
+        }
+        if (s.catalogDestination() != null) {
+            sb.append(String.format(Locale.ROOT, "published %,d catalog records (%,d items, a record when an item is"
+                    + " first seen or changes) to %s%n", s.catalogRecords(), s.catalogItems(), s.catalogDestination()));
         }
         if ("limit".equals(s.stopReason())) {
             sb.append("  stopped at --limit\n");

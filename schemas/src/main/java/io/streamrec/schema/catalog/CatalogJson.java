@@ -79,6 +79,9 @@ public final class CatalogJson {
     }
 
     private static void writeNumber(JsonGenerator g, double d) throws IOException {
+        if (!Double.isFinite(d)) { // JSON has no NaN or infinity: the record could never be read back
+            throw new IllegalArgumentException("a catalog number must be finite, got " + d);
+        }
         boolean negativeZero = d == 0 && Double.doubleToRawLongBits(d) != 0;
         if (d == Math.rint(d) && Math.abs(d) < 1e15 && !negativeZero) {
             g.writeNumber((long) d);

@@ -138,7 +138,8 @@ class SnapshotAssemblerTest {
         for (int ver = 102; ver <= 200; ver++) {
             a.onEmbedding("b", v(ver), ver, 0);
         }
-        assertTrue(a.pendingBytes("b").length <= 4 + SnapshotAssembler.MAX_PENDING_VERSIONS * (12 + 16));
+        // Format tag and count, then per entry: version, length, 4 floats, no features.
+        assertTrue(a.pendingBytes("b").length <= 8 + SnapshotAssembler.MAX_PENDING_VERSIONS * (8 + 4 + 16 + 4));
     }
 
     @Test
