@@ -262,6 +262,11 @@ public final class StreamingSimulator {
         return learner;
     }
 
+    /** Subtask {@code i}'s item cache (after {@link #sync}, every subtask's holds every published item). */
+    public ItemVectorCache cache(int i) {
+        return caches[i];
+    }
+
     /** The learned user states (live view). */
     public Map<String, UserState> users() {
         return users;
