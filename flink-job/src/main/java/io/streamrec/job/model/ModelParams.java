@@ -65,7 +65,7 @@ public final class ModelParams implements Serializable {
     private int featuresTextTokens = 4;
     private String featuresNumericLinear = "";
     private int featuresCacheSize = ItemVectorCache.DEFAULT_FEATURE_CAPACITY;
-    private double contextWeight = 1.0;
+    private double contextWeight = 0.0;
     private String contextTime = "hour,weekday";
     private String contextProperties = "";
     private String contextTimeZone = "UTC";

@@ -28,11 +28,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Kafka acknowledges that event we poll the serving node and record
  * <ol>
  *   <li>(a) when the item is no longer recommended to that user (seen-item exclusion), and</li>
- *   <li>(b) when the answer comes from the user's own vector ({@code "strategy": "model"}), i.e. the trainer has
- *   learned the user, published the vector, and the serving node has loaded it.</li>
+ *   <li>(b) when the answer comes from the model ({@code "strategy": "model"}): the serving node forms the query from
+ *   the items it has seen the user touch, so this no longer waits for the trainer to publish the user's vector.</li>
  * </ol>
- * Then a second event for the same user measures (c): when the answers' scores change under an unchanged item
- * snapshot, i.e. the updated vector is in use.
+ * Then a second event for the same user measures, under an unchanged item snapshot, (c) when the answers' scores
+ * change (the query changed) and (d) when the list itself (its items and their order, the clicked one left out)
+ * changes: "a click changes that user's list".
  *
  * <p>Not a test. Run: {@code local-stack/run-benchmark.sh FreshnessBenchmark [probes]} (builds first).
  */
@@ -53,10 +54,11 @@ public final class FreshnessBenchmark {
             List<Double> excluded = new ArrayList<>();
             List<Double> vector = new ArrayList<>();
             List<Double> updated = new ArrayList<>();
+            List<Double> changed = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> producer = producer(demo.bootstrapServers())) {
                 for (int p = 0; p < probes; p++) {
                     String user = "probe-" + System.nanoTime();
-                    String path = "/v1/users/" + user + "/recommendations?k=1000";
+                    String path = "/v1/users/" + user + "/recommendations?k=20";
                     JsonNode before = demo.get(path);
                     String item = before.path("items").get(0).path("item_id").asText();
                     long ack = send(producer, user, item);
@@ -77,32 +79,42 @@ public final class FreshnessBenchmark {
                     excluded.add(a);
                     vector.add(b);
 
-                    // (c) a second event: wait for the scores to move while the item snapshot stays the same.
+                    // A second event: wait for the scores, then the list, to move while the item snapshot stays.
+                    Thread.sleep(1_500); // past the user vector's first publication: only the click moves the query
                     JsonNode base = demo.get(path);
                     String second = base.path("items").get(0).path("item_id").asText();
-                    // Watch another item's score: under one item snapshot it moves only with the user's vector.
+                    // Watch another item's score: under one item snapshot it moves only with the query.
                     String watched = base.path("items").get(1).path("item_id").asText();
+                    List<String> listBefore = ids(base, second);
                     long ack2 = send(producer, user, second);
                     double c = Double.NaN;
+                    double d = Double.NaN;
                     deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                    while (Double.isNaN(c) && System.nanoTime() < deadline) {
+                    while ((Double.isNaN(c) || Double.isNaN(d)) && System.nanoTime() < deadline) {
                         JsonNode now = demo.get(path);
+                        double t = (System.nanoTime() - ack2) / 1e6;
                         if (now.path("snapshot_version").asLong() != base.path("snapshot_version").asLong()) {
-                            base = now; // another snapshot swapped in: compare against it from here on
-                        } else if (Double.compare(scoreOf(now, watched), scoreOf(base, watched)) != 0) {
-                            c = (System.nanoTime() - ack2) / 1e6;
+                            break; // another snapshot swapped in: this probe cannot tell the click's effect apart
+                        }
+                        if (Double.isNaN(c) && Double.compare(scoreOf(now, watched), scoreOf(base, watched)) != 0) {
+                            c = t;
+                        }
+                        if (Double.isNaN(d) && !ids(now, second).equals(listBefore)) {
+                            d = t;
                         }
                         Thread.sleep(2);
                     }
                     updated.add(c);
-                    System.out.printf(Locale.ROOT, "probe %2d: excluded after %.0f ms, own vector after %.0f ms,"
-                            + " updated vector after %.0f ms%n", p, a, b, c);
+                    changed.add(d);
+                    System.out.printf(Locale.ROOT, "probe %2d: excluded after %.0f ms, model after %.0f ms,"
+                            + " second click: query changed after %.0f ms, list after %.0f ms%n", p, a, b, c, d);
                 }
             }
             System.out.println();
             System.out.println(summary("(a) event acknowledged -> item excluded", excluded));
-            System.out.println(summary("(b) event acknowledged -> user's own vector in use", vector));
-            System.out.println(summary("(c) event acknowledged -> updated vector in use", updated));
+            System.out.println(summary("(b) event acknowledged -> answered by the model", vector));
+            System.out.println(summary("(c) second event acknowledged -> query changed", updated));
+            System.out.println(summary("(d) second event acknowledged -> list changed", changed));
         }
     }
 
@@ -113,6 +125,17 @@ public final class FreshnessBenchmark {
             }
         }
         return false;
+    }
+
+    /** The listed item ids in order, {@code leftOut} removed. */
+    private static List<String> ids(JsonNode answer, String leftOut) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode i : answer.path("items")) {
+            if (!i.path("item_id").asText().equals(leftOut)) {
+                out.add(i.path("item_id").asText());
+            }
+        }
+        return out;
     }
 
     /** The score of {@code item} in the answer (NaN when it is not listed). */
