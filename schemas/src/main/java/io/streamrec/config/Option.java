@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -44,7 +46,7 @@ public final class Option<T> {
     private final String description;
     private final String label;
     private final boolean flag;
-    private final List<Predicate<T>> rules;
+    private final List<Function<T, String>> rules;
     private final List<String> ruleTexts;
     private final List<Deprecated> deprecated;
 
@@ -146,9 +148,10 @@ public final class Option<T> {
      * @throws ConfigException naming this setting, the rule and the value
      */
     public T check(T value) {
-        for (int i = 0; i < rules.size(); i++) {
-            if (!rules.get(i).test(value)) {
-                throw new ConfigException(name, ruleTexts.get(i) + ", got " + type.format(value));
+        for (Function<T, String> rule : rules) {
+            String problem = rule.apply(value);
+            if (problem != null) {
+                throw new ConfigException(name, problem);
             }
         }
         return value;
@@ -178,7 +181,7 @@ public final class Option<T> {
         private String description = "";
         private String label;
         private boolean flag;
-        private final List<Predicate<T>> rules = new ArrayList<>();
+        private final List<Function<T, String>> rules = new ArrayList<>();
         private final List<String> ruleTexts = new ArrayList<>();
         private final List<Deprecated> deprecated = new ArrayList<>();
 
@@ -211,8 +214,24 @@ public final class Option<T> {
 
         /** A rule every value must follow; {@code text} says it ({@code must be at least 1}). */
         public Builder<T> check(Predicate<T> rule, String text) {
-            rules.add(rule);
+            rules.add(v -> rule.test(v) ? null : text + ", got " + type.format(v));
             ruleTexts.add(text);
+            return this;
+        }
+
+        /**
+         * A rule checked by code that throws {@link IllegalArgumentException} with the problem as its message
+         * (e.g. a small grammar of its own, such as a list of attributes with weights).
+         */
+        public Builder<T> validate(Consumer<T> validator) {
+            rules.add(v -> {
+                try {
+                    validator.accept(v);
+                    return null;
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage();
+                }
+            });
             return this;
         }
 
@@ -229,9 +248,10 @@ public final class Option<T> {
 
         public Option<T> build() {
             if (defaultValue != null) {
-                for (int i = 0; i < rules.size(); i++) {
-                    if (!rules.get(i).test(defaultValue)) {
-                        throw new IllegalStateException(name + ": the default breaks the rule " + ruleTexts.get(i));
+                for (Function<T, String> rule : rules) {
+                    String problem = rule.apply(defaultValue);
+                    if (problem != null) {
+                        throw new IllegalStateException(name + ": the default breaks a rule: " + problem);
                     }
                 }
             }
