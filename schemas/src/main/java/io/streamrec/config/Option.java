@@ -162,6 +162,23 @@ public final class Option<T> {
         return check(parse(raw));
     }
 
+    /**
+     * A builder starting from this definition (name, type, default, rules, description, deprecated names), for a
+     * variant: the same setting described for another command, or with another old name.
+     */
+    public Builder<T> toBuilder() {
+        Builder<T> b = new Builder<>(name, type);
+        b.defaultValue = defaultValue;
+        b.defaultText = defaultText;
+        b.description = description;
+        b.label = label;
+        b.flag = flag;
+        b.rules.addAll(rules);
+        b.ruleTexts.addAll(ruleTexts);
+        b.deprecated.addAll(deprecated);
+        return b;
+    }
+
     /** The value as written, e.g. for a derived configuration. */
     public String format(T value) {
         return type.format(value);
@@ -192,6 +209,7 @@ public final class Option<T> {
 
         public Builder<T> defaultValue(T value) {
             this.defaultValue = value;
+            this.defaultText = null;
             return this;
         }
 

@@ -142,6 +142,15 @@ public final class ValueTypes {
         }, canonical::get);
     }
 
+    /** One of the given words (any case), each its own value, listed in this order. */
+    public static ValueType<String> words(String... words) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String w : words) {
+            names.put(w, w);
+        }
+        return choice(names);
+    }
+
     /** The constants of an enum, by their names (any case), written back as {@code name.apply(constant)}. */
     public static <E extends Enum<E>> ValueType<E> enumeration(Class<E> type, Function<E, String> name) {
         Map<String, E> names = new LinkedHashMap<>();

@@ -106,7 +106,8 @@ public final class ServingConfig {
     public static final Option<Integer> TOPK_MIN_ITEMS_PER_THREAD = key(integer("topk.min-items-per-thread", 25000,
             4, 100_000_000, "A scan is split only into parts of at least this many items."));
     public static final Option<ParallelTopK.Kernel> TOPK_KERNEL = key(Option.named("topk.kernel",
-                    ValueTypes.choice(Map.of("bf16", ParallelTopK.Kernel.BF16, "float", ParallelTopK.Kernel.FLOAT)))
+                    ValueTypes.enumeration(ParallelTopK.Kernel.class,
+                            k -> k == ParallelTopK.Kernel.BF16 ? "bf16" : "float"))
             .defaultValue(ParallelTopK.Kernel.BF16)
             .description("How the top-k scan reads the items: `bf16` scans a bfloat16 copy (half the bytes) and "
                     + "re-scores exactly the few items that can still make the top-k; `float` scans the float rows "

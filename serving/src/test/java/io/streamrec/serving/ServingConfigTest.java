@@ -64,7 +64,7 @@ class ServingConfigTest {
                 ServingConfig.fromArgs(new String[] {"--topk.kernel", "FLOAT"}).get(ServingConfig.TOPK_KERNEL));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> ServingConfig.fromArgs(new String[] {"--topk.kernel", "int8"}));
-        assertEquals("topk.kernel: expected bf16 or float, got 'int8'", bad.getMessage());
+        assertEquals("topk.kernel: expected float or bf16, got 'int8'", bad.getMessage());
     }
 
     @Test
