@@ -57,7 +57,7 @@ public final class CliCommand {
         }
         this.refused = Map.copyOf(b.refused);
         this.epilogue = List.copyOf(b.epilogue);
-        this.positionals = b.passThrough && b.positionals == null ? "ARGS" : b.positionals;
+        this.positionals = b.positionals;
         this.passThrough = b.passThrough;
     }
 
@@ -131,10 +131,25 @@ public final class CliCommand {
      *     given together with its deprecated name
      */
     public ParsedArgs parse(String... args) throws UsageException {
-        CommandLine cl = new CommandLine(spec());
+        CommandSpec spec = spec();
+        List<String> passedOn = new ArrayList<>();
+        if (passThrough) {
+            spec.addUnmatchedArgsBinding(CommandLine.Model.UnmatchedArgsBinding.forStringArrayConsumer(
+                    new CommandLine.Model.ISetter() {
+                        @Override
+                        public <T> T set(T value) {
+                            passedOn.clear(); // picocli passes every unmatched argument so far, in order
+                            if (value != null) {
+                                passedOn.addAll(List.of((String[]) value));
+                            }
+                            return null;
+                        }
+                    }));
+        }
+        CommandLine cl = new CommandLine(spec);
         cl.setOverwrittenOptionsAllowed(true); // a repeated option keeps its last value
         cl.setExpandAtFiles(false); // @file is a file name, not picocli's argument file
-        cl.setUnmatchedOptionsArePositionalParams(passThrough);
+        cl.setUnmatchedArgumentsAllowed(passThrough);
         ParseResult pr;
         try {
             pr = cl.parseArgs(args);
@@ -179,6 +194,7 @@ public final class CliCommand {
         }
         List<String> positional = new ArrayList<>();
         pr.matchedPositionals().forEach(p -> positional.addAll(p.stringValues()));
+        positional.addAll(passedOn);
         return new ParsedArgs(values, positional, warnings, false);
     }
 

@@ -50,13 +50,13 @@ public final class CliGroup {
     public String usage() {
         CommandSpec spec = CommandSpec.create().name(name);
         spec.usageMessage().width(112).synopsisHeading("Usage: ").customSynopsis(synopsis + "%n")
-                .commandListHeading("%nCommands:%n");
+                .commandListHeading("Commands:%n");
         if (!footer.isEmpty()) {
             spec.usageMessage().footer("%n" + footer.replace("%", "%%"));
         }
         descriptions.forEach((c, d) -> {
             CommandSpec sub = CommandSpec.create().name(c);
-            sub.usageMessage().description(d.replace("%", "%%").split("\n"));
+            sub.usageMessage().description(d.replace("%", "%%").replace("\n", " "));
             spec.addSubcommand(c, sub);
         });
         return new CommandLine(spec).getUsageMessage();

@@ -47,7 +47,7 @@ class EvaluateMainTest {
                 "--csv.user-column", "uid", "--csv.item-column", "sku", "--csv.type", "click",
                 "--csv.timestamp-column", "ts", "--passes=5", "--trainer.model.negatives=128", "--out", "/tmp/x",
                 "--limit", "1000", "--pass-order", "time", "--seed", "7");
-        assertEquals(List.of(Protocol.SEED, Protocol.TEMPORAL, Protocol.PREQUENTIAL), o.protocols());
+        assertEquals(List.of(Protocol.SEED, Protocol.TEMPORAL, Protocol.PREQUENTIAL, Protocol.COLD_ITEMS), o.protocols());
         assertEquals(5, o.passes());
         assertEquals(PassOrder.TIME, o.passOrder());
         assertEquals(7, o.seed());
