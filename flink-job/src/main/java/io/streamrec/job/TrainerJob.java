@@ -62,6 +62,7 @@ public final class TrainerJob {
             // `flink run` and the REST API both report the message.
             throw new IllegalArgumentException("streamrec trainer: " + e.getMessage(), e);
         }
+        config.warnings.forEach(w -> org.slf4j.LoggerFactory.getLogger(TrainerJob.class).warn("configuration: {}", w));
         if (config.createTopics) {
             KafkaTopics.ensure(config);
         }

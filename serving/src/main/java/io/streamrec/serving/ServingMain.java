@@ -26,6 +26,7 @@ public final class ServingMain {
     public static void main(String[] args) throws InterruptedException {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println("Usage: ServingMain [--config file.properties] [--key value ...]\n");
+            System.out.println("Durations are written 500ms, 5s, 2m, 1h or 7d; booleans true or false.\n");
             System.out.println(ServingConfig.describe());
             return;
         }

@@ -105,6 +105,7 @@ public final class ServingNode implements AutoCloseable {
     /** Starts the consumers and the HTTP server; returns once the port is bound. */
     public synchronized ServingNode start() {
         LOG.info("starting serving node with {}", config.effective());
+        config.warnings().forEach(w -> LOG.warn("configuration: {}", w));
         if (ParallelTopK.vectorApiAvailable()) {
             LOG.info("top-k kernel: {}", topK.kernelName());
         } else {

@@ -29,7 +29,7 @@ class ServingConfigTest {
         Path f = dir.resolve("serving.properties");
         Files.writeString(f, "http.port=9000\npopular.half-life=2h\n");
         ServingConfig c = ServingConfig.fromArgs(new String[] {"--config", f.toString(), "--http.port", "9001",
-            "--events.earliest-timestamp=1990-01-01T00:00:00Z"});
+            "--ingest.timestamp.earliest=1990-01-01T00:00:00Z"});
         assertEquals(9001, c.get(ServingConfig.HTTP_PORT));
         assertEquals(Duration.ofHours(2), c.get(ServingConfig.POPULAR_HALF_LIFE));
         assertEquals(Instant.parse("1990-01-01T00:00:00Z"), c.get(ServingConfig.EVENTS_EARLIEST));
@@ -39,16 +39,20 @@ class ServingConfigTest {
     void shouldNameTheKeyInErrors() {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> ServingConfig.fromArgs(new String[] {"--http.prot", "1"}));
-        assertTrue(unknown.getMessage().contains("'http.prot'"), unknown.getMessage());
+        assertTrue(unknown.getMessage().startsWith("http.prot: unknown key (did you mean http.port?)"),
+                unknown.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> ServingConfig.fromArgs(new String[] {"--http.port", "eighty"}));
-        assertTrue(bad.getMessage().contains("'http.port'"), bad.getMessage());
+        assertEquals("http.port: expected an integer, got 'eighty'", bad.getMessage());
         IllegalArgumentException dur = assertThrows(IllegalArgumentException.class,
                 () -> ServingConfig.fromArgs(new String[] {"--popular.half-life", "0s"}));
-        assertTrue(dur.getMessage().contains("'popular.half-life'"), dur.getMessage());
+        assertEquals("popular.half-life: must be positive, got 0", dur.getMessage());
+        IllegalArgumentException bare = assertThrows(IllegalArgumentException.class,
+                () -> ServingConfig.fromArgs(new String[] {"--snapshot.record-wait", "5"}));
+        assertTrue(bare.getMessage().startsWith("snapshot.record-wait: '5' has no unit"), bare.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> ServingConfig.fromArgs(new String[] {"--state.dir"}));
-        assertTrue(missing.getMessage().contains("'state.dir'"), missing.getMessage());
+        assertTrue(missing.getMessage().startsWith("state.dir: has no value"), missing.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> ServingConfig.fromArgs(new String[] {"--request.default-k", "2000"}));
     }
@@ -60,15 +64,35 @@ class ServingConfigTest {
                 ServingConfig.fromArgs(new String[] {"--topk.kernel", "FLOAT"}).get(ServingConfig.TOPK_KERNEL));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> ServingConfig.fromArgs(new String[] {"--topk.kernel", "int8"}));
-        assertTrue(bad.getMessage().contains("'topk.kernel'") && bad.getMessage().contains("bf16 or float"),
-                bad.getMessage());
+        assertEquals("topk.kernel: expected float or bf16, got 'int8'", bad.getMessage());
     }
 
     @Test
-    void shouldDescribeEveryKey() {
-        String table = ServingConfig.describe();
-        for (ServingConfig.Key<?> k : ServingConfig.keys()) {
-            assertTrue(table.contains("`" + k.name + "`"));
+    void shouldReadTheTrainersOldNamesWithAWarning() {
+        ServingConfig c = ServingConfig.fromArgs(new String[] {"--events.earliest-timestamp", "1995-01-01T00:00:00Z",
+            "--events.max-future-skew", "2h"});
+        assertEquals(Instant.parse("1995-01-01T00:00:00Z"), c.get(ServingConfig.EVENTS_EARLIEST));
+        assertEquals(Duration.ofHours(2), c.get(ServingConfig.EVENTS_MAX_FUTURE_SKEW));
+        assertEquals(java.util.List.of(
+                "events.earliest-timestamp is deprecated and will be removed; use ingest.timestamp.earliest",
+                "events.max-future-skew is deprecated and will be removed; use ingest.timestamp.max-future"),
+                c.warnings());
+    }
+
+    /** serving/README.md's configuration table is the code's, verbatim: every key, default and meaning. */
+    @Test
+    void readmeHoldsTheGeneratedTable() throws Exception {
+        Path readme = Path.of("README.md");
+        if (!Files.exists(readme)) {
+            readme = Path.of("serving", "README.md");
+        }
+        String text = Files.readString(readme);
+        assertTrue(text.contains(ServingConfig.describe() + "\n"), "serving/README.md's configuration table is not "
+                + "ServingConfig.describe(); replace it with:\n" + ServingConfig.describe());
+        for (io.streamrec.config.Option<?> k : ServingConfig.keys()) {
+            for (io.streamrec.config.Option.Deprecated d : k.deprecatedNames()) {
+                assertTrue(text.contains("`" + d.name() + "`"), "serving/README.md names the deprecated " + d.name());
+            }
         }
     }
 }

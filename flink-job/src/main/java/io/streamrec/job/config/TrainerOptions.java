@@ -1,14 +1,18 @@
 package io.streamrec.job.config;
 
-import static org.apache.flink.configuration.ConfigOptions.key;
+import static io.streamrec.config.Option.between;
+import static io.streamrec.config.Option.nonBlank;
 
+import io.streamrec.config.Option;
+import io.streamrec.config.ValueTypes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import org.apache.flink.configuration.ConfigOption;
 
 /**
- * Every configuration key of the trainer job, with its default and description. Keys are dotted lower case and
- * match the command-line flag ({@code --checkpoint.interval 10s}).
+ * Every configuration key of the trainer job (besides the model's, {@code ModelParams}), with its type, default,
+ * rules and description. Keys are dotted lower case and match the command-line flag
+ * ({@code --checkpoint.interval 10s}); values follow the one grammar of {@link ValueTypes} (durations with a unit).
  */
 public final class TrainerOptions {
     private TrainerOptions() {}
@@ -19,135 +23,140 @@ public final class TrainerOptions {
     /** Where a job without committed offsets starts reading {@code interactions}. */
     public enum StartingOffsets { EARLIEST, LATEST }
 
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("kafka.bootstrap.servers")
-            .stringType().defaultValue("localhost:9092")
-            .withDescription("Kafka bootstrap servers (host:port, comma-separated).");
+    private static Option.Builder<String> text(String key, String def) {
+        return Option.named(key, ValueTypes.STRING).defaultValue(def).check(nonBlank(), "must not be empty");
+    }
 
-    public static final ConfigOption<String> GROUP_ID = key("kafka.group.id")
-            .stringType().defaultValue("streamrec-trainer")
-            .withDescription("Consumer group id; offsets are committed on checkpoints for monitoring (the job "
-                    + "restores its position from its own checkpoints).");
+    private static Option.Builder<Duration> duration(String key, Duration def) {
+        return Option.named(key, ValueTypes.DURATION).defaultValue(def);
+    }
 
-    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = key("kafka.starting-offsets")
-            .enumType(StartingOffsets.class).defaultValue(StartingOffsets.EARLIEST)
-            .withDescription("Where to start reading interactions when the group has no committed offsets.");
+    private static Option.Builder<Integer> integer(String key, int def, int min, int max) {
+        return Option.named(key, ValueTypes.INTEGER).defaultValue(def).check(between(min, max),
+                max == Integer.MAX_VALUE ? "must be at least " + min : "must be in " + min + ".." + max);
+    }
 
-    public static final ConfigOption<Boolean> CREATE_TOPICS = key("kafka.create-topics")
-            .booleanType().defaultValue(true)
-            .withDescription("Create missing topics at start (embedding topics compacted).");
+    public static final Option<String> BOOTSTRAP_SERVERS = text("kafka.bootstrap.servers", "localhost:9092")
+            .check(v -> v.contains(":"), "expected host:port[,host:port...]")
+            .description("Kafka bootstrap servers (host:port, comma-separated).").build();
 
-    public static final ConfigOption<Integer> TOPIC_PARTITIONS = key("kafka.topic-partitions")
-            .intType().defaultValue(4)
-            .withDescription("Partitions for topics the job creates (kafka.create-topics).");
+    public static final Option<String> GROUP_ID = text("kafka.group.id", "streamrec-trainer")
+            .description("Consumer group id; offsets are committed on checkpoints for monitoring (the job "
+                    + "restores its position from its own checkpoints).").build();
 
-    public static final ConfigOption<String> TOPIC_INTERACTIONS = key("topics.interactions")
-            .stringType().defaultValue("interactions")
-            .withDescription("Topic the applications publish interaction events to (JSON, keyed by user id).");
+    public static final Option<StartingOffsets> STARTING_OFFSETS = Option.named("kafka.starting-offsets",
+                    ValueTypes.enumeration(StartingOffsets.class, Enum::name))
+            .defaultValue(StartingOffsets.EARLIEST)
+            .description("Where to start reading interactions when the group has no committed offsets.").build();
 
-    public static final ConfigOption<String> TOPIC_DLQ = key("topics.dlq")
-            .stringType().defaultValue("interactions-dlq")
-            .withDescription("Dead-letter topic for records that fail validation.");
+    public static final Option<Boolean> CREATE_TOPICS = Option.named("kafka.create-topics", ValueTypes.BOOLEAN)
+            .defaultValue(true)
+            .description("Create missing topics at start (embedding topics compacted).").build();
 
-    public static final ConfigOption<String> TOPIC_ITEM_EMBEDDINGS = key("topics.item-embeddings")
-            .stringType().defaultValue("item-embeddings")
-            .withDescription("Compacted topic of item embedding snapshots (also read back by the job).");
+    public static final Option<Integer> TOPIC_PARTITIONS = integer("kafka.topic-partitions", 4, 1, Integer.MAX_VALUE)
+            .description("Partitions for topics the job creates (kafka.create-topics).").build();
 
-    public static final ConfigOption<String> TOPIC_USER_EMBEDDINGS = key("topics.user-embeddings")
-            .stringType().defaultValue("user-embeddings")
-            .withDescription("Compacted topic of user embeddings.");
+    public static final Option<String> TOPIC_INTERACTIONS = text("topics.interactions", "interactions")
+            .description("Topic the applications publish interaction events to (JSON, keyed by user id).").build();
 
-    public static final ConfigOption<String> TOPIC_CATALOG = key("topics.catalog")
-            .stringType().defaultValue("catalog")
-            .withDescription("Compacted topic of item catalog records (JSON, keyed by item id): features and "
-                    + "availability; the job reads it from the beginning.");
+    public static final Option<String> TOPIC_DLQ = text("topics.dlq", "interactions-dlq")
+            .description("Dead-letter topic for records that fail validation.").build();
 
-    public static final ConfigOption<String> TOPIC_CATALOG_DLQ = key("topics.catalog-dlq")
-            .stringType().defaultValue("catalog-dlq")
-            .withDescription("Dead-letter topic for catalog records that fail validation.");
+    public static final Option<String> TOPIC_ITEM_EMBEDDINGS = text("topics.item-embeddings", "item-embeddings")
+            .description("Compacted topic of item embedding snapshots (also read back by the job).").build();
 
-    public static final ConfigOption<DeliveryGuarantee> DLQ_DELIVERY = key("dlq.delivery-guarantee")
-            .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
-            .withDescription("AT_LEAST_ONCE (visible at once, a restore may repeat a few) or EXACTLY_ONCE "
-                    + "(transactional, visible to read_committed consumers at each checkpoint).");
+    public static final Option<String> TOPIC_USER_EMBEDDINGS = text("topics.user-embeddings", "user-embeddings")
+            .description("Compacted topic of user embeddings.").build();
 
-    public static final ConfigOption<Integer> PARALLELISM = key("job.parallelism")
-            .intType().defaultValue(2)
-            .withDescription("Parallelism of the job's operators.");
+    public static final Option<String> TOPIC_CATALOG = text("topics.catalog", "catalog")
+            .description("Compacted topic of item catalog records (JSON, keyed by item id): features and "
+                    + "availability; the job reads it from the beginning.").build();
 
-    public static final ConfigOption<String> JOB_NAME = key("job.name")
-            .stringType().defaultValue("streamrec-trainer")
-            .withDescription("Name of the Flink job, as shown on the dashboard.");
+    public static final Option<String> TOPIC_CATALOG_DLQ = text("topics.catalog-dlq", "catalog-dlq")
+            .description("Dead-letter topic for catalog records that fail validation.").build();
 
-    public static final ConfigOption<String> CHECKPOINT_DIR = key("checkpoint.dir")
-            .stringType().defaultValue("file://" + System.getProperty("java.io.tmpdir") + "/streamrec/checkpoints")
-            .withDescription("Checkpoint storage URI (file:///..., s3://...).");
+    public static final Option<DeliveryGuarantee> DLQ_DELIVERY = Option.named("dlq.delivery-guarantee",
+                    ValueTypes.enumeration(DeliveryGuarantee.class, Enum::name))
+            .defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
+            .description("AT_LEAST_ONCE (visible at once, a restore may repeat a few) or EXACTLY_ONCE "
+                    + "(transactional, visible to read_committed consumers at each checkpoint).").build();
 
-    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = key("checkpoint.interval")
-            .durationType().defaultValue(Duration.ofSeconds(10))
-            .withDescription("Interval between checkpoints (incremental RocksDB checkpoints).");
+    public static final Option<Integer> PARALLELISM = integer("job.parallelism", 2, 1, 4096)
+            .description("Parallelism of the job's operators.").build();
 
-    public static final ConfigOption<String> EARLIEST_TIMESTAMP = key("ingest.timestamp.earliest")
-            .stringType().defaultValue("2000-01-01T00:00:00Z")
-            .withDescription("Events before this ISO-8601 instant are rejected as implausible (set e.g. "
-                    + "1995-01-01T00:00:00Z to replay MovieLens 100K, which is from 1997-98).");
+    public static final Option<String> JOB_NAME = text("job.name", "streamrec-trainer")
+            .description("Name of the Flink job, as shown on the dashboard.").build();
 
-    public static final ConfigOption<Duration> MAX_FUTURE = key("ingest.timestamp.max-future")
-            .durationType().defaultValue(Duration.ofDays(1))
-            .withDescription("Events more than this far ahead of the job's clock are rejected.");
+    public static final Option<String> CHECKPOINT_DIR = text("checkpoint.dir",
+                    "file://" + System.getProperty("java.io.tmpdir") + "/streamrec/checkpoints")
+            .defaultText("file://$TMPDIR/streamrec/checkpoints")
+            .check(v -> v.contains("://"), "expected a URI such as file:///var/streamrec/checkpoints")
+            .description("Checkpoint storage URI (file:///..., s3://...).").build();
 
-    public static final ConfigOption<Integer> MAX_PAYLOAD = key("ingest.max-payload-bytes")
-            .intType().defaultValue(64 * 1024)
-            .withDescription("Records larger than this go to the dead-letter topic.");
+    public static final Option<Duration> CHECKPOINT_INTERVAL = duration("checkpoint.interval", Duration.ofSeconds(10))
+            .check(d -> d.toMillis() >= 100, "must be at least 100ms")
+            .description("Interval between checkpoints (incremental RocksDB checkpoints).").build();
 
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = key("watermark.out-of-orderness")
-            .durationType().defaultValue(Duration.ofSeconds(5))
-            .withDescription("How far behind the newest event time the watermark trails.");
+    public static final Option<Instant> EARLIEST_TIMESTAMP = Option.named("ingest.timestamp.earliest",
+                    ValueTypes.INSTANT)
+            .defaultValue(Instant.parse("2000-01-01T00:00:00Z"))
+            .description("Events before this ISO-8601 instant are rejected as implausible (set e.g. "
+                    + "1995-01-01T00:00:00Z to replay MovieLens 100K, which is from 1997-98).").build();
 
-    public static final ConfigOption<Duration> IDLENESS = key("watermark.idleness")
-            .durationType().defaultValue(Duration.ofSeconds(30))
-            .withDescription("A partition without events for this long stops holding back event time.");
+    public static final Option<Duration> MAX_FUTURE = duration("ingest.timestamp.max-future", Duration.ofDays(1))
+            .description("Events more than this far ahead of the job's clock are rejected.").build();
 
-    public static final ConfigOption<Duration> SNAPSHOT_INTERVAL = key("snapshot.interval")
-            .durationType().defaultValue(Duration.ofSeconds(5))
-            .withDescription("How often the ItemTower publishes changed item vectors as snapshot N+1 (>= 1 s).");
+    public static final Option<Integer> MAX_PAYLOAD = integer("ingest.max-payload-bytes", 64 * 1024, 256,
+                    16 * 1024 * 1024)
+            .description("Records larger than this go to the dead-letter topic.").build();
 
-    public static final ConfigOption<Duration> USER_PUBLISH_INTERVAL = key("user.publish-interval")
-            .durationType().defaultValue(Duration.ofSeconds(1))
-            .withDescription("A changed user vector is published at most once per interval.");
+    public static final Option<Duration> OUT_OF_ORDERNESS = duration("watermark.out-of-orderness",
+                    Duration.ofSeconds(5))
+            .description("How far behind the newest event time the watermark trails.").build();
 
-    public static final ConfigOption<Integer> BUNDLE_MAX_EVENTS = key("bundle.max-events")
-            .intType().defaultValue(4096)
-            .withDescription("The UserTower sums item gradients over this many events before sending them.");
+    public static final Option<Duration> IDLENESS = duration("watermark.idleness", Duration.ofSeconds(30))
+            .check(d -> d.toMillis() >= 1, "must be positive")
+            .description("A partition without events for this long stops holding back event time.").build();
 
-    public static final ConfigOption<Duration> BUNDLE_MAX_DELAY = key("bundle.max-delay")
-            .durationType().defaultValue(Duration.ofSeconds(1))
-            .withDescription("... or for at most this long (item updates reach serving only with the next snapshot "
-                    + "anyway, every snapshot.interval).");
+    public static final Option<Duration> SNAPSHOT_INTERVAL = duration("snapshot.interval", Duration.ofSeconds(5))
+            .check(d -> d.toMillis() >= 1000, "must be at least 1s")
+            .description("How often the ItemTower publishes changed item vectors as snapshot N+1 (>= 1 s).").build();
 
-    public static final ConfigOption<Duration> USER_TTL = key("state.ttl.users")
-            .durationType().defaultValue(Duration.ofDays(90))
-            .withDescription("User state untouched this long is dropped (0 = keep forever).");
+    public static final Option<Duration> USER_PUBLISH_INTERVAL = duration("user.publish-interval",
+                    Duration.ofSeconds(1))
+            .check(d -> d.toMillis() >= 100, "must be at least 100ms")
+            .description("A changed user vector is published at most once per interval.").build();
 
-    public static final ConfigOption<Duration> ITEM_TTL = key("state.ttl.items")
-            .durationType().defaultValue(Duration.ofDays(180))
-            .withDescription("Item state untouched this long is dropped (0 = keep forever).");
+    public static final Option<Integer> BUNDLE_MAX_EVENTS = integer("bundle.max-events", 4096, 1, 100_000)
+            .description("The UserTower sums item gradients over this many events before sending them.").build();
 
-    public static final ConfigOption<Integer> HOT_ITEMS = key("state.hot-items")
-            .intType().defaultValue(50_000)
-            .withDescription("The ItemTower keeps up to this many recently updated item states per subtask on the "
-                    + "heap, in front of RocksDB, and writes them back on eviction and at checkpoints.");
+    public static final Option<Duration> BUNDLE_MAX_DELAY = duration("bundle.max-delay", Duration.ofSeconds(1))
+            .check(d -> d.toMillis() >= 1 && d.compareTo(Duration.ofSeconds(10)) <= 0, "must be between 1ms and 10s")
+            .description("... or for at most this long (item updates reach serving only with the next snapshot "
+                    + "anyway, every snapshot.interval).").build();
 
-    public static final ConfigOption<Integer> HOT_USERS = key("state.hot-users")
-            .intType().defaultValue(10_000)
-            .withDescription("The UserTower keeps up to this many recently active user states per subtask on the "
-                    + "heap, in front of RocksDB, and writes them back on eviction and at checkpoints.");
+    public static final Option<Duration> USER_TTL = duration("state.ttl.users", Duration.ofDays(90))
+            .description("User state untouched this long is dropped (0 = keep forever).").build();
 
-    public static final ConfigOption<Double> PREQUENTIAL_SAMPLE = key("metrics.prequential.sample")
-            .doubleType().defaultValue(0.01)
-            .withDescription("Share of events scored before learning (test-then-train) for the live HR@10/HR@100.");
+    public static final Option<Duration> ITEM_TTL = duration("state.ttl.items", Duration.ofDays(180))
+            .description("Item state untouched this long is dropped (0 = keep forever).").build();
 
-    /** All options, for unknown-key detection and the README's configuration table. */
-    public static List<ConfigOption<?>> all() {
+    public static final Option<Integer> HOT_ITEMS = integer("state.hot-items", 50_000, 1, 10_000_000)
+            .description("The ItemTower keeps up to this many recently updated item states per subtask on the "
+                    + "heap, in front of RocksDB, and writes them back on eviction and at checkpoints.").build();
+
+    public static final Option<Integer> HOT_USERS = integer("state.hot-users", 10_000, 1, 10_000_000)
+            .description("The UserTower keeps up to this many recently active user states per subtask on the "
+                    + "heap, in front of RocksDB, and writes them back on eviction and at checkpoints.").build();
+
+    public static final Option<Double> PREQUENTIAL_SAMPLE = Option.named("metrics.prequential.sample",
+                    ValueTypes.NUMBER)
+            .defaultValue(0.01).check(between(0.0, 1.0), "must be a share between 0 and 1")
+            .description("Share of events scored before learning (test-then-train) for the live HR@10/HR@100.")
+            .build();
+
+    /** All options (the model's are in {@code ModelParams}), for the README's configuration table and --help. */
+    public static List<Option<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS, CREATE_TOPICS, TOPIC_PARTITIONS,
                 TOPIC_INTERACTIONS, TOPIC_DLQ, TOPIC_ITEM_EMBEDDINGS, TOPIC_USER_EMBEDDINGS, TOPIC_CATALOG,
                 TOPIC_CATALOG_DLQ, DLQ_DELIVERY,

@@ -1,22 +1,30 @@
 package io.streamrec.job.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.config.Option;
 import io.streamrec.job.model.ModelParams;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.ConfigOption;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README's configuration tables list every key the job accepts, each with its actual default. */
+/**
+ * README's trainer configuration tables are the code's: every key the trainer accepts (what {@code evaluate --help}
+ * and {@code cluster submit --help} point to) has a row with its default exactly as the code writes it, every row
+ * is a key the trainer accepts, and every deprecated key is in the README's list of deprecated names.
+ */
 class ReadmeConfigTableTest {
+    private static final Pattern ROW = Pattern.compile("(?m)^\\| `([a-z][a-z0-9_.-]*)` \\| ([^|]*) \\|");
 
-    private static String readme() throws IOException {
+    static String readme() throws IOException {
         Path p = Path.of("..", "README.md");
         if (!Files.exists(p)) {
             p = Path.of("README.md");
@@ -24,52 +32,66 @@ class ReadmeConfigTableTest {
         return Files.readString(p);
     }
 
+    /** key -> default cell of the rows of the section "Configuration (trainer)" up to the next "## ". */
+    static Map<String, String> trainerRows(String readme) {
+        int from = readme.indexOf("## Configuration (trainer)");
+        assertTrue(from >= 0, "README has a section '## Configuration (trainer)'");
+        int to = readme.indexOf("\n## ", from + 1);
+        Matcher m = ROW.matcher(readme.substring(from, to < 0 ? readme.length() : to));
+        Map<String, String> rows = new LinkedHashMap<>();
+        while (m.find()) {
+            rows.put(m.group(1), m.group(2).strip());
+        }
+        return rows;
+    }
+
+    static String cell(Option<?> o) {
+        return o.defaultText().isEmpty() ? "(none)" : "`" + o.defaultText() + "`";
+    }
+
     @Test
-    void everyTrainerKeyIsDocumentedWithItsDefault() throws IOException {
+    void everyTrainerKeyHasARowWithItsDefault() throws IOException {
+        Map<String, String> rows = trainerRows(readme());
+        List<String> wrong = new ArrayList<>();
+        for (Option<?> o : JobConfig.OPTIONS.options()) {
+            String cell = rows.get(o.key());
+            if (cell == null) {
+                wrong.add(o.key() + " (no row)");
+            } else if (!cell.equals(cell(o))) {
+                wrong.add(o.key() + " (README says " + cell + ", the default is " + cell(o) + ")");
+            }
+        }
+        assertTrue(wrong.isEmpty(), "README.md trainer configuration tables out of date: " + wrong);
+    }
+
+    @Test
+    void everyRowIsAKeyTheTrainerAccepts() throws IOException {
+        List<String> unknown = new ArrayList<>(trainerRows(readme()).keySet());
+        unknown.removeAll(JobConfig.knownKeys());
+        assertEquals(List.of(), unknown, "README.md documents keys the trainer does not accept");
+    }
+
+    @Test
+    void modelDescriptionsAreTheCodes() throws IOException {
         String readme = readme();
-        List<String> missing = new ArrayList<>();
-        for (ConfigOption<?> o : TrainerOptions.all()) {
-            String row = "| `" + o.key() + "` | ";
+        for (Option<?> o : ModelParams.options()) {
+            String row = "| `" + o.key() + "` | " + cell(o) + " | ";
             int at = readme.indexOf(row);
-            if (at < 0) {
-                missing.add(o.key() + " (no row)");
-                continue;
-            }
-            Object def = o.defaultValue();
-            if (def instanceof Duration || def instanceof Number || def instanceof Boolean || def instanceof Enum) {
-                String cell = readme.substring(at + row.length(), readme.indexOf('|', at + row.length())).trim();
-                if (!cell.equals("`" + render(def) + "`")) {
-                    missing.add(o.key() + " (README says " + cell + ", default is " + render(def) + ")");
-                }
-            }
+            assertTrue(at >= 0, "no row " + row);
+            String meaning = readme.substring(at + row.length(), readme.indexOf(" |\n", at + row.length()));
+            assertEquals(o.description(), meaning.replace("`", ""), o.key() + ": README's meaning is the code's "
+                    + "description (backticks aside)");
         }
-        assertTrue(missing.isEmpty(), "README.md configuration table out of date: " + missing);
     }
 
     @Test
-    void everyModelKeyIsDocumentedWithItsDefault() throws IOException {
+    void deprecatedKeysAreListed() throws IOException {
         String readme = readme();
-        List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, String> e : ModelParams.defaults().toMap().entrySet()) {
-            String shown = e.getValue().isEmpty() ? "(none)" : "`" + e.getValue() + "`";
-            if (!readme.contains("| `" + e.getKey() + "` | " + shown + " |")) {
-                missing.add(e.getKey() + "=" + e.getValue());
+        for (Option<?> o : JobConfig.OPTIONS.options()) {
+            for (Option.Deprecated d : o.deprecatedNames()) {
+                assertTrue(readme.contains("`" + d.name() + "`") && readme.contains("`" + o.key() + "`"),
+                        "README lists the deprecated " + d.name() + " (now " + o.key() + ")");
             }
         }
-        assertTrue(missing.isEmpty(), "README.md model table lacks (or has another default for): " + missing);
-    }
-
-    private static String render(Object v) {
-        if (v instanceof Duration) {
-            Duration d = (Duration) v;
-            if (d.toMillis() % 86_400_000L == 0) {
-                return d.toDays() + " d";
-            }
-            if (d.toMillis() % 1000 == 0) {
-                return d.toSeconds() + " s";
-            }
-            return d.toMillis() + " ms";
-        }
-        return String.valueOf(v);
     }
 }

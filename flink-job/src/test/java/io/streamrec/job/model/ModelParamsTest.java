@@ -21,7 +21,7 @@ class ModelParamsTest {
 
     @Test
     void fromMapReadsModelKeysAndIgnoresOthers() {
-        ModelParams p = ModelParams.fromMap(Map.of("model.dim", "32", "model.logq", "off", "kafka.topic", "x"));
+        ModelParams p = ModelParams.fromMap(Map.of("model.dim", "32", "model.logq", "false", "kafka.topic", "x"));
         assertEquals(32, p.dim());
         assertEquals(false, p.logq());
         assertEquals(33, p.vectorLength());

@@ -201,7 +201,7 @@ public final class CatalogLoader {
             return CatalogSink.discarding();
         }
         try {
-            return KafkaCatalogSink.open(options.target(), "--topic", this::notice);
+            return KafkaCatalogSink.open(options.target(), "--topics.catalog", this::notice);
         } catch (PublishException e) {
             throw new ReplayException(ReplayException.KAFKA_ERROR, e.getMessage(), e);
         }

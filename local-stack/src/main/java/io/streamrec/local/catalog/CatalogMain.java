@@ -1,23 +1,24 @@
 package io.streamrec.local.catalog;
 
-import io.streamrec.local.cli.ProgressDisplay;
-import io.streamrec.local.cli.CommandLine;
+import io.streamrec.config.Option;
+import io.streamrec.config.ValueTypes;
+import io.streamrec.local.cli.CliCommand;
+import io.streamrec.local.cli.CliGroup;
+import io.streamrec.local.cli.CommonOptions;
+import io.streamrec.local.cli.ParsedArgs;
 import io.streamrec.local.cli.UsageException;
-import io.streamrec.local.publish.KafkaCatalogSink;
 import io.streamrec.local.publish.KafkaTarget;
 import io.streamrec.local.replay.ConsoleProgress;
 import io.streamrec.local.replay.CsvLayout;
 import io.streamrec.local.replay.ItemColumnOptions;
 import io.streamrec.local.replay.ItemColumns;
 import io.streamrec.local.replay.ReplayException;
-import io.streamrec.local.replay.ReplayMain;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -33,37 +34,48 @@ import java.util.function.Consumer;
  */
 public final class CatalogMain {
 
-    static final String USAGE = String.join("\n",
-            "usage: ./streamrec catalog <command> [options]   (./streamrec catalog <command> --help for its options)",
-            "",
-            "  load FILE   publish a catalog file (MovieLens u.item, CSV, catalog JSON lines) to the compacted",
-            "              topic 'catalog': one record per item, keyed by item id",
-            "");
+    static final Option<CatalogFormat> FORMAT = Option.named("--format", ValueTypes.of("F",
+                    CatalogFormat::fromCliName, CatalogFormat::cliName))
+            .description("movielens (u.item) | csv | jsonl (catalog records, one per line)").build();
+    static final Option<String> PRESET = Option.named("--preset", ValueTypes.of("P", p -> {
+                String name = p.strip().toLowerCase(Locale.ROOT);
+                if (!name.equals("completejourney")) {
+                    throw new IllegalArgumentException("unknown preset '" + p + "'; known presets: completejourney");
+                }
+                return name;
+            }, p -> p))
+            .description("a known layout: completejourney (Complete Journey products.csv)").build();
+    static final Option<Charset> ENCODING = Option.named("--encoding", ValueTypes.of("E", name -> {
+                try {
+                    return Charset.forName(name.strip());
+                } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                    throw new IllegalArgumentException("unknown encoding '" + name + "' (e.g. UTF-8, ISO-8859-1, "
+                            + "windows-1252)");
+                }
+            }, Charset::name))
+            .description("the file's encoding (default UTF-8; ISO-8859-1 for movielens)").build();
+    static final Option<Long> LIMIT = CommonOptions.LIMIT.toBuilder().description("stop after publishing N records")
+            .build();
+    static final Option<String> TOPIC = CommonOptions.CATALOG_TOPIC.toBuilder().deprecatedName("--topic").build();
+    static final Option<Boolean> CREATE_TOPIC = CommonOptions.CREATE_TOPIC.toBuilder()
+            .description("create the topic, compacted (cleanup.policy=compact), when it does not exist").build();
+    static final Option<Boolean> DRY_RUN = CommonOptions.DRY_RUN.toBuilder()
+            .description("read and validate, but publish nothing (no Kafka needed)").build();
 
-    static final CommandLine.Spec SPEC = ItemColumnOptions.declare(CommandLine.spec(
-                    "streamrec catalog load [options] FILE")
+    static final CliCommand COMMAND = CliCommand.builder("catalog load", "streamrec catalog load [options] FILE")
+            .description("Publishes a catalog file (MovieLens u.item, CSV, catalog JSON lines) to the compacted "
+                    + "topic 'catalog': one record per item, keyed by item id.")
+            .positionals("FILE")
             .section("Input (the format is detected from the file name or first line when unambiguous)")
-            .option("--format", "F", "movielens (u.item) | csv | jsonl (catalog records, one per line)")
-            .option("--preset", "P", "a known layout: completejourney (Complete Journey products.csv)")
-            .option("--encoding", "E", "the file's encoding (default UTF-8; ISO-8859-1 for movielens)")
-            .option("--csv.item-column", "COL", "column of the item id (a name; a 0-based number without header)")
-            .option("--csv.delimiter", "C", "field delimiter (default ,; 'tab' for a tab)")
-            .option("--csv.header", "BOOL", "whether the first line is a header (default true)")
-            .option("--limit", "N", "stop after publishing N records")
-            .section("Item attributes of a CSV file (empty cells are left out)"))
+            .options(FORMAT, PRESET, ENCODING, ItemColumnOptions.ITEM_COLUMN, ItemColumnOptions.DELIMITER,
+                    ItemColumnOptions.HEADER, LIMIT)
+            .section("Item attributes of a CSV file (empty cells are left out)")
+            .options(ItemColumnOptions.ALL)
             .section("Kafka")
-            .option("--bootstrap-servers", "HOST:PORT", "default " + KafkaTarget.DEFAULT_BOOTSTRAP_SERVERS)
-            .option("--topic", "T", "default " + KafkaCatalogSink.DEFAULT_TOPIC)
-            .flag("--create-topic", "create the topic, compacted (cleanup.policy=compact), when it does not exist")
-            .option("--partitions", "N", "partitions of a created topic (default " + KafkaTarget.DEFAULT_PARTITIONS
-                    + ")")
-            .option("--connect-timeout", "DUR", "how long to wait for the broker (default 10s)")
-            .flag("--dry-run", "read and validate, but publish nothing (no Kafka needed)")
+            .options(CommonOptions.BOOTSTRAP_SERVERS, TOPIC, CREATE_TOPIC, CommonOptions.PARTITIONS,
+                    CommonOptions.CONNECT_TIMEOUT, DRY_RUN)
             .section("Output")
-            .option("--progress", "M", "auto (default: a bar on a terminal, a line every 5 s otherwise) | bar |\n"
-                    + "plain | none")
-            .option("--max-reported", "N", "bad lines printed in detail before only counting (default 20)")
-            .flag("--help", "print this help")
+            .options(CommonOptions.PROGRESS, CommonOptions.MAX_REPORTED)
             .epilogue("Records are published as catalog record JSON (schemas/src/main/resources/\n"
                     + "catalog-record.schema.json) keyed by item id (UTF-8), idempotent producer, acks=all; each is\n"
                     + "checked with the trainer's CatalogParser first. A later record of an item replaces the\n"
@@ -76,15 +88,21 @@ public final class CatalogMain {
                     + "  streamrec catalog load products.csv --csv.item-column sku --csv.category-columns brand,color \\\n"
                     + "      --csv.category-path-columns category_path --csv.text-columns title \\\n"
                     + "      --csv.number-columns price --csv.available-column in_stock\n"
-                    + "  streamrec catalog load catalog.jsonl --topic catalog --bootstrap-servers kafka:9092");
+                    + "  streamrec catalog load catalog.jsonl --topics.catalog catalog --kafka.bootstrap.servers kafka:9092")
+            .build();
 
     private CatalogMain() {}
 
     public static void main(String[] args) {
+        System.exit(runMain(args, System.out, System.err));
+    }
+
+    /** As {@link #main}, without exiting: Ctrl-C stops after the current record, flushing what was sent. */
+    public static int runMain(String[] args, PrintStream out, PrintStream err) {
         CountDownLatch done = new CountDownLatch(1);
         int code;
         try {
-            code = run(args, System.out, System.err, System.console() != null, loader ->
+            code = run(args, out, err, System.console() != null, loader ->
                     // Ctrl-C: stop after the current record and flush what was sent.
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         loader.stop();
@@ -97,7 +115,7 @@ public final class CatalogMain {
         } finally {
             done.countDown();
         }
-        System.exit(code);
+        return code;
     }
 
     /** Runs {@code catalog ARGS} as the command line would, without exiting; returns the exit code. */
@@ -111,31 +129,28 @@ public final class CatalogMain {
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal,
                           Consumer<CatalogLoader> onStart) {
-        if (args.length == 0 || List.of("help", "--help", "-h").contains(args[0])) {
-            (args.length == 0 ? err : out).print(USAGE);
-            return args.length == 0 ? ReplayException.USAGE_ERROR : ReplayException.OK;
-        }
-        if (!args[0].equals("load")) {
-            err.println("catalog: unknown command '" + args[0] + "'");
-            err.print(USAGE);
-            return ReplayException.USAGE_ERROR;
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        CliGroup group = new CliGroup("catalog", "streamrec catalog <command> [options]   (./streamrec catalog "
+                + "<command> --help for its options)", "").command("load", COMMAND.description(),
+                (rest, o, e) -> load(rest, o, e, terminal, onStart));
+        return group.run(args, out, err);
+    }
+
+    private static int load(String[] rest, PrintStream out, PrintStream err, boolean terminal,
+                            Consumer<CatalogLoader> onStart) {
         CatalogLoadOptions options;
         ConsoleProgress progress;
         try {
-            CommandLine cl = SPEC.parse(rest);
-            if (cl.flag("--help")) {
-                out.print(SPEC.usage());
+            ParsedArgs cl = COMMAND.parse(rest);
+            if (cl.helpRequested()) {
+                out.print(COMMAND.usage());
                 return ReplayException.OK;
             }
+            COMMAND.warn(err, cl.warnings());
             options = toOptions(cl);
-            progress = new ConsoleProgress(out, err, progressMode(cl.get("--progress", "auto"), terminal),
-                    cl.getInt("--max-reported", 20, 0), Duration.ofSeconds(5), "catalog load", "records");
+            progress = new ConsoleProgress(out, err, CommonOptions.progressMode(cl.get(CommonOptions.PROGRESS),
+                    terminal), cl.get(CommonOptions.MAX_REPORTED), Duration.ofSeconds(5), "catalog load", "records");
         } catch (UsageException e) {
-            err.println("catalog load: " + e.getMessage());
-            err.println("catalog load: --help lists the options");
-            return ReplayException.USAGE_ERROR;
+            return COMMAND.usageError(err, e);
         }
         CatalogLoader loader = new CatalogLoader(options, progress);
         onStart.accept(loader);
@@ -164,15 +179,15 @@ public final class CatalogMain {
      * @throws UsageException naming the option at fault
      */
     public static CatalogLoadOptions parse(String... args) throws UsageException {
-        return toOptions(SPEC.parse(args));
+        return toOptions(COMMAND.parse(args));
     }
 
     /** The usage text of {@code catalog load}. */
     public static String usage() {
-        return SPEC.usage();
+        return COMMAND.usage();
     }
 
-    static CatalogLoadOptions toOptions(CommandLine cl) throws UsageException {
+    static CatalogLoadOptions toOptions(ParsedArgs cl) throws UsageException {
         List<String> files = cl.positionals();
         if (files.isEmpty()) {
             throw new UsageException("no FILE given: which catalog file should be loaded?");
@@ -182,14 +197,9 @@ public final class CatalogMain {
         }
         CatalogLoadOptions o = CatalogLoadOptions.of(Path.of(files.get(0)));
         try {
-            CatalogFormat format = cl.has("--format") ? CatalogFormat.fromCliName(cl.get("--format")) : null;
+            CatalogFormat format = cl.get(FORMAT);
             CsvLayout preset = null;
-            if (cl.has("--preset")) {
-                String name = cl.get("--preset").strip().toLowerCase(Locale.ROOT);
-                if (!name.equals("completejourney")) {
-                    throw new UsageException("--preset: unknown preset '" + cl.get("--preset")
-                            + "'; known presets: completejourney");
-                }
+            if (cl.has(PRESET)) {
                 if (format != null && format != CatalogFormat.CSV) {
                     throw new UsageException("--preset completejourney is --format csv, but --format "
                             + format.cliName() + " was given");
@@ -202,62 +212,40 @@ public final class CatalogMain {
                 throw new UsageException("--csv.* options apply to --format csv, not " + format.cliName());
             }
             o = o.withFormat(format, layout);
-            if (cl.has("--encoding")) {
-                o = o.withEncoding(charset(cl.get("--encoding")));
+            if (cl.has(ENCODING)) {
+                o = o.withEncoding(cl.get(ENCODING));
             }
-            if (cl.has("--limit")) {
-                o = o.withLimit(cl.getLong("--limit", Long.MAX_VALUE, 1));
+            if (cl.has(LIMIT)) {
+                o = o.withLimit(cl.get(LIMIT));
             }
-            KafkaTarget target = new KafkaTarget(
-                    cl.get("--bootstrap-servers", KafkaTarget.DEFAULT_BOOTSTRAP_SERVERS),
-                    cl.get("--topic", KafkaCatalogSink.DEFAULT_TOPIC),
-                    cl.flag("--create-topic"),
-                    cl.getInt("--partitions", KafkaTarget.DEFAULT_PARTITIONS, 1),
-                    cl.getDuration("--connect-timeout", KafkaTarget.DEFAULT_CONNECT_TIMEOUT));
-            return o.withTarget(target).withDryRun(cl.flag("--dry-run"));
+            KafkaTarget target = new KafkaTarget(cl.get(CommonOptions.BOOTSTRAP_SERVERS), cl.get(TOPIC),
+                    cl.flag(CREATE_TOPIC), cl.get(CommonOptions.PARTITIONS), cl.get(CommonOptions.CONNECT_TIMEOUT));
+            return o.withTarget(target).withDryRun(cl.flag(DRY_RUN));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
-    private static CsvLayout csvLayout(CommandLine cl, CsvLayout preset) throws UsageException {
-        boolean any = cl.has("--csv.item-column") || cl.has("--csv.delimiter") || cl.has("--csv.header")
-                || ItemColumnOptions.any(cl);
+    private static CsvLayout csvLayout(ParsedArgs cl, CsvLayout preset) throws UsageException {
+        boolean any = cl.has(ItemColumnOptions.ITEM_COLUMN) || cl.has(ItemColumnOptions.DELIMITER)
+                || cl.has(ItemColumnOptions.HEADER) || ItemColumnOptions.any(cl);
         if (!any) {
             return preset;
         }
         CsvLayout.Builder b = preset != null ? preset.toBuilder() : CsvLayout.builder();
-        if (cl.has("--csv.item-column")) {
-            b.itemColumn(cl.get("--csv.item-column"));
+        if (cl.has(ItemColumnOptions.ITEM_COLUMN)) {
+            b.itemColumn(cl.get(ItemColumnOptions.ITEM_COLUMN));
         }
-        if (cl.has("--csv.delimiter")) {
-            b.delimiter(ReplayMain.parseDelimiter(cl.get("--csv.delimiter")));
+        if (cl.has(ItemColumnOptions.DELIMITER)) {
+            b.delimiter(cl.get(ItemColumnOptions.DELIMITER));
         }
-        b.header(cl.getBoolean("--csv.header", preset == null || preset.header()));
+        b.header(cl.has(ItemColumnOptions.HEADER) ? cl.get(ItemColumnOptions.HEADER)
+                : preset == null || preset.header());
         b.itemColumns(ItemColumnOptions.apply(cl, preset != null ? preset.itemColumns() : ItemColumns.NONE));
         try {
             return b.build().validateCatalog();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
-        }
-    }
-
-    private static Charset charset(String name) throws UsageException {
-        try {
-            return Charset.forName(name.strip());
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new UsageException("--encoding: unknown encoding '" + name + "' (e.g. UTF-8, ISO-8859-1,"
-                    + " windows-1252)");
-        }
-    }
-
-    private static ProgressDisplay.Mode progressMode(String m, boolean terminal) throws UsageException {
-        switch (m.toLowerCase(Locale.ROOT)) {
-            case "auto": return terminal ? ProgressDisplay.Mode.BAR : ProgressDisplay.Mode.PLAIN;
-            case "bar": return ProgressDisplay.Mode.BAR;
-            case "plain": return ProgressDisplay.Mode.PLAIN;
-            case "none": return ProgressDisplay.Mode.NONE;
-            default: throw new UsageException("--progress: expected auto, bar, plain or none, got '" + m + "'");
         }
     }
 

@@ -2,7 +2,6 @@ package io.streamrec.local.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * The CLI's one progress display: on a terminal a single status line redrawn in place ({@code \r}, padded over the
@@ -21,18 +20,7 @@ public final class ProgressDisplay {
         /** A line every so often; for logs and CI. */
         PLAIN,
         /** No progress lines; messages only. */
-        NONE;
-
-        /** {@code auto} (a bar on a terminal, plain lines otherwise), {@code bar}, {@code plain}, {@code none}. */
-        public static Mode parse(String word, boolean terminal) throws UsageException {
-            switch (word.toLowerCase(Locale.ROOT)) {
-                case "auto": return terminal ? BAR : PLAIN;
-                case "bar": return BAR;
-                case "plain": return PLAIN;
-                case "none": return NONE;
-                default: throw new UsageException("expected auto, bar, plain or none, got '" + word + "'");
-            }
-        }
+        NONE
     }
 
     private final PrintStream err;

@@ -1,6 +1,14 @@
 package io.streamrec.local.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamrec.config.ConfigArgs;
+import io.streamrec.config.ConfigException;
+import io.streamrec.config.Option;
+import io.streamrec.config.ValueTypes;
+import io.streamrec.job.config.JobConfig;
+import io.streamrec.local.cli.CliCommand;
+import io.streamrec.local.cli.CliGroup;
+import io.streamrec.local.cli.ParsedArgs;
 import io.streamrec.local.cli.UsageException;
 import io.streamrec.local.stack.FlinkRest;
 import java.io.IOException;
@@ -11,13 +19,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code streamrec cluster <start|submit|status|taskmanager|kill-taskmanager|serve|stop>}: a real standalone
@@ -26,30 +30,91 @@ import java.util.Set;
  */
 public final class ClusterMain {
 
-    static final String USAGE = String.join("\n",
-            "usage: ./streamrec cluster <command> [--dir DIR] [options]",
-            "",
-            "  start              start Kafka, a Flink JobManager and TaskManager (separate JVMs) and a serving node",
-            "                     --kafka-port 9092 (controller: +1)  --rest-port 8081  --jobmanager-port 6123",
-            "                     --serving-port 8080  --no-serving  --slots 2  --jobmanager-memory 1024m",
-            "                     --taskmanager-memory 1600m  --managed-memory 256m",
-            "  submit [ARGS]      upload the shaded trainer jar over REST and run it; ARGS are trainer flags",
-            "                     (--key value, README's configuration table); --resume: from the newest",
-            "                     savepoint/retained checkpoint under DIR; --from PATH: from that one",
-            "  status             processes, TaskManagers and slots, jobs, checkpoints, serving health",
-            "  taskmanager        start one more TaskManager (e.g. to replace a killed one)",
-            "  kill-taskmanager   kill -9 a TaskManager (default: the newest), to see the job recover",
-            "  serve [ARGS]       start another serving node: --port P (its own RocksDB under DIR/serving-P);",
-            "                     ARGS are serving flags (serving/README.md)",
-            "  stop               stop everything; --savepoint: stop the trainer with a savepoint first",
-            "                     (else it is cancelled; its last checkpoint is kept)",
-            "",
-            "DIR (default .streamrec/cluster) holds the cluster's config, logs, pid files, Kafka log, checkpoints,",
-            "savepoints and serving state. Example:",
-            "  ./streamrec cluster start && ./streamrec cluster submit --snapshot.interval 2s",
-            "  ./streamrec generate --rate 50 &     # events into localhost:9092",
-            "  curl 'localhost:8080/v1/users/u-1/recommendations?k=5'",
-            "  ./streamrec cluster stop --savepoint && ./streamrec cluster start && ./streamrec cluster submit --resume");
+    static final Option<Path> DIR = Option.named("--dir", ValueTypes.PATH).label("DIR")
+            .defaultText(".streamrec/cluster")
+            .description("the cluster's config, logs, pid files, Kafka log, checkpoints, savepoints and serving "
+                    + "state").build();
+
+    private static Option<Integer> port(String name, int def, String description) {
+        return Option.named(name, ValueTypes.INTEGER).label("PORT").defaultText(Integer.toString(def))
+                .check(Option.between(1, 65535), "must be a port in 1..65535")
+                .description(description + " (a restarted cluster keeps its last)").build();
+    }
+
+    private static Option<Long> size(String name, String def, String description) {
+        return Option.named(name, ValueTypes.SIZE).defaultText(def)
+                .check(v -> v >= (1L << 20), "must be at least 1m")
+                .description(description + " (a restarted cluster keeps its last)").build();
+    }
+
+    static final Option<Integer> KAFKA_PORT = port("--kafka-port", 9092, "Kafka (its KRaft controller: +1)");
+    static final Option<Integer> REST_PORT = port("--rest-port", 8081, "Flink dashboard and REST API");
+    static final Option<Integer> JOBMANAGER_PORT = port("--jobmanager-port", 6123, "JobManager RPC");
+    static final Option<Integer> SERVING_PORT = port("--serving-port", 8080, "the serving node's HTTP port");
+    static final Option<Boolean> NO_SERVING = Option.flag("--no-serving").description("start no serving node")
+            .build();
+    static final Option<Integer> SLOTS = Option.named("--slots", ValueTypes.INTEGER).defaultText("2")
+            .check(v -> v >= 1, "must be at least 1")
+            .description("task slots per TaskManager (a restarted cluster keeps its last)").build();
+    static final Option<Long> JOBMANAGER_MEMORY = size("--jobmanager-memory", "1g", "JobManager process size");
+    static final Option<Long> TASKMANAGER_MEMORY = size("--taskmanager-memory", "1600m",
+            "TaskManager process size");
+    static final Option<Long> MANAGED_MEMORY = size("--managed-memory", "256m",
+            "managed memory (RocksDB) per TaskManager");
+    static final Option<Boolean> RESUME = Option.flag("--resume")
+            .description("start from the newest savepoint or retained checkpoint under DIR").build();
+    static final Option<String> FROM = Option.named("--from", ValueTypes.STRING).label("PATH")
+            .description("start from this savepoint or checkpoint").build();
+    static final Option<Boolean> NO_WAIT = Option.flag("--no-wait")
+            .description("return once submitted, without waiting for every task to run").build();
+    static final Option<Integer> SERVE_PORT = SERVING_PORT.toBuilder().defaultText("").deprecatedName("--port")
+            .description("the new node's HTTP port (its own RocksDB under DIR/serving-PORT); required").build();
+    static final Option<Boolean> SAVEPOINT = Option.flag("--savepoint")
+            .description("stop the trainer with a savepoint first (else it is cancelled; its last checkpoint is "
+                    + "kept)").build();
+
+    private static final String EXAMPLE = "DIR (default .streamrec/cluster) holds the cluster's config, logs, pid "
+            + "files, Kafka log, checkpoints,\nsavepoints and serving state. Example:\n"
+            + "  ./streamrec cluster start && ./streamrec cluster submit --snapshot.interval 2s\n"
+            + "  ./streamrec generate --rate 50 &     # events into localhost:9092\n"
+            + "  curl 'localhost:8080/v1/users/u-1/recommendations?k=5'\n"
+            + "  ./streamrec cluster stop --savepoint && ./streamrec cluster start && ./streamrec cluster submit "
+            + "--resume";
+
+    static final CliCommand START = CliCommand.builder("cluster start", "streamrec cluster start [options]")
+            .description("Starts Kafka, a Flink JobManager and TaskManager (separate JVMs) and a serving node.")
+            .options(DIR, KAFKA_PORT, REST_PORT, JOBMANAGER_PORT, SERVING_PORT, NO_SERVING, SLOTS, JOBMANAGER_MEMORY,
+                    TASKMANAGER_MEMORY, MANAGED_MEMORY)
+            .epilogue("Sizes are written 512m, 1600m, 1g.")
+            .build();
+    static final CliCommand SUBMIT = CliCommand.builder("cluster submit",
+                    "streamrec cluster submit [options] [--KEY VALUE ...]")
+            .description("Uploads the shaded trainer jar over REST and runs it.")
+            .options(DIR, RESUME, FROM, NO_WAIT).passThrough()
+            .epilogue("--KEY VALUE: any key of the trainer's configuration (README.md, \"Configuration (trainer)\"),\n"
+                    + "e.g. --snapshot.interval 2s --model.dim 32, or --config FILE.properties; checked here first.\n"
+                    + "The cluster's Kafka and checkpoint directory are the defaults.")
+            .build();
+    static final CliCommand STATUS = CliCommand.builder("cluster status", "streamrec cluster status [options]")
+            .description("Processes, TaskManagers and slots, jobs, checkpoints, serving health.")
+            .options(DIR).build();
+    static final CliCommand TASKMANAGER = CliCommand.builder("cluster taskmanager",
+                    "streamrec cluster taskmanager [options]")
+            .description("Starts one more TaskManager (e.g. to replace a killed one).")
+            .options(DIR).build();
+    static final CliCommand KILL_TASKMANAGER = CliCommand.builder("cluster kill-taskmanager",
+                    "streamrec cluster kill-taskmanager [options] [NAME]")
+            .description("Kills a TaskManager with SIGKILL (default: the newest), to see the job recover.")
+            .options(DIR).positionals("NAME").build();
+    static final CliCommand SERVE = CliCommand.builder("cluster serve",
+                    "streamrec cluster serve --serving-port PORT [options] [--KEY VALUE ...]")
+            .description("Starts another serving node against the cluster's Kafka.")
+            .options(DIR, SERVE_PORT).passThrough()
+            .epilogue("--KEY VALUE: the serving node's configuration keys (serving/README.md).")
+            .build();
+    static final CliCommand STOP = CliCommand.builder("cluster stop", "streamrec cluster stop [options]")
+            .description("Stops everything.")
+            .options(DIR, SAVEPOINT).build();
 
     private ClusterMain() {}
 
@@ -58,108 +123,146 @@ public final class ClusterMain {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || List.of("help", "--help", "-h").contains(args[0])) {
-            out.println(USAGE);
-            return args.length == 0 ? 64 : 0;
-        }
-        String command = args[0];
-        List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
         BuildLayout build = BuildLayout.fromSystemProperty();
+        return new CliGroup("cluster", "streamrec cluster <command> [--dir DIR] [options]   (./streamrec cluster "
+                + "<command> --help for its options)", EXAMPLE)
+                .command("start", START.description(), (a, o, e) -> run(START, a, o, e, build))
+                .command("submit", SUBMIT.description(), (a, o, e) -> run(SUBMIT, a, o, e, build))
+                .command("status", STATUS.description(), (a, o, e) -> run(STATUS, a, o, e, build))
+                .command("taskmanager", TASKMANAGER.description(), (a, o, e) -> run(TASKMANAGER, a, o, e, build))
+                .command("kill-taskmanager", KILL_TASKMANAGER.description(),
+                        (a, o, e) -> run(KILL_TASKMANAGER, a, o, e, build))
+                .command("serve", SERVE.description(), (a, o, e) -> run(SERVE, a, o, e, build))
+                .command("stop", STOP.description(), (a, o, e) -> run(STOP, a, o, e, build))
+                .run(args, out, err);
+    }
+
+    private static int run(CliCommand command, String[] args, PrintStream out, PrintStream err, BuildLayout build) {
         try {
-            Split s = Split.of(rest, Set.of("--dir", "--kafka-port", "--rest-port", "--jobmanager-port",
-                    "--serving-port", "--slots", "--jobmanager-memory", "--taskmanager-memory", "--managed-memory",
-                    "--from", "--port"), Set.of("--no-serving", "--resume", "--savepoint", "--no-wait"));
-            Path dir = Path.of(s.get("--dir", build.home().resolve(".streamrec/cluster").toString()));
-            switch (command) {
-                case "start":
-                    s.requireNoOthers(command);
-                    return start(build, dir, s, out);
-                case "submit":
-                    return submit(StandaloneCluster.open(dir, build), s, out);
-                case "status":
-                    s.requireNoOthers(command);
-                    return status(StandaloneCluster.open(dir, build), out);
-                case "taskmanager": {
-                    s.requireNoOthers(command);
-                    ManagedProcess tm = StandaloneCluster.open(dir, build).startTaskManager();
-                    out.println("started " + tm + ", registered with the JobManager; log " + tm.log());
-                    return 0;
+            ParsedArgs s = command.parse(args);
+            if (s.helpRequested()) {
+                out.print(command.usage());
+                return 0;
+            }
+            command.warn(err, s.warnings());
+            Path dir = s.has(DIR) ? s.get(DIR) : build.home().resolve(".streamrec/cluster");
+            if (command == START) {
+                requireNone(s);
+                return start(build, dir, s, out);
+            } else if (command == SUBMIT) {
+                Map<String, String> trainer = trainerFlags(s.positionals());
+                return submit(StandaloneCluster.open(dir, build), trainer, s, out);
+            } else if (command == STATUS) {
+                requireNone(s);
+                return status(StandaloneCluster.open(dir, build), out);
+            } else if (command == TASKMANAGER) {
+                requireNone(s);
+                ManagedProcess tm = StandaloneCluster.open(dir, build).startTaskManager();
+                out.println("started " + tm + ", registered with the JobManager; log " + tm.log());
+                return 0;
+            } else if (command == KILL_TASKMANAGER) {
+                return killTaskManager(StandaloneCluster.open(dir, build), s, out, err);
+            } else if (command == SERVE) {
+                if (!s.has(SERVE_PORT)) {
+                    throw new UsageException("--serving-port: required (each node has its own port and RocksDB)");
                 }
-                case "kill-taskmanager":
-                    return killTaskManager(StandaloneCluster.open(dir, build), s, out, err);
-                case "serve": {
-                    StandaloneCluster cluster = StandaloneCluster.open(dir, build);
-                    if (s.value("--port").isEmpty()) {
-                        throw new UsageException("serve needs --port P (each node has its own port and RocksDB)");
-                    }
-                    int port = s.getInt("--port", 0);
-                    ManagedProcess p = cluster.startServing(port, s.others());
-                    out.println("serving node on http://localhost:" + port + " (" + p + "), consuming "
-                            + cluster.settings().bootstrapServers() + "; log " + p.log());
-                    return 0;
-                }
-                case "stop": {
-                    s.requireNoOthers(command);
-                    StandaloneCluster cluster = StandaloneCluster.open(dir, build);
-                    List<String> savepoints = cluster.stop(s.flag("--savepoint"));
-                    savepoints.forEach(p -> out.println("savepoint " + p));
-                    out.println("stopped; state kept under " + dir.toAbsolutePath()
-                            + " (./streamrec cluster start, then submit --resume)");
-                    return 0;
-                }
-                default:
-                    err.println("streamrec cluster: unknown command '" + command + "'\n" + USAGE);
-                    return 64;
+                StandaloneCluster cluster = StandaloneCluster.open(dir, build);
+                int port = s.get(SERVE_PORT);
+                ManagedProcess p = cluster.startServing(port, s.positionals());
+                out.println("serving node on http://localhost:" + port + " (" + p + "), consuming "
+                        + cluster.settings().bootstrapServers() + "; log " + p.log());
+                return 0;
+            } else {
+                requireNone(s);
+                StandaloneCluster cluster = StandaloneCluster.open(dir, build);
+                List<String> savepoints = cluster.stop(s.flag(SAVEPOINT));
+                savepoints.forEach(p -> out.println("savepoint " + p));
+                out.println("stopped; state kept under " + dir.toAbsolutePath()
+                        + " (./streamrec cluster start, then submit --resume)");
+                return 0;
             }
         } catch (UsageException e) {
-            err.println("streamrec cluster " + command + ": " + e.getMessage());
-            return 64;
+            return command.usageError(err, e);
         } catch (IllegalArgumentException | IllegalStateException | IOException e) {
-            err.println("streamrec cluster " + command + ": " + e.getMessage());
+            err.println(command.name() + ": " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            err.println("streamrec cluster " + command + ": interrupted");
+            err.println(command.name() + ": interrupted");
             return 1;
         }
     }
 
-    private static int start(BuildLayout build, Path dir, Split s, PrintStream out)
-            throws UsageException, IOException, InterruptedException {
+    private static void requireNone(ParsedArgs s) throws UsageException {
+        if (!s.positionals().isEmpty()) {
+            throw new UsageException("unexpected argument '" + s.positionals().get(0) + "'");
+        }
+    }
+
+    /**
+     * The trainer flags of {@code submit}, in the trainer's own grammar ({@code --key value}, {@code --config
+     * file}), checked with the trainer's definitions before anything reaches the JobManager.
+     */
+    static Map<String, String> trainerFlags(List<String> args) throws UsageException {
+        try {
+            Map<String, String> trainer = ConfigArgs.parse(args.toArray(String[]::new));
+            JobConfig.fromMap(trainer);
+            return trainer;
+        } catch (ConfigException e) {
+            throw new UsageException(e.renamed("--" + e.name()).getMessage());
+        }
+    }
+
+    private static int start(BuildLayout build, Path dir, ParsedArgs s, PrintStream out)
+            throws IOException, InterruptedException {
         // A restart of an existing cluster keeps its ports and sizes unless new ones are given.
         ClusterSettings saved = ClusterSettings.exists(dir) ? ClusterSettings.load(dir) : null;
         ClusterSettings.Builder b = saved != null ? saved.toBuilder() : ClusterSettings.builder(dir);
-        if (s.value("--kafka-port").isPresent()) {
-            int kafka = s.getInt("--kafka-port", 9092);
+        if (s.has(KAFKA_PORT)) {
+            int kafka = s.get(KAFKA_PORT);
             b.kafkaPort(kafka).kafkaControllerPort(kafka + 1);
         }
-        b.restPort(s.getInt("--rest-port", saved != null ? saved.restPort() : 8081))
-                .jobManagerRpcPort(s.getInt("--jobmanager-port", saved != null ? saved.jobManagerRpcPort() : 6123))
-                .servingPort(s.getInt("--serving-port", saved != null ? saved.servingPort() : 8080))
-                .slots(s.getInt("--slots", saved != null ? saved.slots() : 2));
-        s.value("--jobmanager-memory").ifPresent(b::jobManagerMemory);
-        s.value("--taskmanager-memory").ifPresent(b::taskManagerMemory);
-        s.value("--managed-memory").ifPresent(b::managedMemory);
+        if (s.has(REST_PORT)) {
+            b.restPort(s.get(REST_PORT));
+        }
+        if (s.has(JOBMANAGER_PORT)) {
+            b.jobManagerRpcPort(s.get(JOBMANAGER_PORT));
+        }
+        if (s.has(SERVING_PORT)) {
+            b.servingPort(s.get(SERVING_PORT));
+        }
+        if (s.has(SLOTS)) {
+            b.slots(s.get(SLOTS));
+        }
+        if (s.has(JOBMANAGER_MEMORY)) {
+            b.jobManagerMemory(ValueTypes.formatSize(s.get(JOBMANAGER_MEMORY)));
+        }
+        if (s.has(TASKMANAGER_MEMORY)) {
+            b.taskManagerMemory(ValueTypes.formatSize(s.get(TASKMANAGER_MEMORY)));
+        }
+        if (s.has(MANAGED_MEMORY)) {
+            b.managedMemory(ValueTypes.formatSize(s.get(MANAGED_MEMORY)));
+        }
         StandaloneCluster cluster = new StandaloneCluster(b.build(), build);
         out.println("starting Kafka, the Flink JobManager and a TaskManager"
-                + (s.flag("--no-serving") ? "" : ", a serving node") + " under " + dir.toAbsolutePath() + " ...");
+                + (s.flag(NO_SERVING) ? "" : ", a serving node") + " under " + dir.toAbsolutePath() + " ...");
         long t0 = System.nanoTime();
-        cluster.start(!s.flag("--no-serving"));
+        cluster.start(!s.flag(NO_SERVING));
         out.printf("up in %d s:%n", (System.nanoTime() - t0) / 1_000_000_000L);
         printProcesses(cluster, out);
         out.println("  Kafka      " + cluster.settings().bootstrapServers());
         out.println("  Flink      " + cluster.dashboard() + "   (dashboard and REST API)");
-        if (!s.flag("--no-serving")) {
+        if (!s.flag(NO_SERVING)) {
             out.println("  Serving    http://localhost:" + cluster.settings().servingPort());
         }
         out.println("next: ./streamrec cluster submit   (or submit --resume to continue from the last savepoint)");
         return 0;
     }
 
-    private static int submit(StandaloneCluster cluster, Split s, PrintStream out)
+    private static int submit(StandaloneCluster cluster, Map<String, String> trainer, ParsedArgs s, PrintStream out)
             throws IOException, InterruptedException {
-        String from = s.value("--from").orElse(null);
-        if (from == null && s.flag("--resume")) {
+        String from = s.get(FROM);
+        if (from == null && s.flag(RESUME)) {
             Optional<Path> newest = cluster.newestRestorePoint();
             if (newest.isEmpty()) {
                 throw new IllegalStateException("--resume: no savepoint or retained checkpoint under "
@@ -167,23 +270,23 @@ public final class ClusterMain {
             }
             from = newest.get().toUri().toString();
         }
-        String job = cluster.submit(s.others(), from);
+        String job = cluster.submit(trainer, from);
         out.println("submitted job " + job + (from == null ? "" : " restoring " + from));
-        if (!s.flag("--no-wait")) {
+        if (!s.flag(NO_WAIT)) {
             cluster.awaitRunning(job, Duration.ofMinutes(3));
             out.println("running: " + cluster.dashboard().resolve("/#/job/running/" + job + "/overview"));
         }
         return 0;
     }
 
-    private static int killTaskManager(StandaloneCluster cluster, Split s, PrintStream out, PrintStream err)
+    private static int killTaskManager(StandaloneCluster cluster, ParsedArgs s, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
         List<ManagedProcess> tms = cluster.taskManagers();
         if (tms.isEmpty()) {
             err.println("no TaskManager is running");
             return 1;
         }
-        String wanted = s.others().isEmpty() ? null : s.others().get(0);
+        String wanted = s.positionals().isEmpty() ? null : s.positionals().get(0);
         ManagedProcess victim = wanted == null ? tms.get(tms.size() - 1)
                 : tms.stream().filter(p -> p.name().equals(wanted)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("no running TaskManager named " + wanted));
@@ -233,76 +336,6 @@ public final class ClusterMain {
         }
         for (ManagedProcess p : ps) {
             out.printf("  %-16s pid %-8d log %s%n", p.name(), p.pid(), p.log());
-        }
-    }
-
-    /** The command's own options, and everything else (trainer or serving flags, passed on as they are). */
-    static final class Split {
-        private final Map<String, String> own;
-        private final List<String> others;
-
-        private Split(Map<String, String> own, List<String> others) {
-            this.own = own;
-            this.others = others;
-        }
-
-        static Split of(List<String> args, Set<String> valued, Set<String> flags) throws UsageException {
-            Map<String, String> own = new LinkedHashMap<>();
-            List<String> others = new ArrayList<>();
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                int eq = a.indexOf('=');
-                String name = eq > 0 ? a.substring(0, eq) : a;
-                if (flags.contains(name)) {
-                    own.put(name, "true");
-                } else if (valued.contains(name)) {
-                    if (eq > 0) {
-                        own.put(name, a.substring(eq + 1));
-                    } else if (i + 1 < args.size()) {
-                        own.put(name, args.get(++i));
-                    } else {
-                        throw new UsageException(name + " needs a value");
-                    }
-                } else {
-                    others.add(a);
-                }
-            }
-            return new Split(own, others);
-        }
-
-        Optional<String> value(String name) {
-            return Optional.ofNullable(own.get(name));
-        }
-
-        String get(String name, String def) {
-            return own.getOrDefault(name, def);
-        }
-
-        int getInt(String name, int def) throws UsageException {
-            String v = own.get(name);
-            if (v == null) {
-                return def;
-            }
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new UsageException(name + " must be an integer, got '" + v + "'");
-            }
-        }
-
-        boolean flag(String name) {
-            return own.containsKey(name);
-        }
-
-        List<String> others() {
-            return others;
-        }
-
-        void requireNoOthers(String command) throws UsageException {
-            if (!others.isEmpty()) {
-                throw new UsageException("unexpected argument(s) " + others + " for '" + command
-                        + "' (./streamrec cluster --help)");
-            }
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.streamrec.local.cluster;
 
-import io.streamrec.job.config.ConfigArgs;
+import io.streamrec.config.ConfigArgs;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.local.demo.Demo;
 import io.streamrec.local.stack.FlinkRest;
@@ -287,10 +287,15 @@ public final class StandaloneCluster {
      * @return the job id
      */
     public String submit(List<String> trainerArgs, String restoreFrom) throws IOException, InterruptedException {
+        return submit(ConfigArgs.parse(trainerArgs.toArray(String[]::new)), restoreFrom);
+    }
+
+    /** As {@link #submit(List, String)}, with the trainer's keys as a map. */
+    public String submit(Map<String, String> trainerKeys, String restoreFrom) throws IOException, InterruptedException {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", settings.bootstrapServers());
         config.put("checkpoint.dir", settings.checkpointDir().toUri().toString());
-        config.putAll(ConfigArgs.parse(trainerArgs.toArray(String[]::new)));
+        config.putAll(trainerKeys);
         JobConfig.fromMap(config); // throws IllegalArgumentException naming the bad key
         List<String> programArgs = new ArrayList<>();
         config.forEach((k, v) -> {

@@ -138,7 +138,7 @@ public final class Demo implements AutoCloseable {
         List<String> servingArgs = new ArrayList<>(List.of(
                 "--kafka.bootstrap.servers", broker.bootstrapServers(),
                 "--state.dir", state.resolve("serving").toString(),
-                "--events.earliest-timestamp", earliestTimestamp().toString()));
+                "--ingest.timestamp.earliest", earliestTimestamp().toString()));
         Path servingLog = state.resolve("logs/serving.log");
         serving = new ServingSupervisor(
                 () -> ServingProcess.start(settings.home(), settings.servingPort(), servingArgs, servingLog),

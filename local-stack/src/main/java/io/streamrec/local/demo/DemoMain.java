@@ -2,11 +2,16 @@ package io.streamrec.local.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamrec.local.cli.CommandLine;
+import io.streamrec.config.Option;
+import io.streamrec.config.ValueTypes;
+import io.streamrec.local.cli.CliCommand;
+import io.streamrec.local.cli.ParsedArgs;
 import io.streamrec.local.cli.UsageException;
+import io.streamrec.local.generator.GeneratorMain;
 import io.streamrec.local.replay.ReplayMain;
 import io.streamrec.local.replay.ReplayOptions;
 import io.streamrec.local.replay.ReplaySummary;
+import io.streamrec.local.stack.TrainerFlags;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Files;
@@ -15,7 +20,6 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,37 +35,61 @@ import java.util.stream.Stream;
  */
 public final class DemoMain {
 
-    static final CommandLine.Spec SPEC = CommandLine.spec("streamrec demo [options] [--replay FILE [replay options]]")
+    private static Option<Integer> port(String name, int def, String description) {
+        return Option.named(name, ValueTypes.INTEGER).defaultValue(def).label("PORT")
+                .check(Option.between(1, 65535), "must be a port in 1..65535").description(description).build();
+    }
+
+    static final Option<Path> STATE_DIR = Option.named("--state-dir", ValueTypes.PATH).label("DIR")
+            .defaultText(".streamrec/demo")
+            .description("state kept between runs: Kafka log, checkpoints, savepoints, serving RocksDB, logs").build();
+    static final Option<Boolean> FRESH = Option.flag("--fresh").description("delete the state directory first "
+            + "(start over)").build();
+    static final Option<Integer> KAFKA_PORT = port("--kafka-port", 9092, "Kafka broker (the KRaft controller uses "
+            + "PORT+1)");
+    static final Option<Integer> DASHBOARD_PORT = port("--dashboard-port", 8081, "Flink dashboard and REST API");
+    static final Option<Integer> SERVING_PORT = port("--serving-port", 8080, "serving node HTTP API");
+    static final Option<Integer> PARALLELISM = Option.named("--parallelism", ValueTypes.INTEGER).defaultValue(2)
+            .check(v -> v >= 1, "must be at least 1").description("trainer parallelism").build();
+    static final Option<Double> RATE = Option.named("--rate", ValueTypes.NUMBER).defaultValue(100.0).label("R")
+            .check(r -> r > 0, "must be positive").description("events per second").build();
+    static final Option<Duration> BACKFILL = GeneratorMain.BACKFILL.toBuilder().defaultValue(Duration.ofMinutes(5))
+            .description("first publish this much simulated history at full speed (0 = none)").build();
+    static final Option<Integer> USERS = GeneratorMain.USERS.toBuilder().defaultValue(1000)
+            .check(v -> v >= 2, "must be at least 2").description("users").build();
+    static final Option<Integer> ITEMS = GeneratorMain.ITEMS.toBuilder().defaultValue(2000)
+            .check(v -> v >= 10, "must be at least 10").description("items").build();
+    static final Option<Integer> TOPICS = GeneratorMain.TOPICS;
+    static final Option<Long> SEED = GeneratorMain.SEED.toBuilder().description("seed of the synthetic world").build();
+    static final Option<Duration> NEW_ITEMS_EVERY = GeneratorMain.NEW_ITEMS_EVERY.toBuilder()
+            .defaultValue(DemoSettings.DEFAULT_NEW_ITEMS_EVERY).build();
+    static final Option<Duration> NEW_ITEM_DELAY = GeneratorMain.NEW_ITEM_DELAY.toBuilder()
+            .defaultValue(DemoSettings.DEFAULT_NEW_ITEM_DELAY).build();
+    static final Option<Duration> RETIRE_EVERY = GeneratorMain.RETIRE_EVERY.toBuilder()
+            .defaultValue(DemoSettings.DEFAULT_RETIRE_EVERY).build();
+    static final Option<Duration> DURATION = Option.named("--duration", ValueTypes.DURATION)
+            .description("stop by itself after this long (default: run until Ctrl-C)").build();
+    static final Option<Duration> REPORT_EVERY = Option.named("--report-every", ValueTypes.DURATION)
+            .defaultValue(Duration.ofSeconds(10)).check(d -> !d.isZero(), "must be positive")
+            .description("how often to print the live metrics").build();
+
+    static final CliCommand COMMAND = CliCommand.builder("demo",
+                    "streamrec demo [options] [--replay FILE [replay options]]")
+            .description("The whole system on this machine: Kafka, the trainer on Flink (dashboard), the serving node, "
+                    + "fed by a synthetic clickstream or a replayed log.")
             .section("Where")
-            .option("--state-dir", "DIR", "state kept between runs: Kafka log, checkpoints, savepoints, serving\n"
-                    + "RocksDB, logs (default .streamrec/demo)")
-            .flag("--fresh", "delete the state directory first (start over)")
-            .option("--kafka-port", "PORT", "Kafka broker (default 9092; the KRaft controller uses PORT+1)")
-            .option("--dashboard-port", "PORT", "Flink dashboard and REST API (default 8081)")
-            .option("--serving-port", "PORT", "serving node HTTP API (default 8080)")
-            .option("--parallelism", "N", "trainer parallelism (default 2)")
+            .options(STATE_DIR, FRESH, KAFKA_PORT, DASHBOARD_PORT, SERVING_PORT, PARALLELISM)
             .section("Feed (the synthetic clickstream, unless --replay)")
-            .option("--rate", "R", "events per second (default 100)")
-            .option("--backfill", "DUR", "first publish this much simulated history at full speed (default 5m; 0 = none)")
-            .option("--users", "N", "users (default 1000)")
-            .option("--items", "N", "items (default 2000)")
-            .option("--topics", "N", "hidden taste topics (default 20)")
-            .option("--seed", "N", "seed of the synthetic world (default 42)")
-            .option("--new-items-every", "DUR", "launch a new item this often while live (default 30s; 0 = never):\n"
-                    + "its catalog record at once, its events from --new-item-delay later")
-            .option("--new-item-delay", "DUR", "from a new item's catalog record to its first event (default 20s)")
-            .option("--retire-every", "DUR", "retire an item this often while live (\"available\": false, no more\n"
-                    + "events; default 2m; 0 = never)")
+            .options(RATE, BACKFILL, USERS, ITEMS, TOPICS, SEED, NEW_ITEMS_EVERY, NEW_ITEM_DELAY, RETIRE_EVERY)
             .section("Run")
-            .option("--duration", "DUR", "stop by itself after this long (default: run until Ctrl-C)")
-            .option("--report-every", "DUR", "how often to print the live metrics (default 10s)")
-            .flag("--help", "print this help")
+            .options(DURATION, REPORT_EVERY)
             .epilogue("Trainer settings: --trainer.KEY VALUE, e.g. --trainer.model.dim 32 --trainer.snapshot.interval 2s\n"
-                    + "(any key of the trainer's configuration table in README.md).")
+                    + "(any key of the trainer's configuration table in README.md; checked at start).")
             .epilogue("--replay FILE replays a log instead of the generator; every option after FILE is a replay\n"
                     + "option (./streamrec replay --help), e.g.\n"
                     + "  ./streamrec demo --replay ../shared/data/ml-100k/u.data\n"
-                    + "  ./streamrec demo --replay events.jsonl --speed 1x --backlog-until 2024-05-01T00:00:00Z --shift-to-now");
+                    + "  ./streamrec demo --replay events.jsonl --speed 1x --backlog-until 2024-05-01T00:00:00Z --shift-to-now")
+            .build();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,28 +107,19 @@ public final class DemoMain {
             int replayAt = Arrays.asList(args).indexOf("--replay");
             String[] own = replayAt < 0 ? args : Arrays.copyOfRange(args, 0, replayAt);
             String[] replayArgs = replayAt < 0 ? null : Arrays.copyOfRange(args, replayAt + 1, args.length);
-            Map<String, String> trainer = new LinkedHashMap<>();
-            List<String> rest = new java.util.ArrayList<>();
-            for (int i = 0; i < own.length; i++) {
-                if (own[i].startsWith("--trainer.")) {
-                    String key = own[i].substring("--trainer.".length());
-                    int eq = key.indexOf('=');
-                    if (eq > 0) {
-                        trainer.put(key.substring(0, eq), key.substring(eq + 1));
-                    } else if (i + 1 < own.length) {
-                        trainer.put(key, own[++i]);
-                    } else {
-                        throw new UsageException("--trainer." + key + " needs a value");
-                    }
-                } else {
-                    rest.add(own[i]);
-                }
-            }
-            CommandLine cl = SPEC.parse(rest.toArray(String[]::new));
-            if (cl.flag("--help")) {
-                out.println(SPEC.usage());
+            TrainerFlags.Split split = TrainerFlags.extract(own);
+            ParsedArgs cl = COMMAND.parse(split.rest());
+            if (cl.helpRequested()) {
+                out.println(COMMAND.usage());
                 return 0;
             }
+            COMMAND.warn(err, cl.warnings());
+            if (!cl.positionals().isEmpty()) {
+                throw new UsageException("unexpected argument '" + cl.positionals().get(0) + "'");
+            }
+            int parallelism = cl.get(PARALLELISM);
+            COMMAND.warn(err, TrainerFlags.validate(split.trainer(), Map.of("job.parallelism",
+                    Integer.toString(parallelism)), List.of("job.parallelism"), "the demo sets KEY; use --parallelism"));
             ReplayOptions replay = null;
             if (replayArgs != null) {
                 if (replayArgs.length == 0) {
@@ -108,29 +127,22 @@ public final class DemoMain {
                 }
                 replay = ReplayMain.parse(replayArgs);
             }
-            int kafkaPort = cl.getInt("--kafka-port", 9092, 1);
+            int kafkaPort = cl.get(KAFKA_PORT);
             Path home = Path.of(System.getProperty("streamrec.home", ".")).toAbsolutePath().normalize();
-            Path stateDir = Path.of(cl.get("--state-dir", home.resolve(".streamrec/demo").toString()));
-            if (cl.flag("--fresh")) {
+            Path stateDir = cl.has(STATE_DIR) ? cl.get(STATE_DIR) : home.resolve(".streamrec/demo");
+            if (cl.flag(FRESH)) {
                 deleteRecursively(stateDir);
             }
-            settings = new DemoSettings(home, stateDir, kafkaPort, kafkaPort + 1,
-                    cl.getInt("--dashboard-port", 8081, 1), cl.getInt("--serving-port", 8080, 1),
-                    cl.getInt("--parallelism", 2, 1), cl.getDouble("--rate", 100),
-                    cl.getInt("--users", 1000, 2), cl.getInt("--items", 2000, 10), cl.getInt("--topics", 20, 1),
-                    cl.getLong("--seed", 42, Long.MIN_VALUE),
-                    cl.getDuration("--backfill", Duration.ofMinutes(5)), replay, trainer,
-                    cl.getDuration("--new-items-every", DemoSettings.DEFAULT_NEW_ITEMS_EVERY),
-                    cl.getDuration("--new-item-delay", DemoSettings.DEFAULT_NEW_ITEM_DELAY),
-                    cl.getDuration("--retire-every", DemoSettings.DEFAULT_RETIRE_EVERY));
-            duration = cl.getDuration("--duration", null);
-            reportEvery = cl.getDuration("--report-every", Duration.ofSeconds(10));
+            settings = new DemoSettings(home, stateDir, kafkaPort, kafkaPort + 1, cl.get(DASHBOARD_PORT),
+                    cl.get(SERVING_PORT), parallelism, cl.get(RATE), cl.get(USERS), cl.get(ITEMS), cl.get(TOPICS),
+                    cl.get(SEED), cl.get(BACKFILL), replay, split.trainer(), cl.get(NEW_ITEMS_EVERY),
+                    cl.get(NEW_ITEM_DELAY), cl.get(RETIRE_EVERY));
+            duration = cl.get(DURATION);
+            reportEvery = cl.get(REPORT_EVERY);
         } catch (UsageException e) {
-            err.println("streamrec demo: " + e.getMessage());
-            err.println("Run ./streamrec demo --help for the options.");
-            return 64;
+            return COMMAND.usageError(err, e);
         } catch (Exception e) {
-            err.println("streamrec demo: " + e.getMessage());
+            err.println("demo: " + e.getMessage());
             return 64;
         }
 

@@ -6,13 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.model.ModelParams;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
-import io.streamrec.local.cli.CommandLine;
+import io.streamrec.config.Option;
+import io.streamrec.config.ValueTypes;
+import io.streamrec.local.cli.CliCommand;
+import io.streamrec.local.cli.CommonOptions;
+import io.streamrec.local.cli.ParsedArgs;
 import io.streamrec.local.cli.ProgressDisplay;
 import io.streamrec.local.cli.UsageException;
 import io.streamrec.local.evaluate.EvaluateOptions.PassOrder;
 import io.streamrec.local.catalog.CatalogSources;
 import io.streamrec.local.evaluate.EvaluateOptions.Protocol;
 import io.streamrec.local.replay.BadRecord;
+import io.streamrec.local.replay.ItemColumnOptions;
 import io.streamrec.local.replay.LogFormat;
 import io.streamrec.schema.catalog.CatalogRecord;
 import io.streamrec.local.publish.EventSink;
@@ -23,6 +28,7 @@ import io.streamrec.local.replay.ReplayMain;
 import io.streamrec.local.replay.ReplayOptions;
 import io.streamrec.local.replay.ReplaySummary;
 import io.streamrec.local.replay.Replayer;
+import io.streamrec.local.stack.TrainerFlags;
 import io.streamrec.schema.InteractionEvent;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,7 +43,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -50,60 +55,108 @@ import java.util.stream.Stream;
 public final class EvaluateMain {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Our options; every other argument goes to the replay parser (FILE and how to read it). */
-    static final CommandLine.Spec SPEC = CommandLine.spec(
-                    "streamrec evaluate [options] FILE [options for reading FILE]")
-            .section("Protocol")
-            .option("--protocol", "P", "prequential (default): timestamp order, recommend then learn;\n"
+    private static final Map<String, List<Protocol>> PROTOCOLS = new LinkedHashMap<>();
+
+    static {
+        PROTOCOLS.put("prequential", List.of(Protocol.PREQUENTIAL));
+        PROTOCOLS.put("seed", List.of(Protocol.SEED));
+        PROTOCOLS.put("seeds", List.of(Protocol.SEED));
+        PROTOCOLS.put("temporal", List.of(Protocol.TEMPORAL));
+        PROTOCOLS.put("cold-items", List.of(Protocol.COLD_ITEMS));
+        PROTOCOLS.put("cold_items", List.of(Protocol.COLD_ITEMS));
+        PROTOCOLS.put("all", List.of(Protocol.SEED, Protocol.TEMPORAL, Protocol.PREQUENTIAL, Protocol.COLD_ITEMS));
+    }
+
+    private static final Map<String, PassOrder> PASS_ORDERS = new LinkedHashMap<>();
+
+    static {
+        PASS_ORDERS.put("auto", PassOrder.AUTO);
+        PASS_ORDERS.put("time", PassOrder.TIME);
+        PASS_ORDERS.put("shuffle", PassOrder.SHUFFLE);
+        PASS_ORDERS.put("shuffled", PassOrder.SHUFFLE);
+    }
+
+    static final Option<List<Protocol>> PROTOCOL = Option.named("--protocol", ValueTypes.choice(PROTOCOLS))
+            .defaultValue(List.of(Protocol.PREQUENTIAL)).label("P")
+            .description("prequential: timestamp order, recommend then learn;\n"
                     + "seed: random split, N passes, top-K accuracy (the TFRS tutorials' protocol);\n"
                     + "temporal: train on the earliest share by time, test on the rest;\n"
-                    + "cold-items: 10% of the items withheld from training, ranked from their\n"
-                    + "catalog features alone (needs a catalog);\n"
-                    + "all: the four, one report")
-            .option("--passes", "N", "training passes over the training events, seed and temporal (default 3)")
-            .option("--pass-order", "O", "order within a pass: auto (default: shuffled for seed, time for\n"
-                    + "temporal) | time | shuffle (a new permutation per pass, from --seed)")
-            .option("--split", "X", "share of the events used for training, seed and temporal (default 0.8)")
-            .option("--seed", "N", "seed of the random split and the shuffles (default 42)")
-            .option("--windows", "N", "prequential: windows of equal event counts in the chart (default 10)")
+                    + "cold-items: 10% of the items withheld from training, ranked from their catalog features alone "
+                    + "(needs a catalog);\nall: the four, one report").build();
+    static final Option<Integer> PASSES = Option.named("--passes", ValueTypes.INTEGER).defaultValue(3)
+            .check(v -> v >= 1, "must be at least 1")
+            .description("training passes over the training events, seed and temporal").build();
+    static final Option<PassOrder> PASS_ORDER = Option.named("--pass-order", ValueTypes.choice(PASS_ORDERS))
+            .defaultValue(PassOrder.AUTO).label("O")
+            .description("order within a pass: auto (shuffled for seed, time for temporal) | time | shuffle (a new "
+                    + "permutation per pass, from --seed)").build();
+    static final Option<Double> SPLIT = Option.named("--split", ValueTypes.NUMBER).defaultValue(0.8)
+            .check(v -> v > 0 && v < 1, "must be strictly between 0 and 1")
+            .description("share of the events used for training, seed and temporal").build();
+    static final Option<Long> SEED = Option.named("--seed", ValueTypes.LONG).defaultValue(42L)
+            .description("seed of the random split and the shuffles").build();
+    static final Option<Integer> WINDOWS = Option.named("--windows", ValueTypes.INTEGER).defaultValue(10)
+            .check(v -> v >= 1, "must be at least 1")
+            .description("prequential: windows of equal event counts in the chart").build();
+    static final Option<Path> CATALOG = Option.named("--catalog", ValueTypes.PATH).label("FILE")
+            .description("item catalog published before every run's events (any format ./streamrec catalog load "
+                    + "reads: u.item, Complete Journey products.csv, JSONL); default: u.item next to a MovieLens "
+                    + "u.data, or the records a log implies (REES46: category, brand, price); --no-catalog for none")
+            .build();
+    static final Option<Path> OUT = Option.named("--out", ValueTypes.PATH).defaultValue(defaultOut())
+            .defaultText(".streamrec/evaluation").label("DIR")
+            .description("where report.json and report.html go").build();
+    static final Option<Integer> PARALLELISM = Option.named("--parallelism", ValueTypes.INTEGER).defaultValue(2)
+            .check(v -> v >= 1, "must be at least 1").description("trainer parallelism").build();
+    static final Option<Duration> STALL_TIMEOUT = Option.named("--stall-timeout", ValueTypes.DURATION)
+            .defaultValue(Duration.ofMinutes(5)).check(d -> !d.isZero(), "must be positive")
+            .description("fail when training makes no progress this long").build();
+    static final Option<String> PROGRESS = CommonOptions.PROGRESS.toBuilder()
+            .description("auto: redrawn on a terminal, a line every 5 s otherwise; bar; plain; none").build();
+
+    private static final String NOT_APPLICABLE = "a replay option that does not apply to evaluate (the events go to "
+            + "an embedded broker as fast as the trainer takes them)";
+
+    static final CliCommand COMMAND = refuseReplayOptions(CliCommand.builder("evaluate",
+                    "streamrec evaluate [options] FILE [options for reading FILE]")
+            .description("How good is the model on a log: the real trainer under the seeds' protocol, a temporal "
+                    + "split, prequential and cold items; writes report.json and report.html.")
+            .positionals("FILE")
+            .section("Protocol")
+            .options(PROTOCOL, PASSES, PASS_ORDER, SPLIT, SEED, WINDOWS)
             .section("Catalog")
-            .option("--catalog", "FILE", "item catalog published before every run's events (any format\n"
-                    + "./streamrec catalog load reads: u.item, Complete Journey products.csv, JSONL);\n"
-                    + "default: u.item next to a MovieLens u.data, or the records a log implies\n"
-                    + "(REES46: category, brand, price); --no-catalog for none")
+            .options(CATALOG, ReplayMain.NO_CATALOG)
             .section("Run")
-            .option("--out", "DIR", "where report.json and report.html go (default .streamrec/evaluation)")
-            .option("--parallelism", "N", "trainer parallelism (default 2)")
-            .option("--stall-timeout", "DUR", "fail when training makes no progress this long (default 5m)")
-            .option("--progress", "M", "auto (default: redrawn on a terminal, a line every 5 s otherwise) |\n"
-                    + "bar | plain | none")
-            .flag("--help", "print this help")
-            .epilogue("Trainer settings: --trainer.KEY VALUE sets any key of the trainer's configuration, e.g.\n"
-                    + "--trainer.model.dim 32 --trainer.model.learning-rate 0.1 --trainer.model.negatives 128.\n"
-                    + "Evaluation uses the trainer's defaults except snapshot.interval 1 s and\n"
-                    + "user.publish-interval 200 ms; it sets the Kafka, topic, parallelism, checkpoint and\n"
+            .options(OUT, PARALLELISM, STALL_TIMEOUT, PROGRESS)
+            .section("Reading FILE (as ./streamrec replay reads it; events are always put in timestamp order)")
+            .options(ReplayMain.READING)
+            .options(ItemColumnOptions.ALL)
+            .options(ReplayMain.FROM, ReplayMain.TO, ReplayMain.LIMIT, ReplayMain.SORT, ReplayMain.NO_SORT,
+                    ReplayMain.EARLIEST)
+            .epilogue("Trainer settings: --trainer.KEY VALUE sets any key of the trainer's configuration (README.md,\n"
+                    + "\"Configuration (trainer)\"), e.g. --trainer.model.dim 32 --trainer.model.negatives 128;\n"
+                    + "they are checked at start. Evaluation uses the trainer's defaults except snapshot.interval 1s\n"
+                    + "and user.publish-interval 200ms; it sets the Kafka, topic, parallelism, checkpoint and\n"
                     + "metrics.prequential.sample keys itself (checkpointing is off: nothing restores).\n"
                     + "The model keys and their defaults:\n" + modelKeys())
-            .epilogue("Reading FILE: the options of ./streamrec replay that select and parse records apply:\n"
-                    + "--format, --preset, --type-map, --csv.*, --movielens.min-rating, --from, --to, --limit,\n"
-                    + "--earliest-timestamp. Events are always put in timestamp order (stable).")
+            .epilogue("Exit codes: 0 done, 1 a run failed, 2 the file is unreadable, 3 no valid event in it, 64 bad "
+                    + "options.")
             .epilogue("Examples:\n"
                     + "  ./streamrec evaluate ../shared/data/ml-100k/u.data --protocol all --out /tmp/ml100k\n"
                     + "  ./streamrec evaluate --protocol seed --passes 5 --trainer.model.dim 32 u.data\n"
-                    + "  ./streamrec evaluate --protocol prequential 2019-Oct.csv --preset rees46 --limit 500000");
+                    + "  ./streamrec evaluate --protocol prequential 2019-Oct.csv --preset rees46 --limit 500000"))
+            .build();
 
-    /** Our options and whether each takes a value; used to split our arguments from replay's. */
-    private static final Map<String, Boolean> OWN_OPTIONS = Map.ofEntries(Map.entry("--protocol", true),
-            Map.entry("--catalog", true),
-            Map.entry("--passes", true), Map.entry("--pass-order", true), Map.entry("--split", true),
-            Map.entry("--seed", true), Map.entry("--windows", true), Map.entry("--out", true),
-            Map.entry("--parallelism", true), Map.entry("--stall-timeout", true), Map.entry("--progress", true),
-            Map.entry("--help", false));
-
-    /** Replay options that publish or pace, which make no sense here. */
-    private static final Set<String> NOT_APPLICABLE = Set.of("--speed", "--backlog-until", "--max-wait",
-            "--bootstrap-servers", "--topic", "--create-topic", "--partitions", "--connect-timeout", "--dry-run",
-            "--shift-to-now", "--max-reported");
+    /** Replay's options that publish or pace refuse with a reason, rather than as unknown. */
+    private static CliCommand.Builder refuseReplayOptions(CliCommand.Builder b) {
+        for (String o : List.of("--speed", "--backlog-until", "--max-wait", "--kafka.bootstrap.servers",
+                "--bootstrap-servers", "--topics.interactions", "--topic", "--create-topic", "--kafka.topic-partitions",
+                "--partitions", "--connect-timeout", "--dry-run", "--shift-to-now", "--max-reported",
+                "--topics.catalog", "--catalog-topic")) {
+            b.refuse(o, NOT_APPLICABLE);
+        }
+        return b;
+    }
 
     private EvaluateMain() {}
 
@@ -118,15 +171,14 @@ public final class EvaluateMain {
         try {
             Parsed parsed = parse(args);
             if (parsed == null) {
-                out.print(SPEC.usage());
+                out.print(COMMAND.usage());
                 return 0;
             }
+            COMMAND.warn(err, parsed.warnings());
             options = parsed.options;
             mode = parsed.mode(terminal);
         } catch (UsageException e) {
-            err.println("evaluate: " + e.getMessage());
-            err.println("evaluate: --help lists the options");
-            return ReplayException.USAGE_ERROR;
+            return COMMAND.usageError(err, e);
         }
         ProgressLine progress = new ProgressLine(err, mode);
 
@@ -210,14 +262,10 @@ public final class EvaluateMain {
         return root;
     }
 
-    /** What the arguments asked for; null options for --help. */
-    record Parsed(EvaluateOptions options, String progress) {
+    /** What the arguments asked for, and the warnings of deprecated names used. */
+    record Parsed(EvaluateOptions options, String progress, List<String> warnings) {
         ProgressDisplay.Mode mode(boolean terminal) {
-            try {
-                return ProgressDisplay.Mode.parse(progress, terminal);
-            } catch (UsageException e) {
-                return terminal ? ProgressDisplay.Mode.BAR : ProgressDisplay.Mode.PLAIN; // as "auto"
-            }
+            return CommonOptions.progressMode(progress, terminal);
         }
     }
 
@@ -257,110 +305,34 @@ public final class EvaluateMain {
 
     /** Parses the arguments; null for --help. */
     static Parsed parse(String[] args) throws UsageException {
-        List<String> own = new ArrayList<>();
-        List<String> replayArgs = new ArrayList<>();
-        Map<String, String> trainer = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            int eq = a.indexOf('=');
-            String name = eq < 0 ? a : a.substring(0, eq);
-            if (a.startsWith("--trainer.")) {
-                String key = name.substring("--trainer.".length());
-                if (key.isEmpty()) {
-                    throw new UsageException("--trainer. needs a key, e.g. --trainer.model.dim 32");
-                }
-                if (eq >= 0) {
-                    trainer.put(key, a.substring(eq + 1));
-                } else if (i + 1 < args.length) {
-                    trainer.put(key, args[++i]);
-                } else {
-                    throw new UsageException(a + " needs a value");
-                }
-            } else if (OWN_OPTIONS.containsKey(name)) {
-                own.add(a);
-                if (OWN_OPTIONS.get(name) && eq < 0 && i + 1 < args.length) {
-                    own.add(args[++i]);
-                }
-            } else if (NOT_APPLICABLE.contains(name)) {
-                throw new UsageException(name + " is a replay option that does not apply to evaluate (the events go"
-                        + " to an embedded broker as fast as the trainer takes them)");
-            } else {
-                replayArgs.add(a);
-            }
-        }
-        CommandLine cl = SPEC.parse(own.toArray(String[]::new));
-        if (cl.flag("--help")) {
+        TrainerFlags.Split split = TrainerFlags.extract(args);
+        ParsedArgs cl = COMMAND.parse(split.rest());
+        if (cl.helpRequested()) {
             return null;
         }
-        List<Protocol> protocols = protocols(cl.get("--protocol", "prequential"));
-        int passes = cl.getInt("--passes", 3, 1);
-        PassOrder order = switch (cl.get("--pass-order", "auto").toLowerCase(Locale.ROOT)) {
-            case "auto" -> PassOrder.AUTO;
-            case "time" -> PassOrder.TIME;
-            case "shuffle", "shuffled" -> PassOrder.SHUFFLE;
-            default -> throw new UsageException("--pass-order: expected auto, time or shuffle, got '"
-                    + cl.get("--pass-order") + "'");
-        };
-        double split = cl.getDouble("--split", 0.8);
-        if (!(split > 0 && split < 1)) {
-            throw new UsageException("--split: must be strictly between 0 and 1, got " + split);
+        int parallelism = cl.get(PARALLELISM);
+        Map<String, String> own = new LinkedHashMap<>(TrainerRun.evaluationDefaults());
+        own.put("job.parallelism", Integer.toString(parallelism));
+        if (split.trainer().containsKey("job.parallelism")) {
+            throw new UsageException("--trainer.job.parallelism: evaluate sets this key itself; use --parallelism");
         }
-        long seed = cl.getLong("--seed", 42, Long.MIN_VALUE);
-        int windows = cl.getInt("--windows", 10, 1);
-        int parallelism = cl.getInt("--parallelism", 2, 1);
-        Duration stall = cl.getDuration("--stall-timeout", Duration.ofMinutes(5));
-        String progress = cl.get("--progress", "auto").toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "bar", "plain", "none").contains(progress)) {
-            throw new UsageException("--progress: expected auto, bar, plain or none, got '" + progress + "'");
-        }
-        Path out = Path.of(cl.get("--out", defaultOut().toString()));
-
-        for (String key : trainer.keySet()) {
-            if (TrainerRun.RESERVED_KEYS.contains(key)) {
-                throw new UsageException("--trainer." + key + ": evaluate sets this key itself"
-                        + (key.equals("job.parallelism") ? "; use --parallelism" : ""));
-            }
-        }
-        validateTrainer(trainer, parallelism);
-
+        List<String> warnings = new ArrayList<>(cl.warnings());
+        warnings.addAll(TrainerFlags.validate(split.trainer(), own, TrainerRun.RESERVED_KEYS,
+                "evaluate sets this key itself"));
         ReplayOptions replay;
         try {
-            replay = ReplayMain.parse(replayArgs.toArray(String[]::new));
+            replay = ReplayMain.toOptions(cl);
         } catch (UsageException e) {
             throw e.getMessage().startsWith("no FILE given")
                     ? new UsageException("no FILE given: which log should be evaluated?") : e;
         }
-        String catalog = cl.get("--catalog", null);
+        Path catalog = cl.get(CATALOG);
         if (catalog != null && !replay.catalog()) {
             throw new UsageException("--catalog and --no-catalog contradict each other");
         }
-        return new Parsed(new EvaluateOptions(protocols, passes, order, split, seed, windows, out, parallelism,
-                trainer, stall, replay, catalog == null ? null : Path.of(catalog)), progress);
-    }
-
-    private static List<Protocol> protocols(String value) throws UsageException {
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "seed": case "seeds": return List.of(Protocol.SEED);
-            case "temporal": return List.of(Protocol.TEMPORAL);
-            case "prequential": return List.of(Protocol.PREQUENTIAL);
-            case "cold-items": case "cold_items": return List.of(Protocol.COLD_ITEMS);
-            case "all": return List.of(Protocol.SEED, Protocol.TEMPORAL, Protocol.PREQUENTIAL, Protocol.COLD_ITEMS);
-            default:
-                throw new UsageException("--protocol: expected seed, temporal, prequential, cold-items or all, got '"
-                        + value + "'");
-        }
-    }
-
-    /** Checks the user's trainer keys now, with the trainer's own messages, rather than after reading the file. */
-    private static void validateTrainer(Map<String, String> trainer, int parallelism) throws UsageException {
-        Map<String, String> probe = new LinkedHashMap<>(TrainerRun.evaluationDefaults());
-        probe.putAll(trainer);
-        probe.put("job.parallelism", Integer.toString(parallelism));
-        try {
-            JobConfig.fromMap(probe);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("trainer setting: " + e.getMessage());
-        }
+        return new Parsed(new EvaluateOptions(cl.get(PROTOCOL), cl.get(PASSES), cl.get(PASS_ORDER), cl.get(SPLIT),
+                cl.get(SEED), cl.get(WINDOWS), cl.get(OUT), parallelism, split.trainer(), cl.get(STALL_TIMEOUT),
+                replay, catalog), cl.get(PROGRESS), warnings);
     }
 
     /** The run's trainer keys: the evaluation defaults, the log's earliest time if older than allowed, the user's. */

@@ -126,7 +126,7 @@ public final class CatalogPublisher implements AutoCloseable {
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new PublishException("cannot create or describe the catalog topic '" + topic + "' at "
-                    + bootstrapServers + " (--catalog-topic): " + cause.getMessage(), cause);
+                    + bootstrapServers + " (--topics.catalog): " + cause.getMessage(), cause);
         }
     }
 

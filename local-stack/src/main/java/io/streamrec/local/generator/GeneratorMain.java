@@ -1,6 +1,11 @@
 package io.streamrec.local.generator;
 
-import io.streamrec.local.cli.CommandLine;
+import io.streamrec.config.Option;
+import io.streamrec.config.ValueType;
+import io.streamrec.config.ValueTypes;
+import io.streamrec.local.cli.CliCommand;
+import io.streamrec.local.cli.CommonOptions;
+import io.streamrec.local.cli.ParsedArgs;
 import io.streamrec.local.cli.UsageException;
 import io.streamrec.local.publish.EventSink;
 import io.streamrec.local.publish.KafkaEventSink;
@@ -28,48 +33,77 @@ public final class GeneratorMain {
     /** Above this the pacing thread cannot keep even spacing; use {@code --rate max} for an unthrottled backfill. */
     public static final double MAX_RATE = 100_000;
 
-    static final CommandLine.Spec SPEC = CommandLine.spec("streamrec generate [options]")
+    /** {@code --rate}: events per second, or {@code max} (0: as fast as possible). */
+    static final ValueType<Double> RATE = ValueTypes.of("R", GeneratorMain::parseRate,
+            r -> r == 0 ? "max" : ValueTypes.NUMBER.format(r));
+
+    /** The synthetic world's options, shared with the demo (which has its own defaults for some). */
+    public static final Option<Integer> USERS = Option.named("--users", ValueTypes.INTEGER).defaultValue(1_000)
+            .check(v -> v >= 1, "must be at least 1").description("number of users u-0 .. u-(N-1)").build();
+    public static final Option<Integer> ITEMS = Option.named("--items", ValueTypes.INTEGER).defaultValue(2_000)
+            .check(v -> v >= 1, "must be at least 1").description("number of items i-0 .. i-(N-1)").build();
+    public static final Option<Integer> TOPICS = Option.named("--topics", ValueTypes.INTEGER).defaultValue(20)
+            .check(v -> v >= 1, "must be at least 1").description("hidden taste topics").build();
+    public static final Option<Long> SEED = Option.named("--seed", ValueTypes.LONG).defaultValue(42L)
+            .description("seed of the world and the event sequence").build();
+    public static final Option<Double> RATE_OPTION = Option.named("--rate", RATE).defaultValue(50.0)
+            .description("events per second (at most " + (long) MAX_RATE + "), or max").build();
+    public static final Option<Duration> BACKFILL = Option.named("--backfill", ValueTypes.DURATION)
+            .description("first publish this much simulated history (timestamps from now - DUR at --rate) as fast as "
+                    + "possible, then continue live").build();
+    public static final Option<Duration> NEW_ITEMS_EVERY = Option.named("--new-items-every", ValueTypes.DURATION)
+            .defaultValue(Duration.ofSeconds(30))
+            .description("launch a new item this often while live (0 = never): its catalog record at once, its "
+                    + "events from --new-item-delay later").build();
+    public static final Option<Duration> NEW_ITEM_DELAY = Option.named("--new-item-delay", ValueTypes.DURATION)
+            .defaultValue(Duration.ofSeconds(20))
+            .description("from a new item's catalog record to its first event").build();
+    public static final Option<Duration> RETIRE_EVERY = Option.named("--retire-every", ValueTypes.DURATION)
+            .defaultValue(Duration.ZERO)
+            .description("retire an item this often while live (\"available\": false, no more events; 0 = never)")
+            .build();
+    static final Option<Boolean> PRINT_TRUTH = Option.flag("--print-truth")
+            .description("print a few users of distinct tastes and their true top items at the start").build();
+    static final Option<Long> LIMIT = CommonOptions.LIMIT.toBuilder().description("stop after N events").build();
+    static final Option<Duration> DURATION = Option.named("--duration", ValueTypes.DURATION)
+            .description("stop after this long, e.g. 10m").build();
+    static final Option<String> CATALOG_TOPIC = CommonOptions.CATALOG_TOPIC.toBuilder()
+            .deprecatedName("--catalog-topic")
+            .description("the compacted topic of the catalog records, created when missing (the trainer's "
+                    + "topics.catalog)").build();
+    static final Option<Boolean> NO_CATALOG = Option.flag("--no-catalog").description("publish no catalog").build();
+    static final Option<Boolean> STDOUT = Option.flag("--stdout")
+            .description("print event JSON lines to stdout instead of publishing (no Kafka needed, no catalog)")
+            .build();
+
+    static final CliCommand COMMAND = CliCommand.builder("generate", "streamrec generate [options]")
+            .description("Publishes the synthetic clickstream (hidden ground truth) into Kafka.")
             .section("World (hidden ground truth)")
-            .option("--users", "N", "number of users u-0 .. u-(N-1) (default 1000)")
-            .option("--items", "N", "number of items i-0 .. i-(N-1) (default 2000)")
-            .option("--topics", "N", "hidden taste topics (default 20)")
-            .option("--seed", "N", "seed of the world and the event sequence (default 42)")
-            .flag("--print-truth", "print a few users of distinct tastes and their true top items at the start")
+            .options(USERS, ITEMS, TOPICS, SEED, PRINT_TRUTH)
             .section("Stream")
-            .option("--rate", "R", "events per second (default 50, at most " + (long) MAX_RATE + "), or max")
-            .option("--limit", "N", "stop after N events")
-            .option("--duration", "DUR", "stop after this long, e.g. 10m")
-            .option("--backfill", "DUR", "first publish this much simulated history (timestamps from now - DUR at\n"
-                    + "--rate) as fast as possible, then continue live")
+            .options(RATE_OPTION, LIMIT, DURATION, BACKFILL)
             .section("Catalog (item attributes that follow the hidden topics)")
-            .option("--catalog-topic", "T", "compacted topic of the catalog records, created when missing (default "
-                    + CatalogPublisher.DEFAULT_TOPIC + ")")
-            .flag("--no-catalog", "publish no catalog")
-            .option("--new-items-every", "DUR", "launch a new item this often while live (default 30s; 0 = never):\n"
-                    + "its catalog record at once, its events from --new-item-delay later")
-            .option("--new-item-delay", "DUR", "from a new item's catalog record to its first event (default 20s)")
-            .option("--retire-every", "DUR", "retire an item this often while live (\"available\": false, no more\n"
-                    + "events; default 0 = never)")
+            .options(CATALOG_TOPIC, NO_CATALOG, NEW_ITEMS_EVERY, NEW_ITEM_DELAY, RETIRE_EVERY)
             .section("Output")
-            .option("--bootstrap-servers", "HOST:PORT", "default " + KafkaTarget.DEFAULT_BOOTSTRAP_SERVERS)
-            .option("--topic", "T", "default " + KafkaTarget.DEFAULT_TOPIC)
-            .flag("--create-topic", "create the topic when it does not exist")
-            .option("--partitions", "N", "partitions of a created topic (default " + KafkaTarget.DEFAULT_PARTITIONS
-                    + ")")
-            .option("--connect-timeout", "DUR", "how long to wait for the broker (default 10s)")
-            .flag("--stdout", "print event JSON lines to stdout instead of publishing (no Kafka needed, no catalog)")
-            .flag("--help", "print this help")
+            .options(CommonOptions.BOOTSTRAP_SERVERS, CommonOptions.INTERACTIONS_TOPIC, CommonOptions.CREATE_TOPIC,
+                    CommonOptions.PARTITIONS, CommonOptions.CONNECT_TIMEOUT, STDOUT)
             .epilogue("Exit codes: 0 done or stopped, 1 Kafka unreachable/topic missing/publish failed, 64 bad options.")
             .epilogue("Examples:\n"
                     + "  streamrec generate --rate 200 --create-topic\n"
                     + "  streamrec generate --backfill 1h --rate 100 --duration 10m\n"
-                    + "  streamrec generate --stdout --limit 1000 > clicks.jsonl   (replay it with --format events)");
+                    + "  streamrec generate --stdout --limit 1000 > clicks.jsonl   (replay it with --format events)")
+            .build();
 
     private GeneratorMain() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err, publisher ->
-                Runtime.getRuntime().addShutdownHook(new Thread(publisher::stop, "generator-shutdown"))));
+        System.exit(runMain(args, System.out, System.err));
+    }
+
+    /** As {@link #main}, without exiting: Ctrl-C stops the publisher. */
+    public static int runMain(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, publisher ->
+                Runtime.getRuntime().addShutdownHook(new Thread(publisher::stop, "generator-shutdown")));
     }
 
     /**
@@ -79,7 +113,7 @@ public final class GeneratorMain {
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Consumer<Publisher> onStart) {
-        CommandLine cl;
+        ParsedArgs cl;
         GeneratorConfig config;
         double rate;
         Duration backfill;
@@ -88,26 +122,26 @@ public final class GeneratorMain {
         KafkaTarget target;
         String catalogTopic;
         try {
-            cl = SPEC.parse(args);
-            if (cl.flag("--help")) {
-                out.print(SPEC.usage());
+            cl = COMMAND.parse(args);
+            if (cl.helpRequested()) {
+                out.print(COMMAND.usage());
                 return 0;
             }
+            COMMAND.warn(err, cl.warnings());
             if (!cl.positionals().isEmpty()) {
                 throw new UsageException("unexpected argument '" + cl.positionals().get(0) + "'");
             }
-            rate = parseRate(cl.get("--rate", "50"));
-            backfill = cl.getDuration("--backfill", null);
-            limit = cl.getLong("--limit", Long.MAX_VALUE, 1);
-            duration = cl.getDuration("--duration", null);
+            rate = cl.get(RATE_OPTION);
+            backfill = cl.get(BACKFILL);
+            limit = cl.has(LIMIT) ? cl.get(LIMIT) : Long.MAX_VALUE;
+            duration = cl.get(DURATION);
             GeneratorConfig.Builder b = GeneratorConfig.builder()
-                    .users(cl.getInt("--users", 1_000, 1))
-                    .items(cl.getInt("--items", 2_000, 1))
-                    .topics(cl.getInt("--topics", 20, 1))
-                    .seed(cl.getLong("--seed", 42, Long.MIN_VALUE))
-                    .newItems(cl.getDuration("--new-items-every", Duration.ofSeconds(30)),
-                            cl.getDuration("--new-item-delay", Duration.ofSeconds(20)))
-                    .retireEvery(cl.getDuration("--retire-every", Duration.ZERO));
+                    .users(cl.get(USERS))
+                    .items(cl.get(ITEMS))
+                    .topics(cl.get(TOPICS))
+                    .seed(cl.get(SEED))
+                    .newItems(cl.get(NEW_ITEMS_EVERY), cl.get(NEW_ITEM_DELAY))
+                    .retireEvery(cl.get(RETIRE_EVERY));
             if (backfill != null) {
                 if (rate <= 0) {
                     throw new UsageException("--backfill needs a numeric --rate: it sets how dense the history is");
@@ -116,26 +150,22 @@ public final class GeneratorMain {
                 Instant now = Instant.now();
                 b.simulatedClock(now.minus(backfill), rate).changesFrom(now);
             }
-            catalogTopic = cl.flag("--no-catalog") || cl.flag("--stdout") ? null
-                    : cl.get("--catalog-topic", CatalogPublisher.DEFAULT_TOPIC);
+            catalogTopic = cl.flag(NO_CATALOG) || cl.flag(STDOUT) ? null : cl.get(CATALOG_TOPIC);
             config = b.build();
-            target = new KafkaTarget(
-                    cl.get("--bootstrap-servers", KafkaTarget.DEFAULT_BOOTSTRAP_SERVERS),
-                    cl.get("--topic", KafkaTarget.DEFAULT_TOPIC),
-                    cl.flag("--create-topic"),
-                    cl.getInt("--partitions", KafkaTarget.DEFAULT_PARTITIONS, 1),
-                    cl.getDuration("--connect-timeout", KafkaTarget.DEFAULT_CONNECT_TIMEOUT));
-        } catch (UsageException | IllegalArgumentException e) {
-            err.println("generate: " + e.getMessage());
-            err.println("generate: --help lists the options");
-            return 64;
+            target = new KafkaTarget(cl.get(CommonOptions.BOOTSTRAP_SERVERS), cl.get(CommonOptions.INTERACTIONS_TOPIC),
+                    cl.flag(CommonOptions.CREATE_TOPIC), cl.get(CommonOptions.PARTITIONS),
+                    cl.get(CommonOptions.CONNECT_TIMEOUT));
+        } catch (UsageException e) {
+            return COMMAND.usageError(err, e);
+        } catch (IllegalArgumentException e) {
+            return COMMAND.usageError(err, new UsageException(e.getMessage()));
         }
 
         ClickstreamGenerator generator = new ClickstreamGenerator(config);
-        if (cl.flag("--print-truth")) {
+        if (cl.flag(PRINT_TRUTH)) {
             printTruth(generator.groundTruth(), err);
         }
-        boolean toStdout = cl.flag("--stdout");
+        boolean toStdout = cl.flag(STDOUT);
         EventSink sink = null;
         CatalogPublisher catalog = null;
         try {
@@ -225,18 +255,18 @@ public final class GeneratorMain {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    static double parseRate(String s) throws UsageException {
-        if (s.equalsIgnoreCase("max")) {
+    static double parseRate(String s) {
+        if (s.strip().equalsIgnoreCase("max")) {
             return 0;
         }
         double r;
         try {
-            r = Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--rate: expected events per second or max, got '" + s + "'");
+            r = ValueTypes.NUMBER.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected events per second or max, got '" + s + "'");
         }
         if (!(r > 0) || r > MAX_RATE) {
-            throw new UsageException("--rate: must be above 0 and at most " + (long) MAX_RATE
+            throw new IllegalArgumentException("must be above 0 and at most " + (long) MAX_RATE
                     + " (or max for no pacing), got " + s);
         }
         return r;

@@ -41,7 +41,7 @@ public final class KafkaPreflight {
      * @throws PublishException when the broker cannot be reached or the topic is missing and not to be created
      */
     public static int check(KafkaTarget target) {
-        return check(target, "--topic", Map.of(), null);
+        return check(target, "--topics.interactions", Map.of(), null);
     }
 
     /**
@@ -162,8 +162,8 @@ public final class KafkaPreflight {
     }
 
     private static PublishException unreachable(KafkaTarget target, String why, Throwable cause) {
-        return new PublishException("cannot reach Kafka at " + target.bootstrapServers() + " (--bootstrap-servers): "
-                + why, cause);
+        return new PublishException("cannot reach Kafka at " + target.bootstrapServers()
+                + " (--kafka.bootstrap.servers): " + why, cause);
     }
 
     static String rootMessage(Throwable t) {

@@ -1,106 +1,126 @@
 package io.streamrec.local.replay;
 
-import io.streamrec.local.cli.CommandLine;
-import io.streamrec.local.cli.UsageException;
+import io.streamrec.config.Option;
+import io.streamrec.config.ValueType;
+import io.streamrec.config.ValueTypes;
+import io.streamrec.local.cli.ParsedArgs;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The command-line options that describe a CSV file's item columns ({@link ItemColumns}), shared by
+ * The command-line options that describe a CSV file's layout and item columns ({@link ItemColumns}), shared by
  * {@code catalog load} (a catalog file) and {@code replay} (an event log whose lines also describe their items).
- * Each option given replaces that part of a preset's columns.
+ * Each item option given replaces that part of a preset's columns.
  */
 public final class ItemColumnOptions {
-    static final String CATEGORIES = "--csv.category-columns";
-    static final String PATHS = "--csv.category-path-columns";
-    static final String TEXT = "--csv.text-columns";
-    static final String NUMBERS = "--csv.number-columns";
-    static final String AVAILABLE = "--csv.available-column";
-    static final String LIST_SEPARATOR = "--csv.list-separator";
-    static final String PATH_SEPARATOR = "--csv.path-separator";
-    static final String MISSING = "--csv.missing-values";
-
-    private static final List<String> ALL = List.of(CATEGORIES, PATHS, TEXT, NUMBERS, AVAILABLE, LIST_SEPARATOR,
-            PATH_SEPARATOR, MISSING);
-
     private ItemColumnOptions() {}
 
-    /** Declares the options (in the current section of {@code spec}). */
-    public static CommandLine.Spec declare(CommandLine.Spec spec) {
-        return spec
-                .option(CATEGORIES, "A,B", "categorical item columns: each becomes categories.<column> (the name\n"
-                        + "lower-cased, other characters than [a-z0-9_-] as _; COL=NAME renames)")
-                .option(PATHS, "A,B", "category path columns: a.b.c becomes the values a, a.b, a.b.c")
-                .option(TEXT, "A,B", "text item columns (title, description): text.<column>")
-                .option(NUMBERS, "A,B", "numeric item columns (price, year): numbers.<column>")
-                .option(AVAILABLE, "COL", "column saying whether the item may be recommended (true/false, 1/0,\n"
-                        + "yes/no); empty cells and no column: available")
-                .option(LIST_SEPARATOR, "S", "splits categorical cells into several values, e.g. '|'")
-                .option(PATH_SEPARATOR, "S", "level separator of path columns (default .)")
-                .option(MISSING, "A,B", "cell values that mean unknown and are left out like empty cells,\n"
-                        + "e.g. NA,N/A,null");
+    private static ValueType<List<ItemColumns.Column>> columns(String option) {
+        return ValueTypes.of("A,B", v -> ItemColumns.parseList(option, v), v -> String.join(",",
+                v.stream().map(c -> c.column().equals(c.name()) ? c.column() : c.column() + "=" + c.name()).toList()));
     }
 
-    /** Whether any of the options was given. */
-    public static boolean any(CommandLine cl) {
-        return ALL.stream().anyMatch(cl::has);
+    private static final ValueType<String> SEPARATOR = ValueTypes.of("S", v -> {
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return v.equals("tab") ? "\t" : v;
+    }, v -> v.equals("\t") ? "tab" : v);
+
+    /** "tab" (or "\t") is a tab; anything else must be one character. */
+    public static final ValueType<Character> DELIMITER_TYPE = ValueTypes.of("C", d -> {
+        switch (d) {
+            case "tab": case "\\t": case "\t":
+                return '\t';
+            default:
+                if (d.length() != 1) {
+                    throw new IllegalArgumentException("expected one character (or 'tab'), got '" + d + "'");
+                }
+                return d.charAt(0);
+        }
+    }, c -> c == '\t' ? "tab" : String.valueOf(c));
+
+    public static final Option<String> ITEM_COLUMN = Option.named("--csv.item-column", ValueTypes.STRING).label("COL")
+            .check(Option.nonBlank(), "expected a column name")
+            .description("column of the item id (a name; a 0-based number without header)").build();
+    public static final Option<Character> DELIMITER = Option.named("--csv.delimiter", DELIMITER_TYPE)
+            .defaultValue(',').description("field delimiter ('tab' for a tab)").build();
+    public static final Option<Boolean> HEADER = Option.named("--csv.header", ValueTypes.BOOLEAN)
+            .description("whether the first line is a header (default true, or the preset's)").build();
+
+    public static final Option<List<ItemColumns.Column>> CATEGORIES = Option.named("--csv.category-columns",
+                    columns("--csv.category-columns"))
+            .description("categorical item columns: each becomes categories.<column> (the name lower-cased, other "
+                    + "characters than [a-z0-9_-] as _; COL=NAME renames)").build();
+    public static final Option<List<ItemColumns.Column>> PATHS = Option.named("--csv.category-path-columns",
+                    columns("--csv.category-path-columns"))
+            .description("category path columns: a.b.c becomes the values a, a.b, a.b.c").build();
+    public static final Option<List<ItemColumns.Column>> TEXT = Option.named("--csv.text-columns",
+                    columns("--csv.text-columns"))
+            .description("text item columns (title, description): text.<column>").build();
+    public static final Option<List<ItemColumns.Column>> NUMBERS = Option.named("--csv.number-columns",
+                    columns("--csv.number-columns"))
+            .description("numeric item columns (price, year): numbers.<column>").build();
+    public static final Option<String> AVAILABLE = Option.named("--csv.available-column", ValueTypes.STRING)
+            .label("COL").check(Option.nonBlank(), "expected a column name")
+            .description("column saying whether the item may be recommended (true/false, 1/0, yes/no); empty cells "
+                    + "and no column: available").build();
+    public static final Option<String> LIST_SEPARATOR = Option.named("--csv.list-separator", SEPARATOR)
+            .description("splits categorical cells into several values, e.g. '|'").build();
+    public static final Option<String> PATH_SEPARATOR = Option.named("--csv.path-separator", SEPARATOR)
+            .defaultValue(".").description("level separator of path columns").build();
+    public static final Option<Set<String>> MISSING = Option.named("--csv.missing-values", ValueTypes.of("A,B",
+                    v -> {
+                        Set<String> values = new LinkedHashSet<>();
+                        Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).forEach(values::add);
+                        if (values.isEmpty()) {
+                            throw new IllegalArgumentException("expected values separated by commas");
+                        }
+                        return values;
+                    }, v -> String.join(",", v)))
+            .description("cell values that mean unknown and are left out like empty cells, e.g. NA,N/A,null").build();
+
+    /** The item column options, in the order of the help text. */
+    public static final List<Option<?>> ALL = List.of(CATEGORIES, PATHS, TEXT, NUMBERS, AVAILABLE, LIST_SEPARATOR,
+            PATH_SEPARATOR, MISSING);
+
+    /** Whether any of the item column options was given. */
+    public static boolean any(ParsedArgs args) {
+        return ALL.stream().anyMatch(args::has);
     }
 
     /**
      * The item columns: {@code base} (a preset's, or {@link ItemColumns#NONE}) with each given option replacing its
      * part.
-     *
-     * @throws UsageException naming the option at fault
      */
-    public static ItemColumns apply(CommandLine cl, ItemColumns base) throws UsageException {
+    public static ItemColumns apply(ParsedArgs args, ItemColumns base) {
         ItemColumns c = base;
-        try {
-            if (cl.has(CATEGORIES)) {
-                c = c.withCategories(ItemColumns.parseList(CATEGORIES, cl.get(CATEGORIES)));
-            }
-            if (cl.has(PATHS)) {
-                c = c.withCategoryPaths(ItemColumns.parseList(PATHS, cl.get(PATHS)));
-            }
-            if (cl.has(TEXT)) {
-                c = c.withText(ItemColumns.parseList(TEXT, cl.get(TEXT)));
-            }
-            if (cl.has(NUMBERS)) {
-                c = c.withNumbers(ItemColumns.parseList(NUMBERS, cl.get(NUMBERS)));
-            }
-            if (cl.has(AVAILABLE)) {
-                String col = cl.get(AVAILABLE).strip();
-                if (col.isEmpty()) {
-                    throw new UsageException(AVAILABLE + ": expected a column name");
-                }
-                c = c.withAvailableColumn(col);
-            }
-            if (cl.has(LIST_SEPARATOR)) {
-                c = c.withListSeparator(separator(LIST_SEPARATOR, cl.get(LIST_SEPARATOR)));
-            }
-            if (cl.has(PATH_SEPARATOR)) {
-                c = c.withPathSeparator(separator(PATH_SEPARATOR, cl.get(PATH_SEPARATOR)));
-            }
-            if (cl.has(MISSING)) {
-                Set<String> values = new LinkedHashSet<>();
-                Arrays.stream(cl.get(MISSING).split(",")).map(String::strip).filter(v -> !v.isEmpty())
-                        .forEach(values::add);
-                if (values.isEmpty()) {
-                    throw new UsageException(MISSING + ": expected values separated by commas");
-                }
-                c = c.withMissingValues(values);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+        if (args.has(CATEGORIES)) {
+            c = c.withCategories(args.get(CATEGORIES));
+        }
+        if (args.has(PATHS)) {
+            c = c.withCategoryPaths(args.get(PATHS));
+        }
+        if (args.has(TEXT)) {
+            c = c.withText(args.get(TEXT));
+        }
+        if (args.has(NUMBERS)) {
+            c = c.withNumbers(args.get(NUMBERS));
+        }
+        if (args.has(AVAILABLE)) {
+            c = c.withAvailableColumn(args.get(AVAILABLE).strip());
+        }
+        if (args.has(LIST_SEPARATOR)) {
+            c = c.withListSeparator(args.get(LIST_SEPARATOR));
+        }
+        if (args.has(PATH_SEPARATOR)) {
+            c = c.withPathSeparator(args.get(PATH_SEPARATOR));
+        }
+        if (args.has(MISSING)) {
+            c = c.withMissingValues(args.get(MISSING));
         }
         return c;
-    }
-
-    private static String separator(String option, String value) throws UsageException {
-        if (value.isEmpty()) {
-            throw new UsageException(option + ": must not be empty");
-        }
-        return value.equals("tab") ? "\t" : value;
     }
 }

@@ -105,11 +105,11 @@ public record ItemColumns(List<Column> categories, List<Column> categoryPaths, L
             try {
                 out.add(Column.parse(part));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(option + ": " + e.getMessage());
+                throw new io.streamrec.config.ConfigException(option, e.getMessage());
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException(option + ": expected column names separated by commas, got '"
+            throw new io.streamrec.config.ConfigException(option, "expected column names separated by commas, got '"
                     + value + "'");
         }
         return out;

@@ -1,22 +1,28 @@
 package io.streamrec.local.replay;
 
-import io.streamrec.local.cli.CommandLine;
+import io.streamrec.config.Option;
+import io.streamrec.config.ValueTypes;
+import io.streamrec.local.cli.CliCommand;
+import io.streamrec.local.cli.CommonOptions;
+import io.streamrec.local.cli.ParsedArgs;
 import io.streamrec.local.cli.ProgressDisplay;
 import io.streamrec.local.cli.UsageException;
-import io.streamrec.local.publish.KafkaCatalogSink;
 import io.streamrec.local.publish.KafkaTarget;
 import io.streamrec.schema.EventType;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * {@code streamrec replay}: publishes a historical log file into Kafka as event JSON. Arguments in, an exit code
@@ -26,65 +32,128 @@ import java.util.function.Consumer;
  */
 public final class ReplayMain {
 
-    static final CommandLine.Spec SPEC = ItemColumnOptions.declare(CommandLine.spec("streamrec replay [options] FILE")
+    private static final java.util.Map<String, String> PRESETS = new java.util.LinkedHashMap<>();
+
+    static {
+        PRESETS.put("rees46", "CSV");
+        PRESETS.put("completejourney", "CSV, Complete Journey transactions");
+        PRESETS.put("otto", "");
+        PRESETS.put("movielens", "");
+    }
+
+    public static final Option<LogFormat> FORMAT = Option.named("--format", ValueTypes.of("F", LogFormat::fromCliName,
+                    LogFormat::cliName))
+            .description("movielens | csv | otto | events (our event JSON, one per line)").build();
+    public static final Option<String> PRESET = Option.named("--preset", ValueTypes.of("P", p -> {
+                String name = p.strip().toLowerCase(Locale.ROOT);
+                if (!PRESETS.containsKey(name)) {
+                    throw new IllegalArgumentException("unknown preset '" + p + "'; known presets: "
+                            + String.join(", ", PRESETS.keySet()));
+                }
+                return name;
+            }, p -> p))
+            .description("a known layout: rees46 (CSV), completejourney (CSV, Complete Journey transactions), otto, "
+                    + "movielens").build();
+    public static final Option<TypeMapping> TYPE_MAP = Option.named("--type-map", ValueTypes.of("A=B,..",
+                    TypeMapping::parse, TypeMapping::toString))
+            .description("map source types to view, click, add_to_cart, purchase, rating or skip; adds to the "
+                    + "defaults: otto clicks=click,carts=add_to_cart,orders=purchase; movielens rating=rating; rees46 "
+                    + "view=view,cart=add_to_cart,purchase=purchase,remove_from_cart=skip; csv/events: our own type "
+                    + "names").build();
+    static final Option<String> USER_COLUMN = column("--csv.user-column",
+            "column of the user id (a name; a 0-based number without header)");
+    static final Option<String> TYPE_COLUMN = column("--csv.type-column", "column of the event type (mapped by "
+            + "--type-map)");
+    static final Option<EventType> FIXED_TYPE = Option.named("--csv.type", ValueTypes.of("TYPE", t -> {
+                EventType type = EventType.fromWireName(t.strip());
+                if (type == null) {
+                    throw new IllegalArgumentException("unknown type '" + t + "'; known types: "
+                            + EventType.KNOWN_NAMES);
+                }
+                return type;
+            }, EventType::toString))
+            .description("one fixed type for every row instead of a type column").build();
+    static final Option<String> TIMESTAMP_COLUMN = column("--csv.timestamp-column", "column of the timestamp");
+    static final Option<String> TIMESTAMP_FORMAT = Option.named("--csv.timestamp-format", ValueTypes.STRING)
+            .label("F").validate(f -> TimestampFormat.of(f, ZoneOffset.UTC))
+            .description("auto (default) | epoch-s | epoch-ms | iso | a java.time pattern such as "
+                    + "\"yyyy-MM-dd HH:mm:ss z\"").build();
+    static final Option<ZoneId> TIMEZONE = Option.named("--csv.timezone", ValueTypes.of("ZONE", z -> {
+                try {
+                    return ZoneId.of(z.strip());
+                } catch (DateTimeException e) {
+                    throw new IllegalArgumentException("unknown zone '" + z + "' (e.g. UTC, Europe/Berlin, +02:00)");
+                }
+            }, ZoneId::toString))
+            .description("zone of timestamps without one (default UTC)").build();
+    static final Option<String> VALUE_COLUMN = column("--csv.value-column", "column of the value (e.g. price or "
+            + "rating); optional");
+    static final Option<String> SESSION_COLUMN = column("--csv.session-column", "column of the session id; optional");
+    static final Option<String> PROPERTY_COLUMNS = Option.named("--csv.property-columns", ValueTypes.STRING)
+            .label("A,B").description("columns copied into properties; optional").build();
+    public static final Option<Double> MIN_RATING = Option.named("--movielens.min-rating", ValueTypes.NUMBER)
+            .description("ignore ratings below X (default: keep all)").build();
+    public static final Option<Instant> FROM = Option.named("--from", ValueTypes.INSTANT)
+            .description("only events at or after this instant (file time), e.g. 2019-10-01T00:00:00Z").build();
+    public static final Option<Instant> TO = Option.named("--to", ValueTypes.INSTANT)
+            .description("only events before this instant (file time)").build();
+    public static final Option<Long> LIMIT = CommonOptions.LIMIT;
+    public static final Option<Boolean> SORT = Option.flag("--sort")
+            .description("sort by timestamp first; loads the whole file into memory (~200 bytes/event). Default for "
+                    + "movielens (u.data is not in time order); file order otherwise").build();
+    public static final Option<Boolean> NO_SORT = Option.flag("--no-sort")
+            .description("keep file order (also for movielens)").build();
+    static final Option<Boolean> SHIFT_TO_NOW = Option.flag("--shift-to-now")
+            .description("shift all timestamps so that the last event is now (keeps relative timing); with "
+                    + "--backlog-until, so that the end of the backlog is now").build();
+    public static final Option<Instant> EARLIEST = Option.named("--ingest.timestamp.earliest", ValueTypes.INSTANT)
+            .deprecatedName("--earliest-timestamp")
+            .description("events before this are bad, as for the trainer's key of that name (default "
+                    + "2000-01-01T00:00:00Z, movielens 1995-01-01T00:00:00Z)").build();
+    static final Option<Double> SPEED = Option.named("--speed", ValueTypes.of("S", ReplayMain::parseSpeed,
+                    f -> f == 0 ? "max" : f + "x"))
+            .defaultValue(0.0).defaultText("max")
+            .description("max (as fast as possible) or Nx, e.g. 10x: the events' own timestamp gaps divided by N; "
+                    + "out-of-order events go without delay").build();
+    static final Option<Instant> BACKLOG_UNTIL = Option.named("--backlog-until", ValueTypes.INSTANT)
+            .description("with --speed: events before this instant go at full speed first, the rest paced "
+                    + "(bootstrap from history, then continue)").build();
+    static final Option<Duration> MAX_WAIT = Option.named("--max-wait", ValueTypes.DURATION)
+            .check(d -> !d.isZero(), "must be positive")
+            .description("with --speed: no single pause longer than this, e.g. 5s").build();
+    static final Option<Boolean> CREATE_TOPIC = CommonOptions.CREATE_TOPIC.toBuilder()
+            .description("create the topic (and a missing catalog topic, compacted) when it does not exist").build();
+    public static final Option<String> CATALOG_TOPIC = CommonOptions.CATALOG_TOPIC.toBuilder()
+            .deprecatedName("--catalog-topic")
+            .description("where the catalog records a log implies go (REES46: an item's category, brand and price, "
+                    + "when first seen and when changed), before the item's events (compacted, key = item id)")
+            .build();
+    public static final Option<Boolean> NO_CATALOG = Option.flag("--no-catalog")
+            .description("publish the events only, no catalog records").build();
+
+    /** The options that say how a log is read and which events are taken (also evaluate's and demo --replay's). */
+    public static final List<Option<?>> READING = List.of(FORMAT, PRESET, TYPE_MAP, USER_COLUMN,
+            ItemColumnOptions.ITEM_COLUMN, TYPE_COLUMN, FIXED_TYPE, TIMESTAMP_COLUMN, TIMESTAMP_FORMAT, TIMEZONE,
+            VALUE_COLUMN, SESSION_COLUMN, PROPERTY_COLUMNS, ItemColumnOptions.DELIMITER, ItemColumnOptions.HEADER,
+            MIN_RATING);
+
+    static final CliCommand COMMAND = CliCommand.builder("replay", "streamrec replay [options] FILE")
+            .description("Publishes a historical log (MovieLens, CSV, OTTO, event JSON) into Kafka.")
+            .positionals("FILE")
             .section("Input (the format is detected from the file name or first line when unambiguous)")
-            .option("--format", "F", "movielens | csv | otto | events (our event JSON, one per line)")
-            .option("--preset", "P", "a known layout: rees46 (CSV), completejourney (CSV, Complete Journey\n"
-                    + "transactions), otto, movielens")
-            .option("--type-map", "A=B,..", "map source types to view, click, add_to_cart, purchase, rating or skip;\n"
-                    + "adds to the defaults: otto clicks=click,carts=add_to_cart,orders=purchase;\n"
-                    + "movielens rating=rating; rees46 view=view,cart=add_to_cart,purchase=purchase,\n"
-                    + "remove_from_cart=skip; csv/events: our own type names")
-            .option("--csv.user-column", "COL", "column of the user id (a name; a 0-based number without header)")
-            .option("--csv.item-column", "COL", "column of the item id")
-            .option("--csv.type-column", "COL", "column of the event type (mapped by --type-map)")
-            .option("--csv.type", "TYPE", "one fixed type for every row instead of a type column")
-            .option("--csv.timestamp-column", "COL", "column of the timestamp")
-            .option("--csv.timestamp-format", "F", "auto (default) | epoch-s | epoch-ms | iso | a java.time pattern\n"
-                    + "such as \"yyyy-MM-dd HH:mm:ss z\"")
-            .option("--csv.timezone", "ZONE", "zone of timestamps without one (default UTC)")
-            .option("--csv.value-column", "COL", "column of the value (e.g. price or rating); optional")
-            .option("--csv.session-column", "COL", "column of the session id; optional")
-            .option("--csv.property-columns", "A,B", "columns copied into properties; optional")
-            .option("--csv.delimiter", "C", "field delimiter (default ,; 'tab' for a tab)")
-            .option("--csv.header", "BOOL", "whether the first line is a header (default true)")
-            .option("--movielens.min-rating", "X", "ignore ratings below X (default: keep all)")
-            .section("Item attributes in a CSV log, published as catalog records (rees46 has them built in)"))
+            .options(READING)
+            .section("Item attributes in a CSV log, published as catalog records (rees46 has them built in)")
+            .options(ItemColumnOptions.ALL)
             .section("Selection and order")
-            .option("--from", "ISO", "only events at or after this instant (file time), e.g. 2019-10-01T00:00:00Z")
-            .option("--to", "ISO", "only events before this instant (file time)")
-            .option("--limit", "N", "stop after publishing N events")
-            .flag("--sort", "sort by timestamp first; loads the whole file into memory (~200 bytes/event).\n"
-                    + "Default for movielens (u.data is not in time order); file order otherwise")
-            .flag("--no-sort", "keep file order (also for movielens)")
-            .flag("--shift-to-now", "shift all timestamps so that the last event is now (keeps relative timing);\n"
-                    + "with --backlog-until, so that the end of the backlog is now")
-            .option("--earliest-timestamp", "ISO", "events before this are bad (the trainer's ingest.timestamp.earliest);\n"
-                    + "default 2000-01-01T00:00:00Z, movielens 1995-01-01T00:00:00Z")
+            .options(FROM, TO, LIMIT, SORT, NO_SORT, SHIFT_TO_NOW, EARLIEST)
             .section("Pacing")
-            .option("--speed", "S", "max (default: as fast as possible) or Nx, e.g. 10x: the events' own\n"
-                    + "timestamp gaps divided by N; out-of-order events go without delay")
-            .option("--backlog-until", "ISO", "with --speed: events before this instant go at full speed first,\n"
-                    + "the rest paced (bootstrap from history, then continue)")
-            .option("--max-wait", "DUR", "with --speed: no single pause longer than this, e.g. 5s")
+            .options(SPEED, BACKLOG_UNTIL, MAX_WAIT)
             .section("Kafka")
-            .option("--bootstrap-servers", "HOST:PORT", "default " + KafkaTarget.DEFAULT_BOOTSTRAP_SERVERS)
-            .option("--topic", "T", "default " + KafkaTarget.DEFAULT_TOPIC)
-            .flag("--create-topic", "create the topic (and a missing catalog topic, compacted) when it does not\n"
-                    + "exist")
-            .option("--partitions", "N", "partitions of a created topic (default " + KafkaTarget.DEFAULT_PARTITIONS
-                    + ")")
-            .option("--connect-timeout", "DUR", "how long to wait for the broker (default 10s)")
-            .flag("--dry-run", "read, map and validate, but publish nothing (no Kafka needed)")
-            .option("--catalog-topic", "T", "where the catalog records a log implies go (REES46: an item's category,\n"
-                    + "brand and price, when first seen and when changed), before the item's events;\n"
-                    + "default " + KafkaCatalogSink.DEFAULT_TOPIC + " (compacted, key = item id)")
-            .flag("--no-catalog", "publish the events only, no catalog records")
+            .options(CommonOptions.BOOTSTRAP_SERVERS, CommonOptions.INTERACTIONS_TOPIC, CREATE_TOPIC,
+                    CommonOptions.PARTITIONS, CommonOptions.CONNECT_TIMEOUT, CommonOptions.DRY_RUN, CATALOG_TOPIC,
+                    NO_CATALOG)
             .section("Output")
-            .option("--progress", "M", "auto (default: a bar on a terminal, a line every 5 s otherwise) | bar |\n"
-                    + "plain | none")
-            .option("--max-reported", "N", "bad lines printed in detail before only counting (default 20)")
-            .flag("--help", "print this help")
+            .options(CommonOptions.PROGRESS, CommonOptions.MAX_REPORTED)
             .epilogue("Events are published as event JSON keyed by user id (UTF-8), idempotent producer, acks=all.\n"
                     + "Exit codes: 0 done (bad lines skipped), 1 Kafka unreachable/topic missing/publish failed,\n"
                     + "2 input file unreadable, 3 every record was bad, 64 bad options.")
@@ -95,15 +164,26 @@ public final class ReplayMain {
                     + "  streamrec replay clicks.csv --csv.user-column uid --csv.item-column sku \\\n"
                     + "      --csv.type-column action --csv.timestamp-column ts --csv.timestamp-format epoch-ms \\\n"
                     + "      --type-map open=view,buy=purchase\n"
-                    + "  streamrec replay ../shared/data/completejourney/transactions_sample.csv --preset completejourney");
+                    + "  streamrec replay ../shared/data/completejourney/transactions_sample.csv --preset completejourney")
+            .build();
+
+    private static Option<String> column(String name, String description) {
+        return Option.named(name, ValueTypes.STRING).label("COL").check(Option.nonBlank(), "expected a column name")
+                .description(description).build();
+    }
 
     private ReplayMain() {}
 
     public static void main(String[] args) {
+        System.exit(runMain(args, System.out, System.err));
+    }
+
+    /** As {@link #main}, without exiting: Ctrl-C stops the replay after the current event, flushing what was sent. */
+    public static int runMain(String[] args, PrintStream out, PrintStream err) {
         CountDownLatch done = new CountDownLatch(1);
         int code;
         try {
-            code = run(args, System.out, System.err, System.console() != null, replayer ->
+            code = run(args, out, err, System.console() != null, replayer ->
                     // Ctrl-C: stop after the current event and flush what was sent, instead of losing the batch.
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         replayer.stop();
@@ -116,7 +196,7 @@ public final class ReplayMain {
         } finally {
             done.countDown();
         }
-        System.exit(code);
+        return code;
     }
 
     /**
@@ -132,18 +212,17 @@ public final class ReplayMain {
         ProgressDisplay.Mode mode;
         int maxReported;
         try {
-            CommandLine cl = SPEC.parse(args);
-            if (cl.flag("--help")) {
-                out.print(SPEC.usage());
+            ParsedArgs cl = COMMAND.parse(args);
+            if (cl.helpRequested()) {
+                out.print(COMMAND.usage());
                 return ReplayException.OK;
             }
+            COMMAND.warn(err, cl.warnings());
             options = toOptions(cl);
-            mode = progressMode(cl.get("--progress", "auto"), terminal);
-            maxReported = cl.getInt("--max-reported", 20, 0);
+            mode = CommonOptions.progressMode(cl.get(CommonOptions.PROGRESS), terminal);
+            maxReported = cl.get(CommonOptions.MAX_REPORTED);
         } catch (UsageException e) {
-            err.println("replay: " + e.getMessage());
-            err.println("replay: --help lists the options");
-            return ReplayException.USAGE_ERROR;
+            return COMMAND.usageError(err, e);
         }
         Replayer replayer = new Replayer(options,
                 new ConsoleProgress(out, err, mode, maxReported, Duration.ofSeconds(5)));
@@ -174,16 +253,22 @@ public final class ReplayMain {
      * @throws UsageException naming the option at fault
      */
     public static ReplayOptions parse(String... args) throws UsageException {
-        CommandLine cl = SPEC.parse(args);
+        ParsedArgs cl = COMMAND.parse(args);
         return toOptions(cl);
     }
 
     /** The usage text. */
     public static String usage() {
-        return SPEC.usage();
+        return COMMAND.usage();
     }
 
-    static ReplayOptions toOptions(CommandLine cl) throws UsageException {
+    /**
+     * The replay options of parsed arguments: FILE and every replay option among them (another command, such as
+     * evaluate, may parse only some of them; the others keep their defaults).
+     *
+     * @throws UsageException naming the option at fault
+     */
+    public static ReplayOptions toOptions(ParsedArgs cl) throws UsageException {
         List<String> files = cl.positionals();
         if (files.isEmpty()) {
             throw new UsageException("no FILE given: which log should be replayed?");
@@ -193,11 +278,11 @@ public final class ReplayMain {
         }
         ReplayOptions.Builder b = ReplayOptions.builder(Path.of(files.get(0)));
         try {
-            LogFormat format = cl.has("--format") ? LogFormat.fromCliName(cl.get("--format")) : null;
+            LogFormat format = cl.get(FORMAT);
             CsvLayout presetLayout = null;
             TypeMapping presetTypes = null;
-            if (cl.has("--preset")) {
-                String preset = cl.get("--preset").toLowerCase(Locale.ROOT);
+            if (cl.has(PRESET)) {
+                String preset = cl.get(PRESET);
                 LogFormat presetFormat;
                 switch (preset) {
                     case "rees46":
@@ -212,12 +297,9 @@ public final class ReplayMain {
                     case "otto":
                         presetFormat = LogFormat.OTTO;
                         break;
-                    case "movielens":
+                    default:
                         presetFormat = LogFormat.MOVIELENS;
                         break;
-                    default:
-                        throw new UsageException("--preset: unknown preset '" + cl.get("--preset")
-                                + "'; known presets: rees46, completejourney, otto, movielens");
                 }
                 if (format != null && format != presetFormat) {
                     throw new UsageException("--preset " + preset + " is --format " + presetFormat.cliName()
@@ -232,41 +314,36 @@ public final class ReplayMain {
             }
             b.csvLayout(layout);
             TypeMapping types = presetTypes;
-            if (cl.has("--type-map")) {
-                TypeMapping given = parseTypes(cl.get("--type-map"));
+            if (cl.has(TYPE_MAP)) {
+                TypeMapping given = cl.get(TYPE_MAP);
                 types = types == null ? given : types.overriddenBy(given);
             }
             b.typeMapping(types);
-            if (cl.has("--movielens.min-rating")) {
-                b.minRating(cl.getDouble("--movielens.min-rating", 0));
+            b.minRating(cl.get(MIN_RATING));
+            b.from(cl.get(FROM)).to(cl.get(TO));
+            if (cl.has(LIMIT)) {
+                b.limit(cl.get(LIMIT));
             }
-            b.from(cl.getInstant("--from")).to(cl.getInstant("--to"));
-            if (cl.has("--limit")) {
-                b.limit(cl.getLong("--limit", Long.MAX_VALUE, 1));
-            }
-            if (cl.flag("--sort") && cl.flag("--no-sort")) {
+            if (cl.flag(SORT) && cl.flag(NO_SORT)) {
                 throw new UsageException("--sort and --no-sort contradict each other");
             }
-            b.sort(cl.flag("--sort") ? Boolean.TRUE : cl.flag("--no-sort") ? Boolean.FALSE : null);
-            b.shiftToNow(cl.flag("--shift-to-now"));
-            b.earliestTimestamp(cl.getInstant("--earliest-timestamp"));
-            b.speed(parseSpeed(cl.get("--speed", "max")));
-            b.backlogUntil(cl.getInstant("--backlog-until"));
-            b.maxWait(cl.getDuration("--max-wait", null));
-            KafkaTarget target = new KafkaTarget(
-                    cl.get("--bootstrap-servers", KafkaTarget.DEFAULT_BOOTSTRAP_SERVERS),
-                    cl.get("--topic", KafkaTarget.DEFAULT_TOPIC),
-                    cl.flag("--create-topic"),
-                    cl.getInt("--partitions", KafkaTarget.DEFAULT_PARTITIONS, 1),
-                    cl.getDuration("--connect-timeout", KafkaTarget.DEFAULT_CONNECT_TIMEOUT));
+            b.sort(cl.flag(SORT) ? Boolean.TRUE : cl.flag(NO_SORT) ? Boolean.FALSE : null);
+            b.shiftToNow(cl.flag(SHIFT_TO_NOW));
+            b.earliestTimestamp(cl.get(EARLIEST));
+            b.speed(cl.get(SPEED));
+            b.backlogUntil(cl.get(BACKLOG_UNTIL));
+            b.maxWait(cl.get(MAX_WAIT));
+            KafkaTarget target = new KafkaTarget(cl.get(CommonOptions.BOOTSTRAP_SERVERS),
+                    cl.get(CommonOptions.INTERACTIONS_TOPIC), cl.flag(CREATE_TOPIC), cl.get(CommonOptions.PARTITIONS),
+                    cl.get(CommonOptions.CONNECT_TIMEOUT));
             b.target(target);
-            b.dryRun(cl.flag("--dry-run"));
-            b.catalog(!cl.flag("--no-catalog"));
-            if (cl.has("--catalog-topic")) {
-                if (cl.flag("--no-catalog")) {
-                    throw new UsageException("--catalog-topic and --no-catalog contradict each other");
+            b.dryRun(cl.flag(CommonOptions.DRY_RUN));
+            b.catalog(!cl.flag(NO_CATALOG));
+            if (cl.has(CATALOG_TOPIC)) {
+                if (cl.flag(NO_CATALOG)) {
+                    throw new UsageException("--topics.catalog and --no-catalog contradict each other");
                 }
-                b.catalogTopic(cl.get("--catalog-topic"));
+                b.catalogTopic(cl.get(CATALOG_TOPIC));
             }
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -275,76 +352,53 @@ public final class ReplayMain {
         }
     }
 
-    private static TypeMapping parseTypes(String spec) throws UsageException {
-        try {
-            return TypeMapping.parse(spec);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--type-map: " + e.getMessage());
-        }
-    }
-
-    private static CsvLayout csvLayout(CommandLine cl, CsvLayout preset) throws UsageException {
-        boolean any = Arrays.stream(new String[] {"--csv.user-column", "--csv.item-column", "--csv.type-column",
-            "--csv.type", "--csv.timestamp-column", "--csv.timestamp-format", "--csv.timezone", "--csv.value-column",
-            "--csv.session-column", "--csv.property-columns", "--csv.delimiter", "--csv.header"}).anyMatch(cl::has)
-                || ItemColumnOptions.any(cl);
+    private static CsvLayout csvLayout(ParsedArgs cl, CsvLayout preset) throws UsageException {
+        boolean any = Stream.of(USER_COLUMN, ItemColumnOptions.ITEM_COLUMN, TYPE_COLUMN, FIXED_TYPE, TIMESTAMP_COLUMN,
+                TIMESTAMP_FORMAT, TIMEZONE, VALUE_COLUMN, SESSION_COLUMN, PROPERTY_COLUMNS, ItemColumnOptions.DELIMITER,
+                ItemColumnOptions.HEADER).anyMatch(cl::has) || ItemColumnOptions.any(cl);
         if (!any) {
             return preset;
         }
         CsvLayout.Builder b = preset != null ? preset.toBuilder() : CsvLayout.builder();
-        if (cl.has("--csv.user-column")) {
-            b.userColumn(cl.get("--csv.user-column"));
+        if (cl.has(USER_COLUMN)) {
+            b.userColumn(cl.get(USER_COLUMN));
         }
-        if (cl.has("--csv.item-column")) {
-            b.itemColumn(cl.get("--csv.item-column"));
+        if (cl.has(ItemColumnOptions.ITEM_COLUMN)) {
+            b.itemColumn(cl.get(ItemColumnOptions.ITEM_COLUMN));
         }
-        if (cl.has("--csv.type-column") && cl.has("--csv.type")) {
+        if (cl.has(TYPE_COLUMN) && cl.has(FIXED_TYPE)) {
             throw new UsageException("--csv.type-column and --csv.type exclude each other");
         }
-        if (cl.has("--csv.type-column")) {
-            b.typeColumn(cl.get("--csv.type-column"));
+        if (cl.has(TYPE_COLUMN)) {
+            b.typeColumn(cl.get(TYPE_COLUMN));
         }
-        if (cl.has("--csv.type")) {
-            EventType t = EventType.fromWireName(cl.get("--csv.type"));
-            if (t == null) {
-                throw new UsageException("--csv.type: unknown type '" + cl.get("--csv.type") + "'; known types: "
-                        + EventType.KNOWN_NAMES);
-            }
-            b.fixedType(t);
+        if (cl.has(FIXED_TYPE)) {
+            b.fixedType(cl.get(FIXED_TYPE));
         }
-        if (cl.has("--csv.timestamp-column")) {
-            b.timestampColumn(cl.get("--csv.timestamp-column"));
+        if (cl.has(TIMESTAMP_COLUMN)) {
+            b.timestampColumn(cl.get(TIMESTAMP_COLUMN));
         }
-        if (cl.has("--csv.timestamp-format")) {
-            try {
-                TimestampFormat.of(cl.get("--csv.timestamp-format"), java.time.ZoneOffset.UTC);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--csv.timestamp-format: " + e.getMessage());
-            }
-            b.timestampFormat(cl.get("--csv.timestamp-format"));
+        if (cl.has(TIMESTAMP_FORMAT)) {
+            b.timestampFormat(cl.get(TIMESTAMP_FORMAT));
         }
-        if (cl.has("--csv.timezone")) {
-            try {
-                b.timezone(ZoneId.of(cl.get("--csv.timezone")));
-            } catch (DateTimeException e) {
-                throw new UsageException("--csv.timezone: unknown zone '" + cl.get("--csv.timezone")
-                        + "' (e.g. UTC, Europe/Berlin, +02:00)");
-            }
+        if (cl.has(TIMEZONE)) {
+            b.timezone(cl.get(TIMEZONE));
         }
-        if (cl.has("--csv.value-column")) {
-            b.valueColumn(cl.get("--csv.value-column"));
+        if (cl.has(VALUE_COLUMN)) {
+            b.valueColumn(cl.get(VALUE_COLUMN));
         }
-        if (cl.has("--csv.session-column")) {
-            b.sessionColumn(cl.get("--csv.session-column"));
+        if (cl.has(SESSION_COLUMN)) {
+            b.sessionColumn(cl.get(SESSION_COLUMN));
         }
-        if (cl.has("--csv.property-columns")) {
-            b.propertyColumns(Arrays.stream(cl.get("--csv.property-columns").split(","))
+        if (cl.has(PROPERTY_COLUMNS)) {
+            b.propertyColumns(Arrays.stream(cl.get(PROPERTY_COLUMNS).split(","))
                     .map(String::strip).filter(s -> !s.isEmpty()).toList());
         }
-        if (cl.has("--csv.delimiter")) {
-            b.delimiter(parseDelimiter(cl.get("--csv.delimiter")));
+        if (cl.has(ItemColumnOptions.DELIMITER)) {
+            b.delimiter(cl.get(ItemColumnOptions.DELIMITER));
         }
-        b.header(cl.getBoolean("--csv.header", preset == null || preset.header()));
+        b.header(cl.has(ItemColumnOptions.HEADER) ? cl.get(ItemColumnOptions.HEADER)
+                : preset == null || preset.header());
         b.itemColumns(ItemColumnOptions.apply(cl, preset != null ? preset.itemColumns() : ItemColumns.NONE));
         try {
             return b.build().validate();
@@ -353,21 +407,8 @@ public final class ReplayMain {
         }
     }
 
-    /** "tab" (or "\\t") is a tab; anything else must be one character. */
-    public static char parseDelimiter(String d) throws UsageException {
-        switch (d) {
-            case "tab": case "\\t": case "\t":
-                return '\t';
-            default:
-                if (d.length() != 1) {
-                    throw new UsageException("--csv.delimiter: expected one character (or 'tab'), got '" + d + "'");
-                }
-                return d.charAt(0);
-        }
-    }
-
     /** "max" is 0 (unpaced); "10x", "10" and "0.5x" are factors. */
-    static double parseSpeed(String s) throws UsageException {
+    static double parseSpeed(String s) {
         String t = s.strip().toLowerCase(Locale.ROOT);
         if (t.equals("max")) {
             return 0;
@@ -382,15 +423,8 @@ public final class ReplayMain {
             }
             return f;
         } catch (NumberFormatException e) {
-            throw new UsageException("--speed: expected max or a positive factor such as 10x or 0.5x, got '" + s + "'");
-        }
-    }
-
-    private static ProgressDisplay.Mode progressMode(String m, boolean terminal) throws UsageException {
-        try {
-            return ProgressDisplay.Mode.parse(m, terminal);
-        } catch (UsageException e) {
-            throw new UsageException("--progress: " + e.getMessage());
+            throw new IllegalArgumentException("expected max or a positive factor such as 10x or 0.5x, got '" + s
+                    + "'");
         }
     }
 }

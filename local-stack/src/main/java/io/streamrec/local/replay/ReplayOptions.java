@@ -283,7 +283,7 @@ public final class ReplayOptions {
 
         public Builder catalogTopic(String topic) {
             if (topic == null || topic.isBlank()) {
-                throw new IllegalArgumentException("--catalog-topic must not be empty");
+                throw new IllegalArgumentException("--topics.catalog must not be empty");
             }
             this.catalogTopic = topic;
             return this;

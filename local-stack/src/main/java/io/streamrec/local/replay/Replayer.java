@@ -265,7 +265,7 @@ public final class Replayer {
         }
         KafkaTarget target = options.catalogTarget();
         try {
-            CatalogSink c = ((KafkaEventSink) events).catalogSink(target, "--catalog-topic", this::notice);
+            CatalogSink c = ((KafkaEventSink) events).catalogSink(target, "--topics.catalog", this::notice);
             notice("item attributes go to topic " + target.topic() + " as catalog records (--no-catalog: not)");
             return c;
         } catch (PublishException e) {

@@ -92,8 +92,8 @@ class CatalogLoadITCase {
         String topic = EmbeddedKafkaBroker.uniqueTopic("catalog");
         assertEquals(0, load(file.toString(), "--csv.item-column", "sku", "--csv.category-path-columns", "category",
                 "--csv.category-columns", "brand", "--csv.text-columns", "title", "--csv.number-columns", "price",
-                "--csv.available-column", "in_stock", "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--topic", topic, "--create-topic", "--partitions", "2"), err);
+                "--csv.available-column", "in_stock", "--kafka.bootstrap.servers", KAFKA.bootstrapServers(),
+                "--topics.catalog", topic, "--create-topic", "--kafka.topic-partitions", "2"), err);
         assertTrue(out.startsWith("published 4 catalog records from " + file + " (csv) to topic " + topic), out);
         assertTrue(out.contains("1 of them retire their item"), out);
         assertTrue(out.contains("1 of them replace an earlier record"), out);
@@ -126,7 +126,7 @@ class CatalogLoadITCase {
     void movieLensUItemArrivesComplete() {
         Path file = TestData.file("ml-100k/u.item");
         String topic = EmbeddedKafkaBroker.uniqueTopic("ml-items");
-        assertEquals(0, load(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
+        assertEquals(0, load(file.toString(), "--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.catalog", topic,
                 "--create-topic"), err);
         assertTrue(out.startsWith("published 1,682 catalog records"), out);
         List<CatalogRecord> back = readBack(topic, 1_682);
@@ -141,12 +141,12 @@ class CatalogLoadITCase {
         Path file = dir.resolve("c.jsonl");
         Files.writeString(file, "{\"item_id\":\"a\"}\n");
         String absent = EmbeddedKafkaBroker.uniqueTopic("absent");
-        assertEquals(1, load(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", absent));
+        assertEquals(1, load(file.toString(), "--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.catalog", absent));
         assertTrue(err.contains("topic '" + absent + "' does not exist") && err.contains("--create-topic"), err);
 
         String plain = EmbeddedKafkaBroker.uniqueTopic("plain");
         KAFKA.broker().createTopic(plain, 1);
-        assertEquals(0, load(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", plain), err);
+        assertEquals(0, load(file.toString(), "--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.catalog", plain), err);
         assertTrue(err.contains("topic '" + plain + "' has cleanup.policy=delete; a catalog topic should be compacted"),
                 err);
         assertEquals(1, readBack(plain, 1).size());

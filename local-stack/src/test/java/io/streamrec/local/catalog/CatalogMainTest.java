@@ -51,14 +51,14 @@ class CatalogMainTest {
         for (String option : new String[] {"--format", "--preset", "--encoding", "--csv.item-column",
             "--csv.category-columns", "--csv.category-path-columns", "--csv.text-columns", "--csv.number-columns",
             "--csv.available-column", "--csv.list-separator", "--csv.missing-values", "--limit",
-            "--bootstrap-servers", "--topic", "--create-topic", "--dry-run", "Exit codes"}) {
+            "--kafka.bootstrap.servers", "--topics.catalog", "--create-topic", "--dry-run", "Exit codes"}) {
             assertTrue(out().contains(option), option + " missing from\n" + out());
         }
         assertEquals(0, run("--help"));
-        assertTrue(out().contains("load FILE"), out());
+        assertTrue(out().contains("load  Publishes a catalog file"), out());
         assertEquals(64, run());
         assertEquals(64, run("unload", "x"));
-        assertTrue(err().contains("unknown command 'unload'"), err());
+        assertTrue(err().contains("catalog: unknown command 'unload' (did you mean load?)"), err());
     }
 
     @Test
@@ -68,7 +68,7 @@ class CatalogMainTest {
         assertEquals(64, run("load"));
         assertTrue(err().contains("no FILE given"), err());
         assertEquals(64, run("load", "u.item", "--limt", "3"));
-        assertTrue(err().contains("unknown option --limt"), err());
+        assertTrue(err().contains("catalog load: --limt: unknown option (did you mean --limit?)"), err());
         assertEquals(64, run("load", "u.item", "--format", "xml"));
         assertTrue(err().contains("unknown format 'xml'; known formats: movielens, csv, jsonl"), err());
         assertEquals(64, run("load", "p.csv", "--preset", "rees46"));
@@ -81,7 +81,7 @@ class CatalogMainTest {
         assertTrue(err().contains("--encoding: unknown encoding 'klingon'"), err());
         // Options that do not fit the file: 64 too, named, before Kafka (nothing listens on port 1).
         assertEquals(64, run("load", csv.toString(), "--csv.item-column", "sku", "--csv.text-columns", "title",
-                "--bootstrap-servers", "localhost:1"));
+                "--kafka.bootstrap.servers", "localhost:1"));
         assertTrue(err().contains("--csv.text-columns: no column 'title' in the header; the columns are sku, brand"),
                 err());
         // A CSV file that is not a known layout needs its columns:
@@ -95,7 +95,7 @@ class CatalogMainTest {
 
     @Test
     void unreadableFileExitsWithTwoAndAllBadWithThree() throws IOException {
-        assertEquals(2, run("load", dir.resolve("missing.csv").toString(), "--bootstrap-servers", "localhost:1"));
+        assertEquals(2, run("load", dir.resolve("missing.csv").toString(), "--kafka.bootstrap.servers", "localhost:1"));
         assertTrue(err().contains("catalog load: error: cannot read " + dir.resolve("missing.csv")
                 + ": no such file"), err());
         Path bad = dir.resolve("bad.jsonl");
@@ -133,7 +133,7 @@ class CatalogMainTest {
     void parseGivesTheOptionsForOtherTools() throws UsageException {
         CatalogLoadOptions o = CatalogMain.parse("products.csv", "--preset", "completejourney",
                 "--csv.category-columns", "department=dept", "--csv.missing-values", "NA", "--limit", "5",
-                "--topic", "items", "--bootstrap-servers", "kafka:9092", "--create-topic", "--connect-timeout", "2s");
+                "--topics.catalog", "items", "--kafka.bootstrap.servers", "kafka:9092", "--create-topic", "--connect-timeout", "2s");
         assertEquals(CatalogFormat.CSV, o.format());
         assertEquals("product_id", o.csvLayout().itemColumn());
         ItemColumns c = o.csvLayout().itemColumns();

@@ -148,8 +148,8 @@ class DockerComposeTest {
     void toolCommandsParse() {
         List<String> generator = new ArrayList<>(command("generator"));
         assertEquals(GeneratorMain.class.getName(), generator.remove(0));
-        assertEquals(TrainerOptions.TOPIC_INTERACTIONS.defaultValue(), flags(generator).get("topic"));
-        assertEquals("kafka:9092", flags(generator).get("bootstrap-servers"));
+        assertEquals(TrainerOptions.TOPIC_INTERACTIONS.defaultValue(), flags(generator).get("topics.interactions"));
+        assertEquals("kafka:9092", flags(generator).get("kafka.bootstrap.servers"));
         // --stdout --limit 1: the options are parsed and one event is generated, without Kafka.
         generator.addAll(List.of("--stdout", "--limit", "1"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -161,7 +161,7 @@ class DockerComposeTest {
 
         List<String> replay = new ArrayList<>(command("replay"));
         assertEquals(ReplayMain.class.getName(), replay.remove(0));
-        assertEquals(TrainerOptions.TOPIC_INTERACTIONS.defaultValue(), flags(replay).get("topic"));
+        assertEquals(TrainerOptions.TOPIC_INTERACTIONS.defaultValue(), flags(replay).get("topics.interactions"));
         assertDoesNotThrow(() -> ReplayMain.parse(replay.toArray(String[]::new)));
         assertTrue(((List<?>) service("replay").get("volumes")).contains("./data:/data:ro"));
     }
@@ -381,10 +381,16 @@ class DockerComposeTest {
         }
     }
 
+    /** The serving node's classes and its runtime classpath (the shared config facility is in schemas). */
     private static URLClassLoader servingClassLoader() throws IOException {
         Path classes = HOME.resolve("serving/target/classes");
         assertTrue(Files.isDirectory(classes), "the serving node is built before local-stack");
-        return new URLClassLoader(new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        List<URL> urls = new ArrayList<>(List.of(classes.toUri().toURL()));
+        for (String entry : Files.readString(HOME.resolve("serving/target/runtime-classpath.txt")).trim()
+                .split(java.io.File.pathSeparator)) {
+            urls.add(Path.of(entry).toUri().toURL());
+        }
+        return new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     }
 
     /** The serving node's config keys and defaults, from its own ServingConfig (serving/target/classes). */
@@ -393,8 +399,8 @@ class DockerComposeTest {
         try (URLClassLoader loader = servingClassLoader()) {
             Class<?> config = loader.loadClass("io.streamrec.serving.ServingConfig");
             for (Object key : (List<?>) config.getMethod("keys").invoke(null)) {
-                out.put((String) key.getClass().getField("name").get(key),
-                        (String) key.getClass().getField("defaultValue").get(key));
+                out.put((String) key.getClass().getMethod("key").invoke(key),
+                        (String) key.getClass().getMethod("defaultText").invoke(key));
             }
         }
         return out;

@@ -90,7 +90,7 @@ class GeneratorITCase {
         String topic = EmbeddedKafkaBroker.uniqueTopic("gen-cli");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long start = System.currentTimeMillis();
-        int code = GeneratorMain.run(new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
+        int code = GeneratorMain.run(new String[] {"--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.interactions", topic,
             "--create-topic", "--backfill", "10m", "--rate", "5", "--duration", "3s", "--seed", "11"},
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), p -> { });
@@ -121,8 +121,8 @@ class GeneratorITCase {
         String topic = EmbeddedKafkaBroker.uniqueTopic("gen-events");
         String catalogTopic = EmbeddedKafkaBroker.uniqueTopic("gen-catalog");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = GeneratorMain.run(new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
-            "--create-topic", "--catalog-topic", catalogTopic, "--users", "100", "--items", "200", "--topics", "4",
+        int code = GeneratorMain.run(new String[] {"--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.interactions", topic,
+            "--create-topic", "--topics.catalog", catalogTopic, "--users", "100", "--items", "200", "--topics", "4",
             "--rate", "300", "--duration", "7s", "--new-items-every", "1500ms", "--new-item-delay", "1s",
             "--retire-every", "2s", "--seed", "5"},
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
@@ -219,8 +219,8 @@ class GeneratorITCase {
         String topic = EmbeddedKafkaBroker.uniqueTopic("gen-nocat");
         String catalogTopic = EmbeddedKafkaBroker.uniqueTopic("gen-nocat-catalog");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = GeneratorMain.run(new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
-            "--create-topic", "--catalog-topic", catalogTopic, "--no-catalog", "--rate", "max", "--limit", "100"},
+        int code = GeneratorMain.run(new String[] {"--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.interactions", topic,
+            "--create-topic", "--topics.catalog", catalogTopic, "--no-catalog", "--rate", "max", "--limit", "100"},
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), p -> { });
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
@@ -231,7 +231,7 @@ class GeneratorITCase {
     @Test
     void generatorCommandFailsClearlyWithoutABroker() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = GeneratorMain.run(new String[] {"--bootstrap-servers", "localhost:1", "--connect-timeout", "1s"},
+        int code = GeneratorMain.run(new String[] {"--kafka.bootstrap.servers", "localhost:1", "--connect-timeout", "1s"},
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), p -> { });
         assertEquals(1, code);

@@ -103,14 +103,14 @@ class ReplayITCase {
         Instant earliest = LogFormat.MOVIELENS.defaultEarliestTimestamp();
 
         String subset = newTopic("ml-subset");
-        assertEquals(0, replay(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", subset,
+        assertEquals(0, replay(file.toString(), "--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.interactions", subset,
                 "--limit", "5000"), err);
         assertTopicHolds(subset, all.subList(0, 5_000), earliest);
         assertTrue(out.contains("published 5,000 events"), out);
         assertTrue(out.contains("stopped at --limit"), out);
 
         String full = newTopic("ml-full");
-        assertEquals(0, replay(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", full), err);
+        assertEquals(0, replay(file.toString(), "--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.interactions", full), err);
         assertTopicHolds(full, all, earliest);
         assertTrue(out.contains("published 100,000 events"), out);
         Matcher rate = Pattern.compile("in ([0-9.]+ s) \\(([0-9,]+) events/s\\)").matcher(out);
@@ -125,7 +125,7 @@ class ReplayITCase {
     void ottoSampleArrivesInFileOrderPerSession() {
         Path file = TestData.ottoSample();
         String topic = newTopic("otto");
-        assertEquals(0, replay(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic),
+        assertEquals(0, replay(file.toString(), "--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.interactions", topic),
                 err);
         assertTopicHolds(topic, Reading.of(file, LogFormat.OTTO).plainEvents(),
                 LogFormat.TRAINER_DEFAULT_EARLIEST);
@@ -137,8 +137,8 @@ class ReplayITCase {
         Path file = TestData.rees46Sample();
         String topic = newTopic("rees46");
         String catalog = EmbeddedKafkaBroker.uniqueTopic("rees46-catalog");
-        assertEquals(0, replay(file.toString(), "--preset", "rees46", "--bootstrap-servers",
-                KAFKA.bootstrapServers(), "--topic", topic, "--catalog-topic", catalog, "--create-topic"), err);
+        assertEquals(0, replay(file.toString(), "--preset", "rees46", "--kafka.bootstrap.servers",
+                KAFKA.bootstrapServers(), "--topics.interactions", topic, "--topics.catalog", catalog, "--create-topic"), err);
         List<InteractionEvent> expected = Reading.of(file, LogFormat.CSV,
                 Reading.options(LogFormat.CSV, CsvLayout.REES46, CsvLayout.REES46_TYPES)).plainEvents();
         List<ConsumerRecord<byte[], byte[]>> events =
@@ -179,11 +179,11 @@ class ReplayITCase {
         Path file = TestData.rees46Sample();
         String topic = newTopic("rees46-nocat");
         String catalog = EmbeddedKafkaBroker.uniqueTopic("absent-catalog");
-        assertEquals(ReplayException.KAFKA_ERROR, replay(file.toString(), "--bootstrap-servers",
-                KAFKA.bootstrapServers(), "--topic", topic, "--catalog-topic", catalog));
-        assertTrue(err.contains("topic '" + catalog + "' does not exist") && err.contains("(--catalog-topic)")
+        assertEquals(ReplayException.KAFKA_ERROR, replay(file.toString(), "--kafka.bootstrap.servers",
+                KAFKA.bootstrapServers(), "--topics.interactions", topic, "--topics.catalog", catalog));
+        assertTrue(err.contains("topic '" + catalog + "' does not exist") && err.contains("(--topics.catalog)")
                 && err.contains("--no-catalog"), err);
-        assertEquals(0, replay(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
+        assertEquals(0, replay(file.toString(), "--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.interactions", topic,
                 "--no-catalog", "--limit", "10"), err);
         assertTrue(!out.contains("catalog records"), out);
     }
@@ -201,8 +201,8 @@ class ReplayITCase {
         Path file = dir.resolve("paced.jsonl");
         Files.writeString(file, sb.toString());
         String topic = newTopic("paced");
-        assertEquals(0, replay(file.toString(), "--speed", "2x", "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--topic", topic), err);
+        assertEquals(0, replay(file.toString(), "--speed", "2x", "--kafka.bootstrap.servers", KAFKA.bootstrapServers(),
+                "--topics.interactions", topic), err);
         List<ConsumerRecord<byte[], byte[]>> records = KAFKA.broker().consume(topic, 4, Duration.ofSeconds(30));
         assertEquals(4, records.size());
         // Record timestamps are the producer's send times (CreateTime).
@@ -235,10 +235,10 @@ class ReplayITCase {
         Path file = smallOttoLog();
         int port = FreePorts.pick(); // nothing listens there
         long start = System.nanoTime();
-        int code = replay(file.toString(), "--bootstrap-servers", "localhost:" + port, "--connect-timeout", "2s");
+        int code = replay(file.toString(), "--kafka.bootstrap.servers", "localhost:" + port, "--connect-timeout", "2s");
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(ReplayException.KAFKA_ERROR, code);
-        assertTrue(err.contains("replay: error: cannot reach Kafka at localhost:" + port + " (--bootstrap-servers)"),
+        assertTrue(err.contains("replay: error: cannot reach Kafka at localhost:" + port + " (--kafka.bootstrap.servers)"),
                 err);
         assertTrue(ms < 15_000, "gave up after " + ms + " ms");
     }
@@ -247,13 +247,13 @@ class ReplayITCase {
     void missingTopicIsAnErrorUnlessCreateTopicIsGiven() throws IOException {
         Path file = smallOttoLog();
         String topic = EmbeddedKafkaBroker.uniqueTopic("absent");
-        assertEquals(ReplayException.KAFKA_ERROR, replay(file.toString(), "--bootstrap-servers",
-                KAFKA.bootstrapServers(), "--topic", topic));
+        assertEquals(ReplayException.KAFKA_ERROR, replay(file.toString(), "--kafka.bootstrap.servers",
+                KAFKA.bootstrapServers(), "--topics.interactions", topic));
         assertTrue(err.contains("topic '" + topic + "' does not exist"), err);
         assertTrue(err.contains("--create-topic"), err);
 
-        assertEquals(0, replay(file.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
-                "--create-topic", "--partitions", "2", "--limit", "10"), err);
+        assertEquals(0, replay(file.toString(), "--kafka.bootstrap.servers", KAFKA.bootstrapServers(), "--topics.interactions", topic,
+                "--create-topic", "--kafka.topic-partitions", "2", "--limit", "10"), err);
         assertEquals(10, KAFKA.broker().consume(topic, 10, Duration.ofSeconds(30)).size());
     }
 }

@@ -40,7 +40,8 @@ class ReplayMainTest {
         assertEquals(0, run("--help"));
         String usage = out.toString(StandardCharsets.UTF_8);
         for (String option : new String[] {"--format", "--preset", "--type-map", "--csv.timestamp-format", "--speed",
-            "--from", "--to", "--limit", "--sort", "--shift-to-now", "--bootstrap-servers", "--topic", "Exit codes"}) {
+            "--from", "--to", "--limit", "--sort", "--shift-to-now", "--kafka.bootstrap.servers", "--topics.interactions",
+            "--ingest.timestamp.earliest", "(default max)", "(default 10s)", "Exit codes"}) {
             assertTrue(usage.contains(option), option + " missing from\n" + usage);
         }
     }
@@ -48,7 +49,8 @@ class ReplayMainTest {
     @Test
     void usageErrorsNameTheOptionAndExitWith64() {
         assertEquals(64, run("--spede", "2x", "u.data"));
-        assertTrue(err().contains("unknown option --spede"), err());
+        assertTrue(err().contains("replay: --spede: unknown option (did you mean --speed?)"), err());
+        assertTrue(err().contains("replay: --help lists the options"), err());
         err.reset();
         assertEquals(64, run("u.data", "--speed", "fast"));
         assertTrue(err().contains("--speed: expected max or a positive factor"), err());
@@ -57,7 +59,13 @@ class ReplayMainTest {
         assertTrue(err().contains("--type-map: unknown target type 'basket'"), err());
         err.reset();
         assertEquals(64, run("u.data", "--limit"));
-        assertTrue(err().contains("--limit needs a value"), err());
+        assertTrue(err().contains("--limit: needs a value (N)"), err());
+        err.reset();
+        assertEquals(64, run("u.data", "--max-wait", "5"));
+        assertTrue(err().contains("--max-wait: '5' has no unit: write e.g. 5ms or 5s"), err());
+        err.reset();
+        assertEquals(64, run("u.data", "--csv.header", "yes"));
+        assertTrue(err().contains("--csv.header: expected true or false, got 'yes'"), err());
         err.reset();
         assertEquals(64, run());
         assertTrue(err().contains("no FILE given"), err());
@@ -69,7 +77,7 @@ class ReplayMainTest {
     @Test
     void unreadableFileExitsWithTwoBeforeTouchingKafka() {
         // No broker at this address: the file check comes first, so this fails fast with 2, not with 1.
-        assertEquals(2, run(dir.resolve("missing.dat").toString(), "--bootstrap-servers", "localhost:1"));
+        assertEquals(2, run(dir.resolve("missing.dat").toString(), "--kafka.bootstrap.servers", "localhost:1"));
         assertTrue(err().contains("replay: error: cannot read " + dir.resolve("missing.dat") + ": no such file"),
                 err());
     }
@@ -79,8 +87,8 @@ class ReplayMainTest {
         ReplayOptions o = ReplayMain.parse("2019-Oct.csv", "--preset", "rees46", "--type-map",
                 "remove_from_cart=click", "--csv.value-column", "price", "--speed", "10x", "--from", "2019-10-01",
                 "--to", "2019-10-02T00:00:00Z", "--limit", "1000", "--shift-to-now", "--no-sort", "--backlog-until",
-                "2019-10-01T12:00:00Z", "--max-wait", "5s", "--bootstrap-servers=kafka:9092", "--topic", "t",
-                "--create-topic", "--partitions", "8", "--connect-timeout", "2s");
+                "2019-10-01T12:00:00Z", "--max-wait", "5s", "--kafka.bootstrap.servers=kafka:9092", "--topics.interactions", "t",
+                "--create-topic", "--kafka.topic-partitions", "8", "--connect-timeout", "2s");
         assertEquals(LogFormat.CSV, o.format());
         assertEquals("user_id", o.csvLayout().userColumn());
         assertEquals("yyyy-MM-dd HH:mm:ss z", o.csvLayout().timestampFormat());
@@ -118,8 +126,8 @@ class ReplayMainTest {
         assertEquals("catalog", cj.catalogTopic());
         assertEquals("catalog", cj.catalogTarget().topic());
 
-        ReplayOptions o = ReplayMain.parse("2019-Oct.csv", "--preset", "rees46", "--catalog-topic", "items",
-                "--bootstrap-servers", "kafka:9092", "--create-topic");
+        ReplayOptions o = ReplayMain.parse("2019-Oct.csv", "--preset", "rees46", "--topics.catalog", "items",
+                "--kafka.bootstrap.servers", "kafka:9092", "--create-topic");
         assertEquals("items", o.catalogTarget().topic());
         assertEquals("kafka:9092", o.catalogTarget().bootstrapServers());
         assertTrue(o.catalogTarget().createTopic());
@@ -134,10 +142,29 @@ class ReplayMainTest {
         assertFalse(ReplayMain.parse("x.csv", "--no-catalog").catalog());
 
         UsageException e = assertThrows(UsageException.class, () -> ReplayMain.parse("x", "--no-catalog",
-                "--catalog-topic", "c"));
+                "--topics.catalog", "c"));
         assertTrue(e.getMessage().contains("contradict"), e.getMessage());
         e = assertThrows(UsageException.class, () -> ReplayMain.parse("x", "--preset", "dunnhumby"));
         assertTrue(e.getMessage().contains("known presets: rees46, completejourney, otto, movielens"), e.getMessage());
+    }
+
+    @Test
+    void oldOptionNamesStillWorkWithAWarning() throws UsageException {
+        assertEquals(0, run(TestData.rees46Sample().toString(), "--dry-run", "--progress", "none",
+                "--earliest-timestamp", "2019-01-01", "--bootstrap-servers", "localhost:1"));
+        assertTrue(err().contains("replay: warning: --earliest-timestamp is deprecated and will be removed; use "
+                + "--ingest.timestamp.earliest"), err());
+        assertTrue(err().contains("replay: warning: --bootstrap-servers is deprecated and will be removed; use "
+                + "--kafka.bootstrap.servers"), err());
+        ReplayOptions o = ReplayMain.parse("x.csv", "--topic", "t", "--catalog-topic", "c", "--partitions", "3",
+                "--earliest-timestamp", "1995-01-01T00:00:00Z");
+        assertEquals("t", o.target().topic());
+        assertEquals("c", o.catalogTopic());
+        assertEquals(3, o.target().partitions());
+        assertEquals(Instant.parse("1995-01-01T00:00:00Z"), o.earliestTimestamp());
+        UsageException both = assertThrows(UsageException.class, () -> ReplayMain.parse("x.csv", "--topic", "t",
+                "--topics.interactions", "u"));
+        assertTrue(both.getMessage().startsWith("--topics.interactions: given twice"), both.getMessage());
     }
 
     @Test
