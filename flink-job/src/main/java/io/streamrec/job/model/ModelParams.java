@@ -34,14 +34,14 @@ public final class ModelParams implements Serializable {
     // Field defaults are the tuned values; keep TUNING.md in step when changing one.
     private int dim = 64;
     private boolean itemBias = true;
-    private double learningRate = 0.05;
-    private double userLearningRate = 0.05;
+    private double learningRate = 0.1;
+    private double userLearningRate = 0.1;
     private int negatives = 64;
     private int sharedNegativeEvents = 8;
     private double temperature = 1.0;
     private boolean normalize = false;
     private double l2 = 0.0;
-    private double initScale = 0.01;
+    private double initScale = 0.05;
     private double initialAccumulator = 0.1;
     private double adagradDecay = 1.0;
     private int negativeBufferSize = 4096;

@@ -42,6 +42,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * of this JVM: both jobs' operators, the embedded broker, the JIT, the GC), which is less sensitive than events/s to
  * how much of the 2 cores the run got.
  *
+ * <p>A third job per round is the trainer with an item catalog (every item with a category of 50, a brand of 500,
+ * four title words of 2,000 and a price, correlated with the item index): what features cost.
+ *
  * <p>Not a test. Run: {@code flink-job/run-benchmark.sh TrainerThroughputBenchmark [events] [rounds]}.
  */
 public final class TrainerThroughputBenchmark {
@@ -55,10 +58,16 @@ public final class TrainerThroughputBenchmark {
                     "checkpoint.interval", "10 s");
             System.out.printf("pre-filling %s with %,d events ...%n", config.interactionsTopic, events);
             prefill(broker, config.interactionsTopic, events);
+            prefillCatalog(broker, CATALOG_TOPIC);
 
             for (int round = 1; round <= rounds; round++) {
                 Rate floor = run(config, events, true, "floor-" + round);
                 Rate trainer = run(config, events, false, "trainer-" + round);
+                Rate features = run(config, events, false, "features-" + round);
+                System.out.printf(Locale.ROOT, "round %d: trainer with the catalog %,.0f events/s (ratio %.2f to the"
+                        + " floor, %.2f to the trainer without), process CPU per event %.1f us%n", round,
+                        features.whole, features.whole / floor.whole, features.whole / trainer.whole,
+                        features.cpuMicrosPerEvent);
                 System.out.printf(Locale.ROOT, "round %d: floor %,.0f events/s, trainer %,.0f events/s, ratio %.2f"
                         + "   (second half of each run: floor %,.0f, trainer %,.0f, ratio %.2f)"
                         + "   process CPU per event: floor %.1f us, trainer %.1f us, floor/trainer %.2f%n",
@@ -68,6 +77,28 @@ public final class TrainerThroughputBenchmark {
                         floor.cpuMicrosPerEvent / trainer.cpuMicrosPerEvent);
             }
         }
+    }
+
+    static final String CATALOG_TOPIC = "bench-catalog";
+
+    /** A catalog of the 20k items, each with a category, a brand, title words and a price. */
+    static void prefillCatalog(EmbeddedKafkaBroker broker, String topic) {
+        broker.createTopic(topic, 4);
+        SplittableRandom rnd = new SplittableRandom(2);
+        List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>(20_000);
+        for (int i = 0; i < 20_000; i++) {
+            String id = "item-" + i;
+            java.util.Map<String, List<String>> categories = java.util.Map.of(
+                    "category", List.of("c" + (i % 50)), "brand", List.of("b" + (i * 7 % 500)));
+            String title = "w" + rnd.nextInt(2000) + " w" + rnd.nextInt(2000) + " w" + rnd.nextInt(2000) + " w"
+                    + rnd.nextInt(2000);
+            io.streamrec.schema.catalog.CatalogRecord r = new io.streamrec.schema.catalog.CatalogRecord(id, true,
+                    categories, java.util.Map.of("title", title), java.util.Map.of("price", 1 + rnd.nextDouble() * 99),
+                    null);
+            batch.add(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8),
+                    io.streamrec.schema.catalog.CatalogJson.toBytes(r)));
+        }
+        broker.produce(batch);
     }
 
     /** Zipf-like items, 20k users, 20k items, clicks with some purchases. */
@@ -182,8 +213,10 @@ public final class TrainerThroughputBenchmark {
         m.put("kafka.group.id", "bench-" + group + "-" + System.nanoTime());
         m.put("topics.interactions", c.interactionsTopic);
         m.put("topics.dlq", c.dlqTopic);
-        m.put("topics.item-embeddings", c.itemEmbeddingsTopic + (group.startsWith("trainer") ? "" : "-unused"));
+        m.put("topics.item-embeddings", c.itemEmbeddingsTopic + (group.startsWith("floor") ? "-unused" : ""));
         m.put("topics.user-embeddings", c.userEmbeddingsTopic);
+        // Only the features run reads a catalog (a topic pattern: a missing topic is no catalog).
+        m.put("topics.catalog", group.startsWith("features") ? CATALOG_TOPIC : "bench-no-catalog");
         m.put("job.parallelism", Integer.toString(c.parallelism));
         m.put("checkpoint.dir", c.checkpointDir);
         m.put("checkpoint.interval", System.getProperty("bench.checkpoint-interval", "10 s"));

@@ -14,6 +14,9 @@ import io.streamrec.job.testing.TestJobs;
 import io.streamrec.job.testing.TestMiniCluster;
 import io.streamrec.kafka.KafkaBrokerExtension;
 import io.streamrec.schema.EmbeddingCodec;
+import io.streamrec.schema.catalog.CatalogJson;
+import io.streamrec.schema.catalog.CatalogRecord;
+import io.streamrec.schema.features.FeatureKeys;
 import io.streamrec.schema.EventJson;
 import io.streamrec.schema.InteractionEvent;
 import io.streamrec.schema.avro.EmbeddingRecord;
@@ -72,6 +75,15 @@ class CancelAndRestoreITCase {
         List<InteractionEvent> first = events.subList(0, 10_000);
         List<InteractionEvent> second = events.subList(10_000, events.size());
 
+        // A catalog: every item has a category (the items' cluster), so features learn and must survive too.
+        List<ProducerRecord<byte[], byte[]>> catalog = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            CatalogRecord r = CatalogRecord.of("item-" + i, java.util.Map.of("category", List.of("c" + i / 60)));
+            catalog.add(new ProducerRecord<>(config.catalogTopic, r.itemId().getBytes(StandardCharsets.UTF_8),
+                    CatalogJson.toBytes(r)));
+        }
+        KAFKA.broker().createTopic(config.catalogTopic, 2);
+        KAFKA.broker().produce(catalog);
         publish(config.interactionsTopic, first);
         JobClient job = start(config, null);
         awaitCounter(job, "eventsTrained", first.size());
@@ -94,6 +106,8 @@ class CancelAndRestoreITCase {
         assertTrue(maxVersionBefore >= 3, "snapshots were published before the stop: " + maxVersionBefore);
         Set<String> itemsBefore = before.stream().filter(r -> r.getKind() == RecordKind.EMBEDDING)
                 .map(r -> r.getEntityId().toString()).collect(Collectors.toSet());
+        assertTrue(itemsBefore.containsAll(List.of(FeatureKeys.item("category", "c0"),
+                FeatureKeys.item("category", "c4"))), "feature vectors were published before the stop");
 
         // Events keep arriving while the job is down.
         publish(config.interactionsTopic, second);
@@ -138,10 +152,25 @@ class CancelAndRestoreITCase {
                 assertTrue(r.getUpdateCount() > 0, "restored, not re-initialized: " + r.getEntityId());
                 assertFalse(Arrays.equals(fresh.initialItemVector(r.getEntityId()),
                         EmbeddingCodec.unpackVector(r.getVector())), "vector of " + r.getEntityId() + " was reset");
+                String id = r.getEntityId().toString();
+                if (!FeatureKeys.isFeature(id)) {
+                    // Items keep their catalog features through the restore (they are in the ItemTower's state).
+                    int cluster = Integer.parseInt(id.substring("item-".length())) / 60;
+                    assertEquals(List.of(FeatureKeys.item("category", "c" + cluster)), featureKeys(r), id);
+                }
             }
         } finally {
             TestJobs.cancel(restored);
         }
+    }
+
+    private static List<String> featureKeys(EmbeddingRecord r) {
+        io.streamrec.schema.features.ItemFeatures f = EmbeddingCodec.features(r);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < f.size(); i++) {
+            keys.add(f.key(i));
+        }
+        return keys;
     }
 
     private static void publish(String topic, List<InteractionEvent> events) {

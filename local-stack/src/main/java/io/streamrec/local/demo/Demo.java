@@ -371,6 +371,12 @@ public final class Demo implements AutoCloseable {
         return JSON.readTree(r.body());
     }
 
+    /** The HTTP status the serving node answers a GET with. */
+    public int status(String pathAndQuery) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(servingUri().resolve(pathAndQuery)).timeout(Duration.ofSeconds(10))
+                .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     /**
      * Stops everything, in order: the feed, the trainer (with a savepoint under the state directory, so the next
      * start resumes from it), the serving node (SIGTERM: it closes RocksDB cleanly), Flink, the broker.

@@ -278,12 +278,17 @@ public final class Recommender {
         return new Result(MODEL, snap.version, toScored(m, r), excluded.size());
     }
 
+    /**
+     * The most popular items not excluded; once a snapshot is served, only items it serves, so that an item the
+     * catalog retired (or whose state expired) is not answered as popular either.
+     */
     private Result popular(ItemSnapshot snap, int k, Set<String> excluded) {
         Popularity.Ranked ranked = popularity.ranked();
         List<Scored> out = new ArrayList<>(Math.min(k, ranked.items.size()));
+        boolean served = snap != null && snap.matrix.size() > 0;
         for (int i = 0; i < ranked.items.size() && out.size() < k; i++) {
             String id = ranked.items.get(i);
-            if (!excluded.contains(id)) {
+            if (!excluded.contains(id) && (!served || snap.matrix.ordinal(id) >= 0)) {
                 out.add(new Scored(id, ranked.scores[i]));
             }
         }
