@@ -48,7 +48,10 @@ class OptionSetTest {
 
     @Test
     void deprecatedNamesAreTranslatedWithAWarning() {
-        Settings s = SET.resolve(Map.of("parallelism", "3", "half-life-ms", "60000"));
+        Map<String, String> given = new java.util.LinkedHashMap<>(); // warnings come in the order given
+        given.put("parallelism", "3");
+        given.put("half-life-ms", "60000");
+        Settings s = SET.resolve(given);
         assertEquals(3, s.get(PARALLELISM));
         assertEquals(Duration.ofMinutes(1), s.get(HALF_LIFE));
         assertEquals(List.of("parallelism is deprecated and will be removed; use job.parallelism",
