@@ -87,16 +87,20 @@ class CancelAndRestoreITCase {
         publish(config.interactionsTopic, first);
         JobClient job = start(config, null);
         awaitCounter(job, "eventsTrained", first.size());
-        // Two more checkpoints: the second was triggered after the last event was trained, so its state holds every
-        // item that has ever had a gradient (the UserTower flushes its bundle before each barrier).
-        long trainedAt = latestCheckpointId(checkpoints, job);
-        Awaitility.await("two checkpoints after the first half was trained").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> latestCheckpointId(checkpoints, job) >= trainedAt + 2);
-        // And a few snapshot versions out (the first half may be trained within a snapshot interval or two).
+        // A few snapshot versions out, with the features' vectors among them: features get gradients only once the
+        // UserTower has read its items back with their features, so they may be created after the last event.
         Embeddings.readUntil(KAFKA.broker(), config.itemEmbeddingsTopic,
-                rs -> rs.stream().anyMatch(r -> r.getSnapshotVersion() >= 3),
+                rs -> rs.stream().anyMatch(r -> r.getSnapshotVersion() >= 3)
+                        && rs.stream().map(r -> r.getEntityId().toString()).filter(FeatureKeys::isFeature)
+                                .distinct().count() == 5,
                 Duration.ofSeconds(30));
+        // Then two more checkpoints: the second was triggered after every gradient so far reached the ItemTower, so
+        // its state holds every item and feature that has been published (a bundle still pending at a barrier is
+        // checkpointed with the UserTower, and sent after a restore, possibly after the first snapshot).
+        long publishedAt = latestCheckpointId(checkpoints, job);
+        Awaitility.await("two checkpoints after the features were published").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> latestCheckpointId(checkpoints, job) >= publishedAt + 2);
         TestJobs.cancel(job); // checkpoints are retained on cancellation
         long stoppedAt = System.currentTimeMillis();
 
