@@ -122,87 +122,123 @@ public final class EventParser {
         return parse(json == null ? null : json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The fields of an object, in the order of the contract; the first bad one rejects the event. */
     private ParseResult parseObject(JsonNode root) {
         InteractionEvent event = new InteractionEvent();
         Rejection r;
-
-        FieldResult<String> userId = readId(root, USER_ID);
-        if (!userId.isValid()) {
-            return ParseResult.rejected(userId.rejection());
-        }
-        event.userId = userId.value();
-
-        FieldResult<String> itemId = readId(root, ITEM_ID);
-        if (!itemId.isValid()) {
-            return ParseResult.rejected(itemId.rejection());
-        }
-        event.itemId = itemId.value();
-
-        JsonNode typeNode = root.get(TYPE);
-        if ((r = requirePresent(typeNode, TYPE)) != null) {
+        if ((r = readIds(root, event)) != null
+                || (r = readType(root, event)) != null
+                || (r = readTime(root, event)) != null
+                || (r = readValue(root, event)) != null
+                || (r = readSession(root, event)) != null
+                || (r = readProperties(root, event)) != null) {
             return ParseResult.rejected(r);
         }
+        return ParseResult.valid(event);
+    }
+
+    /** user_id and item_id (both required); null when valid. */
+    private Rejection readIds(JsonNode root, InteractionEvent event) {
+        FieldResult<String> userId = readId(root, USER_ID);
+        if (!userId.isValid()) {
+            return userId.rejection();
+        }
+        event.userId = userId.value();
+        FieldResult<String> itemId = readId(root, ITEM_ID);
+        if (!itemId.isValid()) {
+            return itemId.rejection();
+        }
+        event.itemId = itemId.value();
+        return null;
+    }
+
+    /** type: required, one of the known wire names; null when valid. */
+    private static Rejection readType(JsonNode root, InteractionEvent event) {
+        JsonNode typeNode = root.get(TYPE);
+        Rejection r = requirePresent(typeNode, TYPE);
+        if (r != null) {
+            return r;
+        }
         if (!typeNode.isTextual()) {
-            return reject(Rejection.Code.WRONG_FIELD_TYPE, TYPE, "expected a string, got " + describe(typeNode));
+            return new Rejection(Rejection.Code.WRONG_FIELD_TYPE, TYPE, "expected a string, got " + describe(typeNode));
         }
         EventType type = EventType.fromWireName(typeNode.textValue());
         if (type == null) {
-            return reject(Rejection.Code.UNKNOWN_TYPE, TYPE,
+            return new Rejection(Rejection.Code.UNKNOWN_TYPE, TYPE,
                     "unknown type '" + abbreviate(typeNode.textValue()) + "'; known types: " + EventType.KNOWN_NAMES);
         }
         event.type = type;
+        return null;
+    }
 
+    /** timestamp: required, in the plausible range; null when valid. */
+    private Rejection readTime(JsonNode root, InteractionEvent event) {
         JsonNode tsNode = root.get(TIMESTAMP);
-        if ((r = requirePresent(tsNode, TIMESTAMP)) != null) {
-            return ParseResult.rejected(r);
+        Rejection r = requirePresent(tsNode, TIMESTAMP);
+        if (r != null) {
+            return r;
         }
         FieldResult<Long> ts = readTimestamp(tsNode);
         if (!ts.isValid()) {
-            return ParseResult.rejected(ts.rejection());
+            return ts.rejection();
         }
         event.timestamp = ts.value();
+        return null;
+    }
 
+    /** value: a finite number, required for ratings (the type is read before); null when valid. */
+    private static Rejection readValue(JsonNode root, InteractionEvent event) {
         JsonNode valueNode = root.get(VALUE);
         if (valueNode != null && !valueNode.isNull()) {
             if (!valueNode.isNumber()) {
-                return reject(Rejection.Code.WRONG_FIELD_TYPE, VALUE, "expected a number, got " + describe(valueNode));
+                return new Rejection(Rejection.Code.WRONG_FIELD_TYPE, VALUE,
+                        "expected a number, got " + describe(valueNode));
             }
             double v = valueNode.doubleValue();
             if (!Double.isFinite(v)) {
-                return reject(Rejection.Code.INVALID_VALUE, VALUE, "must be a finite number, got " + valueNode);
+                return new Rejection(Rejection.Code.INVALID_VALUE, VALUE, "must be a finite number, got " + valueNode);
             }
             event.value = v;
-        } else if (type == EventType.RATING) {
-            return reject(Rejection.Code.MISSING_FIELD, VALUE, "required for type 'rating' (the rating itself)");
+        } else if (event.type == EventType.RATING) {
+            return new Rejection(Rejection.Code.MISSING_FIELD, VALUE, "required for type 'rating' (the rating itself)");
         }
+        return null;
+    }
 
+    /** session_id: optional, an id; null when valid. */
+    private Rejection readSession(JsonNode root, InteractionEvent event) {
         JsonNode sessionNode = root.get(SESSION_ID);
         if (sessionNode != null && !sessionNode.isNull()) {
             FieldResult<String> session = readId(root, SESSION_ID);
             if (!session.isValid()) {
-                return ParseResult.rejected(session.rejection());
+                return session.rejection();
             }
             event.sessionId = session.value();
         }
+        return null;
+    }
 
+    /** properties: optional, an object of string values; null when valid. */
+    private static Rejection readProperties(JsonNode root, InteractionEvent event) {
         JsonNode propsNode = root.get(PROPERTIES);
-        if (propsNode != null && !propsNode.isNull()) {
-            if (!propsNode.isObject()) {
-                return reject(Rejection.Code.WRONG_FIELD_TYPE, PROPERTIES,
-                        "expected an object of string values, got " + describe(propsNode));
-            }
-            Map<String, String> props = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = propsNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isTextual()) {
-                    return reject(Rejection.Code.WRONG_FIELD_TYPE, PROPERTIES + "." + e.getKey(),
-                            "property values must be strings, got " + describe(e.getValue()));
-                }
-                props.put(e.getKey(), e.getValue().textValue());
-            }
-            event.properties = props;
+        if (propsNode == null || propsNode.isNull()) {
+            return null;
         }
-        return ParseResult.valid(event);
+        if (!propsNode.isObject()) {
+            return new Rejection(Rejection.Code.WRONG_FIELD_TYPE, PROPERTIES,
+                    "expected an object of string values, got " + describe(propsNode));
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = propsNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                return new Rejection(Rejection.Code.WRONG_FIELD_TYPE, PROPERTIES + "." + e.getKey(),
+                        "property values must be strings, got " + describe(e.getValue()));
+            }
+            props.put(e.getKey(), e.getValue().textValue());
+        }
+        event.properties = props;
+        return null;
     }
 
     private FieldResult<String> readId(JsonNode root, String name) {

@@ -3,7 +3,7 @@ package io.streamrec.job.learn;
 /**
  * One prequential (test-then-train) evaluation: before learning from an event, the rank of its item for its user
  * under the model and under the most-popular baseline (0 = top, -1 = not rankable, a miss; capped at
- * {@link UserTower#RANK_LIMIT}, which is all HR@10, HR@100 and NDCG@10 need). Emitted on a side
+ * {@link LiveEvaluation#RANK_LIMIT}, which is all HR@10, HR@100 and NDCG@10 need). Emitted on a side
  * output when {@code metrics.prequential.emit} is on, for the evaluate command and tests; the live metrics come
  * from the same numbers. A Flink POJO.
  */

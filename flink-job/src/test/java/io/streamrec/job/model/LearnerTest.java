@@ -240,7 +240,7 @@ class LearnerTest {
 
     @Test
     void normalizationJacobianMatchesFiniteDifferences() {
-        Learner l = new Learner(small().set("model.normalize", "true"));
+        VectorForms l = new VectorForms(small().set("model.normalize", "true").validate());
         SplittableRandom rnd = new SplittableRandom(4);
         float[] raw = new float[5];
         float[] c = new float[5];

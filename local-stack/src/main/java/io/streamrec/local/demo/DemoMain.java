@@ -100,45 +100,12 @@ public final class DemoMain {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        DemoSettings settings;
-        Duration duration;
-        Duration reportEvery;
+        Invocation invocation;
         try {
-            int replayAt = Arrays.asList(args).indexOf("--replay");
-            String[] own = replayAt < 0 ? args : Arrays.copyOfRange(args, 0, replayAt);
-            String[] replayArgs = replayAt < 0 ? null : Arrays.copyOfRange(args, replayAt + 1, args.length);
-            TrainerFlags.Split split = TrainerFlags.extract(own);
-            ParsedArgs cl = COMMAND.parse(split.rest());
-            if (cl.helpRequested()) {
-                out.println(COMMAND.usage());
-                return 0;
+            invocation = parse(args, out, err);
+            if (invocation == null) {
+                return 0; // --help
             }
-            COMMAND.warn(err, cl.warnings());
-            if (!cl.positionals().isEmpty()) {
-                throw new UsageException("unexpected argument '" + cl.positionals().get(0) + "'");
-            }
-            int parallelism = cl.get(PARALLELISM);
-            COMMAND.warn(err, TrainerFlags.validate(split.trainer(), Map.of("job.parallelism",
-                    Integer.toString(parallelism)), List.of("job.parallelism"), "the demo sets KEY; use --parallelism"));
-            ReplayOptions replay = null;
-            if (replayArgs != null) {
-                if (replayArgs.length == 0) {
-                    throw new UsageException("--replay needs a FILE");
-                }
-                replay = ReplayMain.parse(replayArgs);
-            }
-            int kafkaPort = cl.get(KAFKA_PORT);
-            Path home = Path.of(System.getProperty("streamrec.home", ".")).toAbsolutePath().normalize();
-            Path stateDir = cl.has(STATE_DIR) ? cl.get(STATE_DIR) : home.resolve(".streamrec/demo");
-            if (cl.flag(FRESH)) {
-                deleteRecursively(stateDir);
-            }
-            settings = new DemoSettings(home, stateDir, kafkaPort, kafkaPort + 1, cl.get(DASHBOARD_PORT),
-                    cl.get(SERVING_PORT), parallelism, cl.get(RATE), cl.get(USERS), cl.get(ITEMS), cl.get(TOPICS),
-                    cl.get(SEED), cl.get(BACKFILL), replay, split.trainer(), cl.get(NEW_ITEMS_EVERY),
-                    cl.get(NEW_ITEM_DELAY), cl.get(RETIRE_EVERY));
-            duration = cl.get(DURATION);
-            reportEvery = cl.get(REPORT_EVERY);
         } catch (UsageException e) {
             return COMMAND.usageError(err, e);
         } catch (Exception e) {
@@ -146,9 +113,70 @@ public final class DemoMain {
             return 64;
         }
 
-        Demo demo = new Demo(settings, line -> out.println("  " + now() + "  " + line));
+        Demo demo = new Demo(invocation.settings(), line -> out.println("  " + now() + "  " + line));
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Thread hook = stopHook(demo, stopped, out, err);
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            startAndReport(demo, invocation, out, err);
+        } catch (Exception e) {
+            err.println("streamrec demo: " + failure(e));
+            // fall through to a clean stop
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        hook.run();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** What the command line asks for: the settings, how long to run (null: until Ctrl-C), how often to report. */
+    private record Invocation(DemoSettings settings, Duration duration, Duration reportEvery) {}
+
+    /** The command line; null after printing the usage for --help. Warnings go to {@code err}. */
+    private static Invocation parse(String[] args, PrintStream out, PrintStream err) throws Exception {
+        int replayAt = Arrays.asList(args).indexOf("--replay");
+        String[] own = replayAt < 0 ? args : Arrays.copyOfRange(args, 0, replayAt);
+        String[] replayArgs = replayAt < 0 ? null : Arrays.copyOfRange(args, replayAt + 1, args.length);
+        TrainerFlags.Split split = TrainerFlags.extract(own);
+        ParsedArgs cl = COMMAND.parse(split.rest());
+        if (cl.helpRequested()) {
+            out.println(COMMAND.usage());
+            return null;
+        }
+        COMMAND.warn(err, cl.warnings());
+        if (!cl.positionals().isEmpty()) {
+            throw new UsageException("unexpected argument '" + cl.positionals().get(0) + "'");
+        }
+        int parallelism = cl.get(PARALLELISM);
+        COMMAND.warn(err, TrainerFlags.validate(split.trainer(), Map.of("job.parallelism",
+                Integer.toString(parallelism)), List.of("job.parallelism"), "the demo sets KEY; use --parallelism"));
+        ReplayOptions replay = null;
+        if (replayArgs != null) {
+            if (replayArgs.length == 0) {
+                throw new UsageException("--replay needs a FILE");
+            }
+            replay = ReplayMain.parse(replayArgs);
+        }
+        int kafkaPort = cl.get(KAFKA_PORT);
+        Path home = Path.of(System.getProperty("streamrec.home", ".")).toAbsolutePath().normalize();
+        Path stateDir = cl.has(STATE_DIR) ? cl.get(STATE_DIR) : home.resolve(".streamrec/demo");
+        if (cl.flag(FRESH)) {
+            deleteRecursively(stateDir);
+        }
+        DemoSettings settings = new DemoSettings(home, stateDir, kafkaPort, kafkaPort + 1, cl.get(DASHBOARD_PORT),
+                cl.get(SERVING_PORT), parallelism, cl.get(RATE), cl.get(USERS), cl.get(ITEMS), cl.get(TOPICS),
+                cl.get(SEED), cl.get(BACKFILL), replay, split.trainer(), cl.get(NEW_ITEMS_EVERY),
+                cl.get(NEW_ITEM_DELAY), cl.get(RETIRE_EVERY));
+        return new Invocation(settings, cl.get(DURATION), cl.get(REPORT_EVERY));
+    }
+
+    /** Stops the demo (feed, trainer with a savepoint, serving, Flink, Kafka) on Ctrl-C, or when run directly. */
+    private static Thread stopHook(Demo demo, CountDownLatch stopped, PrintStream out, PrintStream err) {
+        return new Thread(() -> {
             out.println();
             out.println("stopping: feed, trainer (savepoint), serving node, Flink, Kafka ...");
             try {
@@ -162,51 +190,49 @@ public final class DemoMain {
                 stopped.countDown();
             }
         }, "demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+    }
 
-        try {
-            out.println("streamrec demo: starting Kafka, the trainer on Flink, the serving node ...");
-            demo.start();
-            printWhere(demo, settings, out);
-            long t0 = System.nanoTime();
-            out.println("waiting for the first complete snapshot of item embeddings (/ready) ...");
-            if (!demo.awaitReady(Duration.ofMinutes(5))) {
-                err.println("the serving node is not ready after 5 minutes (" + demo.servingState() + "); see "
-                        + demo.servingLog());
-            } else {
-                out.printf("ready after %d s.%n%n", (System.nanoTime() - t0) / 1_000_000_000L);
-                showExample(demo, settings, out);
-            }
-            out.println("Live metrics (HR@10 = share of scored events whose item the model ranked in its top 10"
-                    + " just before learning from it):");
-            long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-            Map<String, Double> previous = Map.of();
-            while (System.nanoTime() < end) {
-                Thread.sleep(Math.min(reportEvery.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                previous = report(demo, previous, out);
-                if (demo.replayFailure() != null) {
-                    err.println("replay failed: " + demo.replayFailure().getMessage());
-                }
-            }
-        } catch (Exception e) {
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            err.println("streamrec demo: " + (root instanceof BindException
-                    ? "a port is in use (" + root.getMessage() + "); choose others with --kafka-port, "
-                            + "--dashboard-port, --serving-port"
-                    : e.getMessage()));
-            // fall through to a clean stop
+    /** Starts everything, shows where it is and an example, then reports until the duration is over. */
+    private static void startAndReport(Demo demo, Invocation invocation, PrintStream out, PrintStream err)
+            throws Exception {
+        DemoSettings settings = invocation.settings();
+        out.println("streamrec demo: starting Kafka, the trainer on Flink, the serving node ...");
+        demo.start();
+        printWhere(demo, settings, out);
+        long t0 = System.nanoTime();
+        out.println("waiting for the first complete snapshot of item embeddings (/ready) ...");
+        if (!demo.awaitReady(Duration.ofMinutes(5))) {
+            err.println("the serving node is not ready after 5 minutes (" + demo.servingState() + "); see "
+                    + demo.servingLog());
+        } else {
+            out.printf("ready after %d s.%n%n", (System.nanoTime() - t0) / 1_000_000_000L);
+            showExample(demo, settings, out);
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
-        hook.run();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        out.println("Live metrics (HR@10 = share of scored events whose item the model ranked in its top 10"
+                + " just before learning from it):");
+        Duration duration = invocation.duration();
+        long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        Map<String, Double> previous = Map.of();
+        while (System.nanoTime() < end) {
+            Thread.sleep(Math.min(invocation.reportEvery().toMillis(),
+                    Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            previous = report(demo, previous, out);
+            if (demo.replayFailure() != null) {
+                err.println("replay failed: " + demo.replayFailure().getMessage());
+            }
         }
-        return 0;
+    }
+
+    /** What went wrong while running, for the user: a port in use says which options choose others. */
+    private static String failure(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root instanceof BindException
+                ? "a port is in use (" + root.getMessage() + "); choose others with --kafka-port, "
+                        + "--dashboard-port, --serving-port"
+                : e.getMessage();
     }
 
     private static void printWhere(Demo demo, DemoSettings s, PrintStream out) {

@@ -181,49 +181,71 @@ public final class EvaluateMain {
             return COMMAND.usageError(err, e);
         }
         ProgressLine progress = new ProgressLine(err, mode);
+        List<InteractionEvent> events;
+        Map<String, String> trainer;
+        CatalogChoice catalog;
+        try {
+            events = events(options, err);
+            trainer = trainerSettings(options, events);
+            catalog = chosenCatalog(options, progress, err);
+        } catch (Exit e) {
+            return e.code;
+        }
+        return evaluate(options, events, trainer, catalog, progress, out, err);
+    }
 
+    /** Ends the command with an exit code, its reason already printed. */
+    private static final class Exit extends Exception {
+        final int code;
+
+        Exit(int code) {
+            super(null, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /** The log's valid events, in timestamp order; none is an error. */
+    private static List<InteractionEvent> events(EvaluateOptions options, PrintStream err) throws Exit {
         List<InteractionEvent> events;
         try {
             events = read(options.replay(), err);
         } catch (ReplayException e) {
             err.println("evaluate: " + e.getMessage());
-            return e.exitCode();
+            throw new Exit(e.exitCode());
         }
         if (events.isEmpty()) {
             err.println("evaluate: no valid event in " + options.replay().file()
                     + "; check --format and the column options");
-            return ReplayException.NOTHING_PUBLISHED;
+            throw new Exit(ReplayException.NOTHING_PUBLISHED);
         }
-        Map<String, String> trainer = trainerSettings(options, events);
+        return events;
+    }
+
+    /** The run's catalog ({@link #catalog(EvaluateOptions, PrintStream)}), said when there is one. */
+    private static CatalogChoice chosenCatalog(EvaluateOptions options, ProgressLine progress, PrintStream err)
+            throws Exit {
         CatalogChoice catalog;
         try {
             catalog = catalog(options, err);
         } catch (ReplayException e) {
             err.println("evaluate: catalog: " + e.getMessage());
-            return e.exitCode();
+            throw new Exit(e.exitCode());
         }
         if (!catalog.records().isEmpty()) {
             progress.message(String.format(Locale.ROOT, "evaluate: catalog of %,d items: %s",
                     catalog.records().size(), catalog.source()));
         }
+        return catalog;
+    }
 
+    /** Runs the protocols on an embedded broker in a temporary directory, writes the report and sums it up. */
+    private static int evaluate(EvaluateOptions options, List<InteractionEvent> events, Map<String, String> trainer,
+                                CatalogChoice catalog, ProgressLine progress, PrintStream out, PrintStream err) {
         Path work = null;
         long start = System.nanoTime();
         try {
             work = Files.createTempDirectory("streamrec-evaluate-");
-            List<ObjectNode> sections = new ArrayList<>();
-            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(work.resolve("kafka")).start()) {
-                Evaluation evaluation = new Evaluation(options, broker, trainer, progress, work, catalog.records());
-                for (Protocol p : options.protocols()) {
-                    progress.message(String.format(Locale.ROOT, "evaluate: %s protocol on %,d events ...",
-                            p.cliName(), events.size()));
-                    ObjectNode section = evaluation.run(p, events);
-                    progress.message("evaluate: " + p.cliName() + ": " + ReportWriter.headline(section)
-                            + String.format(Locale.ROOT, " (%.0f s)", section.path("timings_s").path("total")
-                            .asDouble()));
-                    sections.add(section);
-                }
-            }
+            List<ObjectNode> sections = runProtocols(options, events, trainer, catalog, progress, work);
             ObjectNode root = root(sections, events.size());
             ObjectNode c = root.putObject("catalog");
             c.put("items", catalog.records().size());
@@ -244,6 +266,26 @@ public final class EvaluateMain {
         } finally {
             deleteRecursively(work);
         }
+    }
+
+    /** Each protocol's report section, in the order asked, from one embedded broker. */
+    private static List<ObjectNode> runProtocols(EvaluateOptions options, List<InteractionEvent> events,
+                                                 Map<String, String> trainer, CatalogChoice catalog,
+                                                 ProgressLine progress, Path work) throws Exception {
+        List<ObjectNode> sections = new ArrayList<>();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(work.resolve("kafka")).start()) {
+            Evaluation evaluation = new Evaluation(options, broker, trainer, progress, work, catalog.records());
+            for (Protocol p : options.protocols()) {
+                progress.message(String.format(Locale.ROOT, "evaluate: %s protocol on %,d events ...",
+                        p.cliName(), events.size()));
+                ObjectNode section = evaluation.run(p, events);
+                progress.message("evaluate: " + p.cliName() + ": " + ReportWriter.headline(section)
+                        + String.format(Locale.ROOT, " (%.0f s)", section.path("timings_s").path("total")
+                        .asDouble()));
+                sections.add(section);
+            }
+        }
+        return sections;
     }
 
     /** The report root: one protocol's section, or all of them under "reports". */

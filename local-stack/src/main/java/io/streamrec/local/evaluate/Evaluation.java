@@ -113,20 +113,37 @@ final class Evaluation {
         TrainerRun run = trainerRun();
         TrainerRun.Trained trained = run.train(protocol.cliName(), stream);
         long metricsStart = System.nanoTime();
+        OfflineScores scores = offlineScores(split, stream, trained.model());
+        long end = System.nanoTime();
 
-        List<Pair> pairs = new ArrayList<>(split.test().size());
-        split.test().forEach(e -> pairs.add(new Pair(e.userId, e.itemId, e.timestamp)));
-        Map<String, Set<String>> seen = new HashMap<>();
+        ObjectNode r = offlineReport(protocol, events.size(), split, shuffle ? "shuffled" : "time", trained, scores);
+        timings(r, trained, start, metricsStart, end);
+        r.put("training_events_per_second", Math.round(stream.size() / Math.max(trained.trainSeconds(), 1e-9)));
+        r.set("config", config(run.config(protocol.cliName(), false)));
+        return r;
+    }
+
+    /**
+     * What the seed and temporal protocols measure: the model's and popularity's top-K accuracy on the test pairs,
+     * over all items and with the user's training items excluded, and popularity on the pairs of users without a
+     * vector (serving's cold start); with the sizes the coverage reports.
+     */
+    private record OfflineScores(int pairs, int usersInTraining, int itemsInTraining, Result modelPlain,
+                                 Result modelExcluding, Result popPlain, Result popExcluding, Result popCold,
+                                 Result popColdExcluding) {}
+
+    private static OfflineScores offlineScores(Splits.Split split, List<InteractionEvent> stream,
+                                               PublishedModel published) {
+        List<Pair> pairs = pairs(split.test());
+        Map<String, Set<String>> seen = seenItems(split.train());
         Map<String, Long> counts = new LinkedHashMap<>();
         for (InteractionEvent e : split.train()) {
-            seen.computeIfAbsent(e.userId, u -> new HashSet<>()).add(e.itemId);
             counts.merge(e.itemId, 1L, Long::sum);
         }
 
         // The model: every item the trainer published a vector for (composed with its features, sorted by id so runs
         // are reproducible); each test pair's query formed as serving forms it, from the user's vector, the user's
         // latest training items (in the order the trainer learned them) and the context of the test event's time.
-        PublishedModel published = trained.model();
         Map<String, float[]> items = published.items();
         List<String> itemIds = new ArrayList<>(items.keySet());
         Map<String, List<String>> latest = latestItems(stream, published.historySize());
@@ -134,34 +151,44 @@ final class Evaluation {
         Result modelPlain = TopKAccuracy.evaluate(itemIds, model, pairs, null);
         Result modelExcluding = TopKAccuracy.evaluate(itemIds, model, pairs, seen);
 
-        // Popularity: every training item by its training count; equal counts rank the item that occurs first in
-        // the training events first (a definite list, as a popularity recommender serves; fractions below 1 never
-        // reorder different counts).
         List<String> popularIds = new ArrayList<>(counts.keySet());
-        double[] popularity = new double[popularIds.size()];
-        for (int i = 0; i < popularity.length; i++) {
-            popularity[i] = counts.get(popularIds.get(i)) + 0.5 * (1.0 - (double) i / popularity.length);
-        }
-        TopKAccuracy.Scorer pop = TopKAccuracy.sameForEveryone(popularity);
+        TopKAccuracy.Scorer pop = TopKAccuracy.sameForEveryone(popularityScores(counts, popularIds));
         Result popPlain = TopKAccuracy.evaluate(popularIds, pop, pairs, null);
         Result popExcluding = TopKAccuracy.evaluate(popularIds, pop, pairs, seen);
         // As served: a user without a vector gets the popular items (serving's cold start), not nothing.
         List<Pair> coldPairs = pairs.stream().filter(p -> !published.users().containsKey(p.userId())).toList();
         Result popCold = TopKAccuracy.evaluate(popularIds, pop, coldPairs, null);
         Result popColdExcluding = TopKAccuracy.evaluate(popularIds, pop, coldPairs, seen);
-        long end = System.nanoTime();
+        return new OfflineScores(pairs.size(), seen.size(), counts.size(), modelPlain, modelExcluding, popPlain,
+                popExcluding, popCold, popColdExcluding);
+    }
 
+    /**
+     * Popularity: every training item by its training count; equal counts rank the item that occurs first in
+     * the training events first (a definite list, as a popularity recommender serves; fractions below 1 never
+     * reorder different counts).
+     */
+    private static double[] popularityScores(Map<String, Long> counts, List<String> popularIds) {
+        double[] popularity = new double[popularIds.size()];
+        for (int i = 0; i < popularity.length; i++) {
+            popularity[i] = counts.get(popularIds.get(i)) + 0.5 * (1.0 - (double) i / popularity.length);
+        }
+        return popularity;
+    }
+
+    /** The seed or temporal protocol's report section up to its timings. */
+    private ObjectNode offlineReport(Protocol protocol, int events, Splits.Split split, String order,
+                                     TrainerRun.Trained trained, OfflineScores scores) {
         ObjectNode r = JSON.createObjectNode();
         r.put("protocol", protocol.cliName());
-        String order = shuffle ? "shuffled" : "time";
         r.put("description", protocol == Protocol.SEED
                 ? String.format(java.util.Locale.ROOT, SEED_DESCRIPTION, options.split() * 100,
                         (1 - options.split()) * 100, options.seed(), options.passes(), order)
                 : String.format(java.util.Locale.ROOT, TEMPORAL_DESCRIPTION, options.split() * 100,
                         options.passes(), order));
-        r.put("events", events.size());
+        r.put("events", events);
         r.put("train_events", split.train().size());
-        r.put("test_pairs", pairs.size());
+        r.put("test_pairs", scores.pairs());
         r.put("passes", options.passes());
         r.put("pass_order", order);
         r.put("split", options.split());
@@ -172,33 +199,53 @@ final class Evaluation {
         }
         r.put("trained_events", trained.trainedEvents());
         r.put("rejected_events", trained.rejected());
-        r.set("model", accuracy(modelPlain));
-        r.set("model_excluding_seen", accuracy(modelExcluding));
-        r.set("popularity", accuracy(popPlain));
-        r.set("popularity_excluding_seen", accuracy(popExcluding));
-        r.set("model_as_served", asServed(modelPlain, popCold, pairs.size()));
-        r.set("model_as_served_excluding_seen", asServed(modelExcluding, popColdExcluding, pairs.size()));
+        r.set("model", accuracy(scores.modelPlain()));
+        r.set("model_excluding_seen", accuracy(scores.modelExcluding()));
+        r.set("popularity", accuracy(scores.popPlain()));
+        r.set("popularity_excluding_seen", accuracy(scores.popExcluding()));
+        r.set("model_as_served", asServed(scores.modelPlain(), scores.popCold(), scores.pairs()));
+        r.set("model_as_served_excluding_seen", asServed(scores.modelExcluding(), scores.popColdExcluding(),
+                scores.pairs()));
+        PublishedModel published = trained.model();
         ObjectNode coverage = r.putObject("coverage");
-        coverage.put("users_in_training", seen.size());
+        coverage.put("users_in_training", scores.usersInTraining());
         coverage.put("users_with_vector", published.users().size());
-        coverage.put("items_in_training", counts.size());
-        coverage.put("items_with_vector", items.size());
+        coverage.put("items_in_training", scores.itemsInTraining());
+        coverage.put("items_with_vector", published.items().size());
         coverage.put("items_with_features", published.itemsWithFeatures());
         coverage.put("feature_vectors", published.featureVectorsPublished());
         coverage.put("context_vectors", published.contextVectorsPublished());
-        coverage.put("test_pairs_without_user_vector", modelPlain.missingUser());
-        coverage.put("test_pairs_without_item_vector", modelPlain.missingItem());
-        coverage.put("test_pairs_with_item_not_in_training", popPlain.missingItem());
+        coverage.put("test_pairs_without_user_vector", scores.modelPlain().missingUser());
+        coverage.put("test_pairs_without_item_vector", scores.modelPlain().missingItem());
+        coverage.put("test_pairs_with_item_not_in_training", scores.popPlain().missingItem());
         r.put("snapshot_version", trained.snapshotVersion());
+        return r;
+    }
+
+    /** The timings of a protocol that trains and then reads the final snapshot. */
+    private static void timings(ObjectNode r, TrainerRun.Trained trained, long start, long metricsStart, long end) {
         ObjectNode timings = r.putObject("timings_s");
         timings.put("publish", round(trained.publishSeconds()));
         timings.put("train", round(trained.trainSeconds()));
         timings.put("final_snapshot", round(trained.settleSeconds()));
         timings.put("metrics", round((end - metricsStart) / 1e9));
         timings.put("total", round((end - start) / 1e9));
-        r.put("training_events_per_second", Math.round(stream.size() / Math.max(trained.trainSeconds(), 1e-9)));
-        r.set("config", config(run.config(protocol.cliName(), false)));
-        return r;
+    }
+
+    /** The test events as (user, item, time) pairs, in order. */
+    private static List<Pair> pairs(List<InteractionEvent> test) {
+        List<Pair> pairs = new ArrayList<>(test.size());
+        test.forEach(e -> pairs.add(new Pair(e.userId, e.itemId, e.timestamp)));
+        return pairs;
+    }
+
+    /** Each user's training items. */
+    private static Map<String, Set<String>> seenItems(List<InteractionEvent> train) {
+        Map<String, Set<String>> seen = new HashMap<>();
+        for (InteractionEvent e : train) {
+            seen.computeIfAbsent(e.userId, u -> new HashSet<>()).add(e.itemId);
+        }
+        return seen;
     }
 
     private ObjectNode prequential(List<InteractionEvent> events) throws Exception {
@@ -209,34 +256,15 @@ final class Evaluation {
         TrainerRun.Prequential result = run.prequential("prequential", stream);
         long metricsStart = System.nanoTime();
 
-        // Put the results (from several subtasks, in any order) back in stream order.
-        Map<String, ArrayDeque<Integer>> positions = new HashMap<>();
-        for (int i = 0; i < stream.size(); i++) {
-            InteractionEvent e = stream.get(i);
-            positions.computeIfAbsent(key(e.userId, e.itemId, e.timestamp), k -> new ArrayDeque<>()).add(i);
-        }
-        int[] modelRanks = new int[stream.size()];
-        int[] trainerPopularityRanks = new int[stream.size()];
-        java.util.Arrays.fill(modelRanks, -1);
-        java.util.Arrays.fill(trainerPopularityRanks, -1);
-        for (PrequentialResult r : result.results()) {
-            ArrayDeque<Integer> at = positions.get(key(r.userId, r.itemId, r.eventTime));
-            if (at == null || at.isEmpty()) {
-                throw new IllegalStateException("the trainer scored an event that was not sent: user " + r.userId
-                        + ", item " + r.itemId + ", time " + r.eventTime);
-            }
-            int i = at.poll();
-            modelRanks[i] = r.modelRank;
-            trainerPopularityRanks[i] = r.popularityRank;
-        }
+        int[][] ranks = ranksInStreamOrder(stream, result.results());
         long[] times = new long[stream.size()];
         for (int i = 0; i < times.length; i++) {
             times[i] = stream.get(i).timestamp;
         }
         int historyMax = JobConfig.fromMap(runConfig).model.historyMax();
         int[] popularityRanks = PopularityBaseline.ranks(stream, historyMax);
-        PrequentialMetrics m = PrequentialMetrics.compute(times, modelRanks, popularityRanks, options.windows());
-        PrequentialMetrics.Stats trainerPopularity = PrequentialMetrics.stats(trainerPopularityRanks);
+        PrequentialMetrics m = PrequentialMetrics.compute(times, ranks[0], popularityRanks, options.windows());
+        PrequentialMetrics.Stats trainerPopularity = PrequentialMetrics.stats(ranks[1]);
         long end = System.nanoTime();
 
         ObjectNode r = JSON.createObjectNode();
@@ -253,7 +281,46 @@ final class Evaluation {
         unrankable.put("model", m.model().unrankable());
         unrankable.put("popularity", m.popularity().unrankable());
         r.put("windows_by", "event order, equal counts");
-        ArrayNode windows = r.putArray("windows");
+        windows(r.putArray("windows"), m);
+        ObjectNode timings = r.putObject("timings_s");
+        timings.put("publish", round(result.publishSeconds()));
+        timings.put("train", round(result.trainSeconds()));
+        timings.put("metrics", round((end - metricsStart) / 1e9));
+        timings.put("total", round((end - start) / 1e9));
+        r.put("events_per_second", Math.round(stream.size() / Math.max(result.trainSeconds(), 1e-9)));
+        r.set("config", config(runConfig));
+        return r;
+    }
+
+    /**
+     * The trainer's results (from several subtasks, in any order) put back in stream order: the model's ranks and
+     * the trainer's popularity ranks, -1 for an event without a result.
+     */
+    private static int[][] ranksInStreamOrder(List<InteractionEvent> stream, List<PrequentialResult> results) {
+        Map<String, ArrayDeque<Integer>> positions = new HashMap<>();
+        for (int i = 0; i < stream.size(); i++) {
+            InteractionEvent e = stream.get(i);
+            positions.computeIfAbsent(key(e.userId, e.itemId, e.timestamp), k -> new ArrayDeque<>()).add(i);
+        }
+        int[] modelRanks = new int[stream.size()];
+        int[] trainerPopularityRanks = new int[stream.size()];
+        java.util.Arrays.fill(modelRanks, -1);
+        java.util.Arrays.fill(trainerPopularityRanks, -1);
+        for (PrequentialResult r : results) {
+            ArrayDeque<Integer> at = positions.get(key(r.userId, r.itemId, r.eventTime));
+            if (at == null || at.isEmpty()) {
+                throw new IllegalStateException("the trainer scored an event that was not sent: user " + r.userId
+                        + ", item " + r.itemId + ", time " + r.eventTime);
+            }
+            int i = at.poll();
+            modelRanks[i] = r.modelRank;
+            trainerPopularityRanks[i] = r.popularityRank;
+        }
+        return new int[][] {modelRanks, trainerPopularityRanks};
+    }
+
+    /** The prequential metrics per window of events. */
+    private static void windows(ArrayNode windows, PrequentialMetrics m) {
         for (PrequentialMetrics.Window w : m.windows()) {
             ObjectNode o = windows.addObject();
             o.put("index", w.index());
@@ -264,14 +331,6 @@ final class Evaluation {
             o.set("model", JSON.valueToTree(w.model().asMap()));
             o.set("popularity", JSON.valueToTree(w.popularity().asMap()));
         }
-        ObjectNode timings = r.putObject("timings_s");
-        timings.put("publish", round(result.publishSeconds()));
-        timings.put("train", round(result.trainSeconds()));
-        timings.put("metrics", round((end - metricsStart) / 1e9));
-        timings.put("total", round((end - start) / 1e9));
-        r.put("events_per_second", Math.round(stream.size() / Math.max(result.trainSeconds(), 1e-9)));
-        r.set("config", config(runConfig));
-        return r;
     }
 
     static final String COLD_ITEMS_DESCRIPTION = "A seeded %.0f%%%% (seed %%d) of the items that have events are "
@@ -293,12 +352,8 @@ final class Evaluation {
                     + "(give --catalog FILE)");
             return r;
         }
-        // Items with events, in a fixed order, then a seeded shuffle: the first 10% are withheld.
-        List<String> itemsWithEvents = new ArrayList<>(new java.util.TreeSet<>(
-                events.stream().map(e -> e.itemId).toList()));
-        java.util.Collections.shuffle(itemsWithEvents, new java.util.Random(options.seed()));
-        int n = Math.max(1, (int) Math.round(itemsWithEvents.size() * COLD_SHARE));
-        Set<String> withheld = new HashSet<>(itemsWithEvents.subList(0, n));
+        List<String> withheldList = withheldItems(events);
+        Set<String> withheld = new HashSet<>(withheldList);
         List<InteractionEvent> train = new ArrayList<>();
         List<InteractionEvent> test = new ArrayList<>();
         for (InteractionEvent e : events) {
@@ -309,12 +364,42 @@ final class Evaluation {
         TrainerRun run = trainerRun();
         TrainerRun.Trained trained = run.train(Protocol.COLD_ITEMS.cliName(), stream);
         long metricsStart = System.nanoTime();
+        ColdScores scores = coldScores(trained.model(), stream, train, pairs(test), withheld);
+        long end = System.nanoTime();
 
-        PublishedModel published = trained.model();
+        r.put("description", String.format(java.util.Locale.ROOT, COLD_ITEMS_DESCRIPTION, COLD_SHARE * 100)
+                .formatted(options.seed(), options.passes(), shuffle ? "shuffled" : "time"));
+        r.put("events", events.size());
+        r.put("train_events", train.size());
+        r.put("test_events", test.size());
+        r.put("seed", options.seed());
+        r.put("passes", options.passes());
+        r.put("withheld_items", withheldList.size());
+        coldItemsResults(r, scores, trained);
+        timings(r, trained, start, metricsStart, end);
+        r.set("config", config(run.config(Protocol.COLD_ITEMS.cliName(), false)));
+        return r;
+    }
+
+    /** The items with events, in a fixed order, then a seeded shuffle: the first 10% are withheld. */
+    private List<String> withheldItems(List<InteractionEvent> events) {
+        List<String> itemsWithEvents = new ArrayList<>(new java.util.TreeSet<>(
+                events.stream().map(e -> e.itemId).toList()));
+        java.util.Collections.shuffle(itemsWithEvents, new java.util.Random(options.seed()));
+        int n = Math.max(1, (int) Math.round(itemsWithEvents.size() * COLD_SHARE));
+        return itemsWithEvents.subList(0, n);
+    }
+
+    /**
+     * What the cold-items protocol measures: the withheld items' ranks among the withheld items the trainer
+     * published ({@code published} of them), and among all items.
+     */
+    private record ColdScores(int published, Result among, Result amongAll) {}
+
+    private static ColdScores coldScores(PublishedModel published, List<InteractionEvent> stream,
+                                         List<InteractionEvent> train, List<Pair> pairs, Set<String> withheld) {
         Map<String, List<String>> latest = latestItems(stream, published.historySize());
         TopKAccuracy.Queries queries = queries(published, latest);
-        List<Pair> pairs = new ArrayList<>(test.size());
-        test.forEach(e -> pairs.add(new Pair(e.userId, e.itemId, e.timestamp)));
         // Among the withheld items only: those the trainer published (from their catalog records).
         List<String> cold = new ArrayList<>();
         List<float[]> coldVectors = new ArrayList<>();
@@ -328,46 +413,32 @@ final class Evaluation {
         Result among = TopKAccuracy.evaluate(cold, TopKAccuracy.queries(coldVectors, queries), pairs, null,
                 1, 10, 50);
         // Among all items, the user's training items excluded (as serving excludes what a user has seen).
-        Map<String, Set<String>> seen = new HashMap<>();
-        for (InteractionEvent e : train) {
-            seen.computeIfAbsent(e.userId, u -> new HashSet<>()).add(e.itemId);
-        }
+        Map<String, Set<String>> seen = seenItems(train);
         List<String> all = new ArrayList<>(published.items().keySet());
         Result amongAll = TopKAccuracy.evaluate(all,
                 TopKAccuracy.queries(new ArrayList<>(published.items().values()), queries), pairs, seen, 10, 100);
-        long end = System.nanoTime();
+        return new ColdScores(cold.size(), among, amongAll);
+    }
 
-        r.put("description", String.format(java.util.Locale.ROOT, COLD_ITEMS_DESCRIPTION, COLD_SHARE * 100)
-                .formatted(options.seed(), options.passes(), shuffle ? "shuffled" : "time"));
-        r.put("events", events.size());
-        r.put("train_events", train.size());
-        r.put("test_events", test.size());
-        r.put("seed", options.seed());
-        r.put("passes", options.passes());
-        r.put("withheld_items", n);
-        r.put("withheld_items_published", cold.size());
-        r.set("model", accuracy(among));
+    /** The cold-items protocol's accuracies, the random baseline, coverage and the run's counts. */
+    private static void coldItemsResults(ObjectNode r, ColdScores scores, TrainerRun.Trained trained) {
+        int cold = scores.published();
+        r.put("withheld_items_published", cold);
+        r.set("model", accuracy(scores.among()));
         ObjectNode random = r.putObject("random");
         for (int k : new int[] {1, 10, 50}) {
-            random.put("top_" + k, cold.isEmpty() ? 0.0 : Math.min(k, cold.size()) / (double) cold.size());
+            random.put("top_" + k, cold == 0 ? 0.0 : Math.min(k, cold) / (double) cold);
         }
-        r.set("model_all_items", accuracy(amongAll));
+        r.set("model_all_items", accuracy(scores.amongAll()));
+        PublishedModel published = trained.model();
         ObjectNode coverage = r.putObject("coverage");
-        coverage.put("test_events_without_user_vector", among.missingUser());
-        coverage.put("test_events_on_unpublished_items", among.missingItem());
+        coverage.put("test_events_without_user_vector", scores.among().missingUser());
+        coverage.put("test_events_on_unpublished_items", scores.among().missingItem());
         coverage.put("items_with_features", published.itemsWithFeatures());
         coverage.put("feature_vectors", published.featureVectorsPublished());
         r.put("trained_events", trained.trainedEvents());
         r.put("rejected_events", trained.rejected());
         r.put("snapshot_version", trained.snapshotVersion());
-        ObjectNode timings = r.putObject("timings_s");
-        timings.put("publish", round(trained.publishSeconds()));
-        timings.put("train", round(trained.trainSeconds()));
-        timings.put("final_snapshot", round(trained.settleSeconds()));
-        timings.put("metrics", round((end - metricsStart) / 1e9));
-        timings.put("total", round((end - start) / 1e9));
-        r.set("config", config(run.config(Protocol.COLD_ITEMS.cliName(), false)));
-        return r;
     }
 
     /**

@@ -113,65 +113,28 @@ public final class GeneratorMain {
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Consumer<Publisher> onStart) {
-        ParsedArgs cl;
-        GeneratorConfig config;
-        double rate;
-        Duration backfill;
-        long limit;
-        Duration duration;
-        KafkaTarget target;
-        String catalogTopic;
+        Invocation in;
         try {
-            cl = COMMAND.parse(args);
-            if (cl.helpRequested()) {
-                out.print(COMMAND.usage());
-                return 0;
+            in = parse(args, out, err);
+            if (in == null) {
+                return 0; // --help
             }
-            COMMAND.warn(err, cl.warnings());
-            if (!cl.positionals().isEmpty()) {
-                throw new UsageException("unexpected argument '" + cl.positionals().get(0) + "'");
-            }
-            rate = cl.get(RATE_OPTION);
-            backfill = cl.get(BACKFILL);
-            limit = cl.has(LIMIT) ? cl.get(LIMIT) : Long.MAX_VALUE;
-            duration = cl.get(DURATION);
-            GeneratorConfig.Builder b = GeneratorConfig.builder()
-                    .users(cl.get(USERS))
-                    .items(cl.get(ITEMS))
-                    .topics(cl.get(TOPICS))
-                    .seed(cl.get(SEED))
-                    .newItems(cl.get(NEW_ITEMS_EVERY), cl.get(NEW_ITEM_DELAY))
-                    .retireEvery(cl.get(RETIRE_EVERY));
-            if (backfill != null) {
-                if (rate <= 0) {
-                    throw new UsageException("--backfill needs a numeric --rate: it sets how dense the history is");
-                }
-                // The world changes (launches, retirements) only once the stream is live, after the history.
-                Instant now = Instant.now();
-                b.simulatedClock(now.minus(backfill), rate).changesFrom(now);
-            }
-            catalogTopic = cl.flag(NO_CATALOG) || cl.flag(STDOUT) ? null : cl.get(CATALOG_TOPIC);
-            config = b.build();
-            target = new KafkaTarget(cl.get(CommonOptions.BOOTSTRAP_SERVERS), cl.get(CommonOptions.INTERACTIONS_TOPIC),
-                    cl.flag(CommonOptions.CREATE_TOPIC), cl.get(CommonOptions.PARTITIONS),
-                    cl.get(CommonOptions.CONNECT_TIMEOUT));
         } catch (UsageException e) {
             return COMMAND.usageError(err, e);
         } catch (IllegalArgumentException e) {
             return COMMAND.usageError(err, new UsageException(e.getMessage()));
         }
 
-        ClickstreamGenerator generator = new ClickstreamGenerator(config);
-        if (cl.flag(PRINT_TRUTH)) {
+        ClickstreamGenerator generator = new ClickstreamGenerator(in.config());
+        if (in.printTruth()) {
             printTruth(generator.groundTruth(), err);
         }
-        boolean toStdout = cl.flag(STDOUT);
         EventSink sink = null;
         CatalogPublisher catalog = null;
         try {
-            sink = toStdout ? printing(out) : KafkaEventSink.open(target);
-            if (catalogTopic != null) {
-                catalog = openCatalog(target, catalogTopic, generator, err);
+            sink = in.toStdout() ? printing(out) : KafkaEventSink.open(in.target());
+            if (in.catalogTopic() != null) {
+                catalog = openCatalog(in.target(), in.catalogTopic(), generator, err);
             }
         } catch (PublishException e) {
             if (sink != null) {
@@ -180,16 +143,71 @@ public final class GeneratorMain {
             err.println("generate: error: " + e.getMessage());
             return 1;
         }
-        Pacing pacing = backfill != null ? Pacing.eventTime(System::currentTimeMillis)
-                : rate > 0 ? Pacing.rate(rate) : Pacing.unlimited();
-        Publisher publisher = Publisher.builder(generator, sink).pacing(pacing).limit(limit).duration(duration)
-                .threadName("generator-publisher").start();
+        Pacing pacing = in.backfill() != null ? Pacing.eventTime(System::currentTimeMillis)
+                : in.rate() > 0 ? Pacing.rate(in.rate()) : Pacing.unlimited();
+        Publisher publisher = Publisher.builder(generator, sink).pacing(pacing).limit(in.limit())
+                .duration(in.duration()).threadName("generator-publisher").start();
         onStart.accept(publisher);
-        String where = toStdout ? "stdout" : "topic " + target.topic() + " at " + target.bootstrapServers();
+        announce(in, err);
+        return awaitCompletion(publisher, catalog, err);
+    }
+
+    /**
+     * What the command line asks for: the synthetic world, its pace ({@code rate} 0: as fast as possible; a
+     * {@code backfill} of history first, or null), when to stop, and where to publish (the catalog topic null for
+     * none).
+     */
+    private record Invocation(GeneratorConfig config, double rate, Duration backfill, long limit, Duration duration,
+                              KafkaTarget target, String catalogTopic, boolean printTruth, boolean toStdout) {}
+
+    /** The command line; null after printing the usage for --help. Warnings go to {@code err}. */
+    private static Invocation parse(String[] args, PrintStream out, PrintStream err) throws UsageException {
+        ParsedArgs cl = COMMAND.parse(args);
+        if (cl.helpRequested()) {
+            out.print(COMMAND.usage());
+            return null;
+        }
+        COMMAND.warn(err, cl.warnings());
+        if (!cl.positionals().isEmpty()) {
+            throw new UsageException("unexpected argument '" + cl.positionals().get(0) + "'");
+        }
+        double rate = cl.get(RATE_OPTION);
+        Duration backfill = cl.get(BACKFILL);
+        long limit = cl.has(LIMIT) ? cl.get(LIMIT) : Long.MAX_VALUE;
+        Duration duration = cl.get(DURATION);
+        GeneratorConfig.Builder b = GeneratorConfig.builder()
+                .users(cl.get(USERS))
+                .items(cl.get(ITEMS))
+                .topics(cl.get(TOPICS))
+                .seed(cl.get(SEED))
+                .newItems(cl.get(NEW_ITEMS_EVERY), cl.get(NEW_ITEM_DELAY))
+                .retireEvery(cl.get(RETIRE_EVERY));
+        if (backfill != null) {
+            if (rate <= 0) {
+                throw new UsageException("--backfill needs a numeric --rate: it sets how dense the history is");
+            }
+            // The world changes (launches, retirements) only once the stream is live, after the history.
+            Instant now = Instant.now();
+            b.simulatedClock(now.minus(backfill), rate).changesFrom(now);
+        }
+        String catalogTopic = cl.flag(NO_CATALOG) || cl.flag(STDOUT) ? null : cl.get(CATALOG_TOPIC);
+        GeneratorConfig config = b.build();
+        KafkaTarget target = new KafkaTarget(cl.get(CommonOptions.BOOTSTRAP_SERVERS),
+                cl.get(CommonOptions.INTERACTIONS_TOPIC), cl.flag(CommonOptions.CREATE_TOPIC),
+                cl.get(CommonOptions.PARTITIONS), cl.get(CommonOptions.CONNECT_TIMEOUT));
+        return new Invocation(config, rate, backfill, limit, duration, target, catalogTopic, cl.flag(PRINT_TRUTH),
+                cl.flag(STDOUT));
+    }
+
+    /** Says what is being generated, where to and how fast, and how the world changes. */
+    private static void announce(Invocation in, PrintStream err) {
+        GeneratorConfig config = in.config();
+        String where = in.toStdout() ? "stdout"
+                : "topic " + in.target().topic() + " at " + in.target().bootstrapServers();
         err.printf(Locale.ROOT, "generate: %d users, %d items, %d topics, seed %d -> %s, %s%s%n", config.users(),
                 config.items(), config.topics(), config.seed(), where,
-                rate > 0 ? String.format(Locale.ROOT, "%,.0f events/s", rate) : "as fast as possible",
-                backfill != null ? " after a backfill of " + backfill : "");
+                in.rate() > 0 ? String.format(Locale.ROOT, "%,.0f events/s", in.rate()) : "as fast as possible",
+                in.backfill() != null ? " after a backfill of " + in.backfill() : "");
         if (!config.newItemsEvery().isZero() || !config.retireEvery().isZero()) {
             err.printf(Locale.ROOT, "generate: %s%s%n", config.newItemsEvery().isZero() ? ""
                     : "a new item every " + seconds(config.newItemsEvery()) + " (events from "
@@ -197,6 +215,10 @@ public final class GeneratorMain {
                     config.retireEvery().isZero() ? "" : (config.newItemsEvery().isZero() ? "" : ", ")
                             + "an item retired every " + seconds(config.retireEvery()));
         }
+    }
+
+    /** Reports progress every 5 s until the publisher is done, then closes the catalog; returns the exit code. */
+    private static int awaitCompletion(Publisher publisher, CatalogPublisher catalog, PrintStream err) {
         long start = System.nanoTime();
         try {
             while (!publisher.awaitCompletion(Duration.ofSeconds(5))) {
