@@ -448,7 +448,8 @@ public final class EvaluateMain {
         for (JsonNode s : ReportWriter.sections(root)) {
             String protocol = s.path("protocol").asText();
             JsonNode m = s.path("model");
-            JsonNode p = s.path("popularity");
+            // cold-items has no popularity baseline (withheld items have no events): its baseline is a random order.
+            JsonNode p = s.has("random") ? s.path("random") : s.path("popularity");
             JsonNode mx = s.path("model_excluding_seen");
             JsonNode px = s.path("popularity_excluding_seen");
             m.fieldNames().forEachRemaining(k -> {
@@ -460,6 +461,14 @@ public final class EvaluateMain {
                         k.replace("top_", "top-").replace("hr_", "HR@").replace("ndcg_", "NDCG@"), mv, pv,
                         pv > 0 ? String.format(Locale.ROOT, "%.2fx", mv / pv) : "-", excl));
             });
+            if (s.has("random")) {
+                out.println(String.format(Locale.ROOT, "%-12s %-9s %9s   (the baseline column is a random order of the "
+                        + "withheld items)", protocol, "", ""));
+                JsonNode all = s.path("model_all_items");
+                all.fieldNames().forEachRemaining(k -> out.println(String.format(Locale.ROOT,
+                        "%-12s %-9s %9.4f   (among all items, the user's training items excluded)", protocol,
+                        k.replace("top_", "top-"), all.path(k).asDouble())));
+            }
             JsonNode served = s.path("model_as_served");
             if (!served.isMissingNode() && s.path("coverage").path("test_pairs_without_user_vector").asLong() > 0) {
                 JsonNode sx = s.path("model_as_served_excluding_seen");

@@ -103,6 +103,11 @@ final class ReportWriter {
                     s.path("model").path("hr_10").asDouble(), s.path("popularity").path("hr_10").asDouble(),
                     s.path("model").path("hr_100").asDouble(), s.path("popularity").path("hr_100").asDouble());
         }
+        if ("cold-items".equals(s.path("protocol").asText())) {
+            return String.format(Locale.ROOT, "top-10 among withheld items model %.4f vs random %.4f; top-50 %.4f vs %.4f",
+                    s.path("model").path("top_10").asDouble(), s.path("random").path("top_10").asDouble(),
+                    s.path("model").path("top_50").asDouble(), s.path("random").path("top_50").asDouble());
+        }
         return String.format(Locale.ROOT, "top-100 model %.4f vs popularity %.4f; top-10 %.4f vs %.4f",
                 s.path("model").path("top_100").asDouble(), s.path("popularity").path("top_100").asDouble(),
                 s.path("model").path("top_10").asDouble(), s.path("popularity").path("top_10").asDouble());

@@ -75,4 +75,20 @@ class ReportWriterTest {
         }
         return root;
     }
+
+    @Test
+    void coldItemsHeadlineAndSummaryCompareWithARandomOrderNotPopularity() throws Exception {
+        ObjectNode s = new ObjectMapper().createObjectNode();
+        s.put("protocol", "cold-items");
+        s.putObject("model").put("top_1", 0.02).put("top_10", 0.14).put("top_50", 0.46);
+        s.putObject("random").put("top_1", 0.006).put("top_10", 0.06).put("top_50", 0.3);
+        s.putObject("model_all_items").put("top_10", 0.001).put("top_100", 0.059);
+        assertEquals("top-10 among withheld items model 0.1400 vs random 0.0600; top-50 0.4600 vs 0.3000",
+                ReportWriter.headline(s));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        EvaluateMain.printSummary(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), s);
+        String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.matches("(?s).*cold-items\\s+top-10\\s+0\\.1400\\s+0\\.0600\\s+2\\.33x.*"), out);
+        assertTrue(out.matches("(?s).*cold-items\\s+top-100\\s+0\\.0590\\s+\\(among all items.*"), out);
+    }
 }
