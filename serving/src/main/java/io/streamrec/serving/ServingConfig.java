@@ -40,6 +40,11 @@ public final class ServingConfig {
                 .check(between(min, max), "must be between " + min + " and " + max).description(description);
     }
 
+    private static Option.Builder<Duration> duration(String name, Duration def, String description) {
+        return Option.named(name, ValueTypes.DURATION).defaultValue(def)
+                .check(d -> !d.isZero() && !d.isNegative(), "must be positive").description(description);
+    }
+
     private static Option.Builder<String> text(String name, String def, String description) {
         return Option.named(name, ValueTypes.STRING).defaultValue(def).check(nonBlank(), "must not be empty")
                 .description(description);
@@ -52,8 +57,23 @@ public final class ServingConfig {
     public static final Option<Integer> HTTP_THREADS = key(integer("http.threads", 8, 1, 1024,
             "Request handler threads."));
     public static final Option<Integer> HTTP_QUEUE = key(integer("http.queue-capacity", 1000, 1, 1_000_000,
-            "Requests waiting for a handler thread; beyond it the accepting thread runs the request itself, which "
-                    + "pushes back on clients instead of growing a queue."));
+            "Requests waiting for a handler thread; beyond it a request is answered 503 `overloaded` at once "
+                    + "instead of growing a queue."));
+    public static final Option<Integer> HTTP_IO_THREADS = key(integer("http.io-threads", 1, 1, 64,
+            "Network threads (Netty event loops): read and parse requests, write answers; never block."));
+    public static final Option<Integer> HTTP_MAX_CONNECTIONS = key(integer("http.max-connections", 1000, 1,
+            1_000_000, "Open connections at most; a connection beyond it is closed as soon as it is accepted."));
+    public static final Option<Duration> HTTP_HEADER_TIMEOUT = key(duration("http.header-timeout",
+            Duration.ofSeconds(10), "Time a request's head (request line and headers) may take to arrive, from its "
+                    + "first byte; then the connection gets a 408 `request_timeout` and is closed."));
+    public static final Option<Duration> HTTP_BODY_TIMEOUT = key(duration("http.body-timeout",
+            Duration.ofSeconds(10), "Time a request's body may take to arrive, from the end of its head (a body "
+                    + "shorter than its Content-Length); then a 408 `request_timeout` and the connection is closed."));
+    public static final Option<Duration> HTTP_IDLE_TIMEOUT = key(duration("http.idle-timeout",
+            Duration.ofSeconds(60), "A kept-alive connection with no request under way is closed after this long."));
+    public static final Option<Integer> HTTP_MAX_HEADER_BYTES = key(integer("http.max-header-bytes", 65536, 1024,
+            16 * 1024 * 1024, "Longest request line, and largest header block, accepted (414 `uri_too_long`, 431 "
+                    + "`headers_too_large` beyond); the request line carries a GET's `exclude_items`."));
     public static final Option<String> KAFKA_BOOTSTRAP = key(text("kafka.bootstrap.servers", "localhost:9092",
             "Kafka bootstrap servers."));
     public static final Option<String> TOPIC_INTERACTIONS = key(text("topics.interactions", "interactions",
