@@ -8,6 +8,7 @@ import io.streamrec.config.Option;
 import io.streamrec.config.OptionSet;
 import io.streamrec.config.Settings;
 import io.streamrec.config.ValueTypes;
+import io.streamrec.serving.retrieval.AnnIndexer;
 import io.streamrec.serving.retrieval.ParallelTopK;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,6 +134,20 @@ public final class ServingConfig {
                     + "re-scores exactly the few items that can still make the top-k; `float` scans the float rows "
                     + "once. Both return the same exact result. With `bf16` a bf16 copy (+50% matrix memory) is built "
                     + "with every snapshot; `float` does without it."));
+
+    public static final Option<AnnIndexer.Mode> TOPK_INDEX = key(Option.named("topk.index",
+                    ValueTypes.enumeration(AnnIndexer.Mode.class, AnnIndexer.Mode::label))
+            .defaultValue(AnnIndexer.Mode.AUTO)
+            .description("How top-k searches the items: `exact` scans them all (`topk.kernel`); `ann` uses an "
+                    + "approximate IVF index (k-means lists, recall@100 about 0.96 against exact on clustered "
+                    + "embeddings, BENCHMARKS.md), built with each snapshot before it is swapped in; `auto` uses "
+                    + "`ann` from `topk.ann.min-items` items. Similar items and every other query use the same."));
+    public static final Option<Integer> TOPK_ANN_MIN_ITEMS = key(integer("topk.ann.min-items", 200000, 1,
+            Integer.MAX_VALUE, "With `topk.index=auto`, the item count from which the approximate index is used."));
+    public static final Option<Integer> TOPK_ANN_LISTS = key(integer("topk.ann.lists", 0, 0, 1_000_000,
+            "Clusters (lists) of the approximate index; 0 = about sqrt(items) / 4."));
+    public static final Option<Integer> TOPK_ANN_PROBES = key(integer("topk.ann.probes", 0, 0, 1_000_000,
+            "Lists scanned per query (more: higher recall, slower); 0 = 35% of the lists."));
 
     /** Every key, for reading and for the README's table. */
     public static final OptionSet OPTIONS = OptionSet.of(KEYS);
