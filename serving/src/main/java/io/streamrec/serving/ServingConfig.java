@@ -149,6 +149,10 @@ public final class ServingConfig {
     public static final Option<Integer> TOPK_ANN_PROBES = key(integer("topk.ann.probes", 0, 0, 1_000_000,
             "Lists scanned per query (more: higher recall, slower); 0 = 35% of the lists."));
 
+    public static final Option<Integer> TOPK_BATCH_MAX = key(integer("topk.batch.max-queries", 16, 1, 1024,
+            "Exact top-k queries that arrive while a scan runs are scored together in the next pass over the "
+                    + "matrix (matrix-matrix), at most this many per pass; 1 = every query scans alone."));
+
     /** Every key, for reading and for the README's table. */
     public static final OptionSet OPTIONS = OptionSet.of(KEYS);
 

@@ -8,6 +8,7 @@ import io.streamrec.serving.ingest.TopicConsumerLoop;
 import io.streamrec.serving.ingest.UserVectorIngestor;
 import io.streamrec.serving.metrics.ServingMetrics;
 import io.streamrec.serving.retrieval.AnnIndexer;
+import io.streamrec.serving.retrieval.BatchingTopK;
 import io.streamrec.serving.retrieval.IndexedTopK;
 import io.streamrec.serving.retrieval.ParallelTopK;
 import io.streamrec.serving.retrieval.Recommender;
@@ -75,7 +76,8 @@ public final class ServingNode implements AutoCloseable {
                     metrics, users, snapshots::dim);
             // The approximate index lives in the JVM's heap and needs the Vector API like the float kernel.
             this.recommender = new Recommender(snapshots, users, seen, popularity,
-                    ParallelTopK.vectorApiAvailable() ? new IndexedTopK(topK) : topK);
+                    ParallelTopK.vectorApiAvailable()
+                            ? new IndexedTopK(new BatchingTopK(topK, config.get(ServingConfig.TOPK_BATCH_MAX))) : topK);
             registerGauges(popularity);
             this.http = new HttpApi(config, recommender, snapshots, metrics, this::healthProblem);
         } catch (RuntimeException e) {

@@ -128,7 +128,11 @@ public final class IvfIndex {
         // Within a list, descending norm: a scan stops where ||q|| ||v|| cannot beat the k-th best score.
         float[] itemNorms = new float[n];
         for (int i = 0; i < n; i++) {
-            itemNorms[i] = ItemMatrix.normRoundedUp(m.vector(i));
+            double sq = 0;
+            for (int j = i * dim, end = j + dim; j < end; j++) {
+                sq += (double) data[j] * data[j];
+            }
+            itemNorms[i] = ItemMatrix.roundUp(Math.sqrt(sq));
         }
         int[] fill = Arrays.copyOf(start, nl);
         long[] keys = new long[n]; // per list: descending norm (inverted bits of a non-negative float), then ordinal

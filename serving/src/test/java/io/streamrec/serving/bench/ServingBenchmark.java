@@ -6,6 +6,7 @@ import io.streamrec.serving.http.HttpApi;
 import io.streamrec.serving.ingest.Popularity;
 import io.streamrec.serving.metrics.ServingMetrics;
 import io.streamrec.serving.retrieval.AnnIndexer;
+import io.streamrec.serving.retrieval.BatchingTopK;
 import io.streamrec.serving.retrieval.Exclusion;
 import io.streamrec.serving.retrieval.IndexedTopK;
 import io.streamrec.serving.retrieval.ItemMatrix;
@@ -57,7 +58,7 @@ import org.rocksdb.WriteBatchWithIndex;
  *       default, bf16 split over two threads), interleaved;</li>
  *   <li>a snapshot that changes 10% of the items: time until it is serving (matrix update + index rebuild, on
  *       another thread) and the query p99 while that runs, against the steady p99 just before;</li>
- *   <li>over HTTP: the real {@link HttpApi} on loopback, user vectors and {@code --excluded} seen items per user in
+ *   <li>over HTTP: the real {@link HttpApi} on loopback (exact queries batched, {@code --batch} per pass), user vectors and {@code --excluded} seen items per user in
  *       RocksDB, {@code --clients} (comma list) java.net.http client threads for {@code --http-seconds} each.</li>
  * </ol>
  */
@@ -68,11 +69,12 @@ public final class ServingBenchmark {
         Map<String, String> o = new LinkedHashMap<>(Map.of("items", "100000", "dim", "64", "k", "100",
                 "excluded", "1000", "index", "auto", "queries", "2000", "http-seconds", "10", "clients", "4,16",
                 "out", "", "kafka", ""));
+        o.put("batch", "16");
         o.put("topic", "item-embeddings");
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || !o.containsKey(args[i].substring(2)) || i + 1 >= args.length) {
                 throw new IllegalArgumentException("usage: --items N --dim D --k K --excluded E --index exact|ann|auto"
-                        + " --queries Q --http-seconds S --clients 4,16 --out FILE [--kafka BOOTSTRAP --topic T];"
+                        + " --queries Q --http-seconds S --clients 4,16 --out FILE [--batch 16] [--kafka BOOTSTRAP --topic T];"
                         + " bad argument: " + args[i]);
             }
             o.put(args[i].substring(2), args[++i]);
@@ -130,7 +132,10 @@ public final class ServingBenchmark {
             ex[i] = b.build();
         }
         try (ParallelTopK exact = new ParallelTopK(2, 25_000, ParallelTopK.Kernel.BF16)) {
-            TopK served = new IndexedTopK(exact);
+            // As ServingNode wires it: the index when the matrix has one, else batched exact scans.
+            int batch = Integer.parseInt(o.get("batch"));
+            result.put("batch_max_queries", batch);
+            TopK served = new IndexedTopK(new BatchingTopK(exact, batch));
             // recall@k against the exact scan (the oracle)
             double recall = 0;
             for (int i = 0; i < qs.length; i++) {
