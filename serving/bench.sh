@@ -5,7 +5,7 @@
 #   serving/bench.sh --kafka localhost:9092 [--topic item-embeddings] ... (the snapshot a trainer run left in Kafka)
 # The older positional form runs TopKBenchmark (exact kernels side by side, HTTP load):
 #   serving/bench.sh [items dim k excluded queries httpSeconds clientThreads]
-# Extra JVM options (e.g. to compare GC or page settings): BENCH_JAVA_OPTS="..." serving/bench.sh ...
+# Extra JVM options: BENCH_JAVA_OPTS="..." serving/bench.sh ...; another collector: BENCH_GC=-XX:+UseG1GC
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -pl serving -am test-compile dependency:build-classpath \
@@ -15,7 +15,7 @@ if [[ "${1:-}" == --* ]]; then
   main=io.streamrec.serving.bench.ServingBenchmark
 fi
 exec java --add-modules jdk.incubator.vector -Xmx4g \
-  -Dorg.apache.avro.limits.string.maxLength=65536 -Dorg.apache.avro.limits.bytes.maxLength=4194304 -XX:+UseParallelGC \
+  -Dorg.apache.avro.limits.string.maxLength=65536 -Dorg.apache.avro.limits.bytes.maxLength=4194304 ${BENCH_GC:--XX:+UseParallelGC} \
   ${BENCH_JAVA_OPTS:-} \
   -Dlog4j2.configurationFile=log4j2-test.properties \
   -cp "serving/target/test-classes:serving/target/classes:$(cat serving/target/classpath.txt)" \
