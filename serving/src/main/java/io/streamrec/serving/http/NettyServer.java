@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -59,7 +58,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A request that misses its deadline gets 408 {@code request_timeout} and its connection is closed; an idle one is
  * closed silently. Beyond {@code maxConnections} open connections a new one is closed as soon as it is accepted.
  * Request line and header block are bounded (414, 431), bodies too (413, read up to a bounded amount more so that
- * the client sees the answer rather than a reset). Every answer the server itself gives is in the API's JSON error
+ * the client sees the answer rather than a reset; before a {@code 100 Continue} when Content-Length says so). Every answer the server itself gives is in the API's JSON error
  * format ({@link ErrorMapper}).
  *
  * <p>Thread-safe start/close.
@@ -127,7 +126,6 @@ final class NettyServer implements AutoCloseable {
                         Connection c = new Connection();
                         ch.pipeline().addLast("first-byte", c.firstByte)
                                 .addLast("codec", new HttpServerCodec(maxHeaderBytes, maxHeaderBytes, 8192))
-                                .addLast("continue", new HttpServerExpectContinueHandler())
                                 .addLast("connection", c);
                     }
                 });
@@ -303,6 +301,18 @@ final class NettyServer implements AutoCloseable {
                     if (HttpUtil.isContentLengthSet(head) && HttpUtil.getContentLength(head, 0L) > maxBody) {
                         tooLarge();
                         return;
+                    }
+                    String expect = head.headers().get(HttpHeaderNames.EXPECT);
+                    if (expect != null && !(head.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
+                            && HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect))) {
+                        refuse(417, ErrorMapper.body("expectation_failed", "only Expect: 100-continue is supported",
+                                "Expect"), true);
+                        return;
+                    }
+                    if (HttpUtil.is100ContinueExpected(head)) {
+                        ctx.writeAndFlush(new DefaultFullHttpResponse(head.protocolVersion(),
+                                HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+                        head.headers().remove(HttpHeaderNames.EXPECT);
                     }
                 }
                 if (msg instanceof HttpContent && head != null) {

@@ -301,6 +301,13 @@ class HttpApiTest {
                 RequestParsing.abbreviate(longLine));
         String garbage = rawRequest("NOT-HTTP\r\n\r\n");
         assertTrue(garbage.startsWith("HTTP/1.1 400") && garbage.contains("\"error\""), garbage);
+        String expect = rawRequest("POST /v1/recommendations HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n"
+                + "Content-Length: 2\r\n\r\n{}");
+        assertTrue(expect.startsWith("HTTP/1.1 417") && expect.contains("\"error\":\"expectation_failed\""), expect);
+        HttpResponse<String> continued = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/v1/recommendations"))
+                .expectContinue(true).POST(HttpRequest.BodyPublishers.ofString("{\"history\": [\"i0\"], \"k\": 2}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, continued.statusCode(), continued.body());
         // keep-alive: two requests on one connection
         String two = rawRequest("GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n"
                 + "Connection: close\r\n\r\n");
