@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Serving benchmark: in-process exact top-k and HTTP under concurrent load (see BENCHMARKS.md).
-# Usage, from the repository root: serving/bench.sh [items dim k excluded queries httpSeconds clientThreads]
-# e.g. serving/bench.sh 100000 64 100 200 5000 10 2,4   (httpSeconds 0: in-process part only)
-# Extra JVM options (e.g. to compare GC or page settings): BENCH_JAVA_OPTS="..." serving/bench.sh ...
+# Serving benchmark (see BENCHMARKS.md), from the repository root:
+#   serving/bench.sh --items 1000000 --dim 64 --k 100 --excluded 1000 --index auto --queries 2000 \
+#       --http-seconds 10 --clients 4,16 --out result.json          (ServingBenchmark: JSON result)
+#   serving/bench.sh --kafka localhost:9092 [--topic item-embeddings] ... (the snapshot a trainer run left in Kafka)
+# The older positional form runs TopKBenchmark (exact kernels side by side, HTTP load):
+#   serving/bench.sh [items dim k excluded queries httpSeconds clientThreads]
+# Extra JVM options: BENCH_JAVA_OPTS="..." serving/bench.sh ...; another collector: BENCH_GC=-XX:+UseG1GC
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -pl serving -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test
-exec java --add-modules jdk.incubator.vector -Dsun.net.httpserver.nodelay=true -Xmx2g \
-  -Dorg.apache.avro.limits.string.maxLength=65536 -Dorg.apache.avro.limits.bytes.maxLength=4194304 -XX:+UseParallelGC \
+main=io.streamrec.serving.bench.TopKBenchmark
+if [[ "${1:-}" == --* ]]; then
+  main=io.streamrec.serving.bench.ServingBenchmark
+fi
+exec java --add-modules jdk.incubator.vector -Xmx4g \
+  -Dorg.apache.avro.limits.string.maxLength=65536 -Dorg.apache.avro.limits.bytes.maxLength=4194304 ${BENCH_GC:--XX:+UseParallelGC} \
   ${BENCH_JAVA_OPTS:-} \
   -Dlog4j2.configurationFile=log4j2-test.properties \
   -cp "serving/target/test-classes:serving/target/classes:$(cat serving/target/classpath.txt)" \
-  io.streamrec.serving.bench.TopKBenchmark "$@"
+  "$main" "$@"

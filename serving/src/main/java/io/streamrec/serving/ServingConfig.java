@@ -8,6 +8,7 @@ import io.streamrec.config.Option;
 import io.streamrec.config.OptionSet;
 import io.streamrec.config.Settings;
 import io.streamrec.config.ValueTypes;
+import io.streamrec.serving.retrieval.AnnIndexer;
 import io.streamrec.serving.retrieval.ParallelTopK;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,11 @@ public final class ServingConfig {
                 .check(between(min, max), "must be between " + min + " and " + max).description(description);
     }
 
+    private static Option.Builder<Duration> duration(String name, Duration def, String description) {
+        return Option.named(name, ValueTypes.DURATION).defaultValue(def)
+                .check(d -> !d.isZero() && !d.isNegative(), "must be positive").description(description);
+    }
+
     private static Option.Builder<String> text(String name, String def, String description) {
         return Option.named(name, ValueTypes.STRING).defaultValue(def).check(nonBlank(), "must not be empty")
                 .description(description);
@@ -52,8 +58,23 @@ public final class ServingConfig {
     public static final Option<Integer> HTTP_THREADS = key(integer("http.threads", 8, 1, 1024,
             "Request handler threads."));
     public static final Option<Integer> HTTP_QUEUE = key(integer("http.queue-capacity", 1000, 1, 1_000_000,
-            "Requests waiting for a handler thread; beyond it the accepting thread runs the request itself, which "
-                    + "pushes back on clients instead of growing a queue."));
+            "Requests waiting for a handler thread; beyond it a request is answered 503 `overloaded` at once "
+                    + "instead of growing a queue."));
+    public static final Option<Integer> HTTP_IO_THREADS = key(integer("http.io-threads", 1, 1, 64,
+            "Network threads (Netty event loops): read and parse requests, write answers; never block."));
+    public static final Option<Integer> HTTP_MAX_CONNECTIONS = key(integer("http.max-connections", 1000, 1,
+            1_000_000, "Open connections at most; a connection beyond it is closed as soon as it is accepted."));
+    public static final Option<Duration> HTTP_HEADER_TIMEOUT = key(duration("http.header-timeout",
+            Duration.ofSeconds(10), "Time a request's head (request line and headers) may take to arrive, from its "
+                    + "first byte; then the connection gets a 408 `request_timeout` and is closed."));
+    public static final Option<Duration> HTTP_BODY_TIMEOUT = key(duration("http.body-timeout",
+            Duration.ofSeconds(10), "Time a request's body may take to arrive, from the end of its head (a body "
+                    + "shorter than its Content-Length); then a 408 `request_timeout` and the connection is closed."));
+    public static final Option<Duration> HTTP_IDLE_TIMEOUT = key(duration("http.idle-timeout",
+            Duration.ofSeconds(60), "A kept-alive connection with no request under way is closed after this long."));
+    public static final Option<Integer> HTTP_MAX_HEADER_BYTES = key(integer("http.max-header-bytes", 65536, 1024,
+            16 * 1024 * 1024, "Longest request line, and largest header block, accepted (414 `uri_too_long`, 431 "
+                    + "`headers_too_large` beyond); the request line carries a GET's `exclude_items`."));
     public static final Option<String> KAFKA_BOOTSTRAP = key(text("kafka.bootstrap.servers", "localhost:9092",
             "Kafka bootstrap servers."));
     public static final Option<String> TOPIC_INTERACTIONS = key(text("topics.interactions", "interactions",
@@ -113,6 +134,24 @@ public final class ServingConfig {
                     + "re-scores exactly the few items that can still make the top-k; `float` scans the float rows "
                     + "once. Both return the same exact result. With `bf16` a bf16 copy (+50% matrix memory) is built "
                     + "with every snapshot; `float` does without it."));
+
+    public static final Option<AnnIndexer.Mode> TOPK_INDEX = key(Option.named("topk.index",
+                    ValueTypes.enumeration(AnnIndexer.Mode.class, AnnIndexer.Mode::label))
+            .defaultValue(AnnIndexer.Mode.AUTO)
+            .description("How top-k searches the items: `exact` scans them all (`topk.kernel`); `ann` uses an "
+                    + "approximate IVF index (k-means lists, recall@100 about 0.96 against exact on clustered "
+                    + "embeddings, BENCHMARKS.md), built with each snapshot before it is swapped in; `auto` uses "
+                    + "`ann` from `topk.ann.min-items` items. Similar items and every other query use the same."));
+    public static final Option<Integer> TOPK_ANN_MIN_ITEMS = key(integer("topk.ann.min-items", 200000, 1,
+            Integer.MAX_VALUE, "With `topk.index=auto`, the item count from which the approximate index is used."));
+    public static final Option<Integer> TOPK_ANN_LISTS = key(integer("topk.ann.lists", 0, 0, 1_000_000,
+            "Clusters (lists) of the approximate index; 0 = about sqrt(items) / 4."));
+    public static final Option<Integer> TOPK_ANN_PROBES = key(integer("topk.ann.probes", 0, 0, 1_000_000,
+            "Lists scanned per query (more: higher recall, slower); 0 = 35% of the lists."));
+
+    public static final Option<Integer> TOPK_BATCH_MAX = key(integer("topk.batch.max-queries", 16, 1, 1024,
+            "Exact top-k queries that arrive while a scan runs are scored together in the next pass over the "
+                    + "matrix (matrix-matrix), at most this many per pass; 1 = every query scans alone."));
 
     /** Every key, for reading and for the README's table. */
     public static final OptionSet OPTIONS = OptionSet.of(KEYS);

@@ -30,8 +30,6 @@ public final class ServingMain {
             System.out.println(ServingConfig.describe());
             return;
         }
-        // Must be set before the first HttpServer is created, or each response waits ~40 ms (Nagle + delayed ACK).
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         AVRO_LIMITS.forEach((k, v) -> {
             if (System.getProperty(k) == null) {
                 System.setProperty(k, v);

@@ -7,6 +7,9 @@ import io.streamrec.serving.ingest.Popularity;
 import io.streamrec.serving.ingest.TopicConsumerLoop;
 import io.streamrec.serving.ingest.UserVectorIngestor;
 import io.streamrec.serving.metrics.ServingMetrics;
+import io.streamrec.serving.retrieval.AnnIndexer;
+import io.streamrec.serving.retrieval.BatchingTopK;
+import io.streamrec.serving.retrieval.IndexedTopK;
 import io.streamrec.serving.retrieval.ParallelTopK;
 import io.streamrec.serving.retrieval.Recommender;
 import io.streamrec.serving.snapshot.ItemSnapshot;
@@ -65,12 +68,16 @@ public final class ServingNode implements AutoCloseable {
             this.loader = new SnapshotLoader(bootstrap, config.get(ServingConfig.TOPIC_ITEM_EMBEDDINGS), store,
                     metrics, snapshots, config.get(ServingConfig.SNAPSHOT_RECORD_WAIT).toMillis(),
                     config.get(ServingConfig.TOPK_KERNEL) == ParallelTopK.Kernel.BF16
-                            && ParallelTopK.vectorApiAvailable()); // the scalar fallback never reads the bf16 copy
+                            && ParallelTopK.vectorApiAvailable(), // the scalar fallback never reads the bf16 copy
+                    indexer(config));
             this.interactions = new InteractionIngestor(bootstrap, config.get(ServingConfig.TOPIC_INTERACTIONS), store,
                     metrics, parserOptions, seen, popularity);
             this.userVectors = new UserVectorIngestor(bootstrap, config.get(ServingConfig.TOPIC_USER_EMBEDDINGS), store,
                     metrics, users, snapshots::dim);
-            this.recommender = new Recommender(snapshots, users, seen, popularity, topK);
+            // The approximate index lives in the JVM's heap and needs the Vector API like the float kernel.
+            this.recommender = new Recommender(snapshots, users, seen, popularity,
+                    ParallelTopK.vectorApiAvailable()
+                            ? new IndexedTopK(new BatchingTopK(topK, config.get(ServingConfig.TOPK_BATCH_MAX))) : topK);
             registerGauges(popularity);
             this.http = new HttpApi(config, recommender, snapshots, metrics, this::healthProblem);
         } catch (RuntimeException e) {
@@ -78,6 +85,14 @@ public final class ServingNode implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    private static AnnIndexer indexer(ServingConfig config) {
+        if (!ParallelTopK.vectorApiAvailable()) {
+            return AnnIndexer.exact();
+        }
+        return new AnnIndexer(config.get(ServingConfig.TOPK_INDEX), config.get(ServingConfig.TOPK_ANN_MIN_ITEMS),
+                config.get(ServingConfig.TOPK_ANN_LISTS), config.get(ServingConfig.TOPK_ANN_PROBES));
     }
 
     private void registerGauges(Popularity popularity) {

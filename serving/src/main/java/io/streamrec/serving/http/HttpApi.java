@@ -8,8 +8,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.streamrec.serving.ServingConfig;
 import io.streamrec.serving.metrics.ServingMetrics;
 import io.streamrec.serving.retrieval.QueryContext;
@@ -17,12 +15,15 @@ import io.streamrec.serving.retrieval.Recommender;
 import io.streamrec.serving.retrieval.Recommender.ExcludePolicy;
 import io.streamrec.serving.snapshot.ItemSnapshot;
 import io.streamrec.serving.snapshot.SnapshotHolder;
+import io.streamrec.serving.http.NettyServer.Reply;
+import io.streamrec.serving.http.NettyServer.Request;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -39,18 +40,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API on the JDK's built-in server: JSON in and out, strict input checks (every refusal is a 4xx naming
- * the parameter), a bounded handler pool, and request counts and latencies per route in {@link ServingMetrics}.
+ * The HTTP API on {@link NettyServer} (Netty; header, body and idle timeouts, a connection limit, bounded request
+ * sizes): JSON in and out, strict input checks (every refusal is a 4xx naming the parameter, in the JSON error
+ * format, malformed request targets included), a bounded handler pool, and request counts and latencies per route in
+ * {@link ServingMetrics}.
  *
  * <pre>
  * GET  /v1/users/{id}/recommendations?k=10&amp;exclude=seen|purchased|none&amp;exclude_items=a&amp;exclude_items=b
  * POST /v1/recommendations  {"history": [ids], "k": 10, "exclude_items": [ids]}
  * GET  /v1/items/{id}/similar?k=10
- * GET  /health   GET /ready   GET /metrics
+ * GET|HEAD /health   GET|HEAD /ready   GET /metrics
  * </pre>
  *
- * <p>Requires {@code -Dsun.net.httpserver.nodelay=true} (set by {@code ServingMain} before the server is created)
- * or every response waits ~40 ms for a delayed ACK. Thread-safe; one instance per server.
+ * <p>The request target is read as UTF-8 (raw bytes and percent-escapes alike); anything that is not is a 400
+ * {@code invalid_parameter}. Thread-safe; one instance per server.
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -67,7 +70,7 @@ public final class HttpApi implements AutoCloseable {
     private final int maxExclude;
     private final int maxHistory;
     private final int maxBody;
-    private final HttpServer server;
+    private final NettyServer server;
     private final ThreadPoolExecutor pool;
 
     /**
@@ -86,8 +89,8 @@ public final class HttpApi implements AutoCloseable {
         this.maxBody = config.get(ServingConfig.MAX_BODY_BYTES);
         int threads = config.get(ServingConfig.HTTP_THREADS);
         AtomicInteger n = new AtomicInteger();
-        // Bounded both ways; when the queue is full the accepting thread runs the request itself, which stops it
-        // from accepting more: back-pressure instead of unbounded memory or a dead dispatcher.
+        // Bounded both ways; when the queue is full the server answers 503 at once (a network thread never runs a
+        // request): back-pressure instead of unbounded memory or a blocked event loop.
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.get(ServingConfig.HTTP_QUEUE)),
                 r -> {
@@ -95,16 +98,22 @@ public final class HttpApi implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 },
-                new ThreadPoolExecutor.CallerRunsPolicy());
-        try {
-            this.server = HttpServer.create(new InetSocketAddress(config.get(ServingConfig.HTTP_HOST),
-                    config.get(ServingConfig.HTTP_PORT)), 256);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not bind the HTTP server to " + config.get(ServingConfig.HTTP_HOST)
-                    + ":" + config.get(ServingConfig.HTTP_PORT), e);
-        }
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
+                new ThreadPoolExecutor.AbortPolicy());
+        this.server = new NettyServer(config.get(ServingConfig.HTTP_HOST), config.get(ServingConfig.HTTP_PORT),
+                config.get(ServingConfig.HTTP_IO_THREADS), config.get(ServingConfig.HTTP_MAX_CONNECTIONS),
+                config.get(ServingConfig.HTTP_HEADER_TIMEOUT), config.get(ServingConfig.HTTP_BODY_TIMEOUT),
+                config.get(ServingConfig.HTTP_IDLE_TIMEOUT), config.get(ServingConfig.HTTP_MAX_HEADER_BYTES),
+                maxBody, pool, new NettyServer.Handler() {
+                    @Override
+                    public Reply handle(Request request) {
+                        return HttpApi.this.handle(request);
+                    }
+
+                    @Override
+                    public void answeredByServer(int status) {
+                        metrics.httpRequests.labelValues("unknown", Integer.toString(status)).inc();
+                    }
+                });
     }
 
     private static ObjectMapper newMapper() {
@@ -117,18 +126,28 @@ public final class HttpApi implements AutoCloseable {
     }
 
     public void start() {
-        server.start();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            pool.shutdownNow();
+            throw e;
+        }
     }
 
     /** The bound port (useful with {@code http.port 0}). */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    /** Stops accepting, lets running requests finish (up to 2 s), stops the pool. */
+    /** Open HTTP connections now. */
+    public int openConnections() {
+        return server.openConnections();
+    }
+
+    /** Stops accepting, closes the connections, lets running requests finish (up to 2 s), stops the pool. */
     @Override
     public void close() {
-        server.stop(1);
+        server.close();
         pool.shutdown();
         try {
             pool.awaitTermination(2, TimeUnit.SECONDS);
@@ -139,73 +158,102 @@ public final class HttpApi implements AutoCloseable {
 
     // ---- dispatch ----
 
-    private void handle(HttpExchange ex) {
+    /** A request's target split into its raw path and raw query (escapes kept), read as UTF-8. */
+    private record Target(String path, String query) {}
+
+    private Reply handle(Request ex) {
         long start = System.nanoTime();
         String route = "unknown";
-        int status;
+        Reply reply;
+        String path = "";
         try {
-            String method = ex.getRequestMethod();
-            String path = ex.getRequestURI().getRawPath();
-            if (path == null) {
-                path = ""; // e.g. an absolute-form or opaque request target: matches no route
-            }
+            String method = ex.method();
+            Target target = target(ex.target());
+            path = target.path;
             String[] seg = path.split("/", 6);
             if (path.equals("/health")) {
                 route = "health";
-                requireMethod(method, "GET");
-                status = health(ex);
+                requireMethod(method, "GET", "HEAD");
+                reply = health();
             } else if (path.equals("/ready")) {
                 route = "ready";
-                requireMethod(method, "GET");
-                status = ready(ex);
+                requireMethod(method, "GET", "HEAD");
+                reply = ready();
             } else if (path.equals("/metrics")) {
                 route = "metrics";
                 requireMethod(method, "GET");
-                status = metricsPage(ex);
+                reply = metricsPage();
             } else if (path.equals("/v1/recommendations")) {
                 route = "session_recommendations";
                 requireMethod(method, "POST");
-                status = sessionRecommendations(ex);
+                reply = sessionRecommendations(ex, target);
             } else if (seg.length == 5 && seg[0].isEmpty() && seg[1].equals("v1") && seg[2].equals("users")
                     && seg[4].equals("recommendations")) {
                 route = "user_recommendations";
                 requireMethod(method, "GET");
-                status = userRecommendations(ex, seg[3]);
+                reply = userRecommendations(target, seg[3]);
             } else if (seg.length == 5 && seg[0].isEmpty() && seg[1].equals("v1") && seg[2].equals("items")
                     && seg[4].equals("similar")) {
                 route = "similar_items";
                 requireMethod(method, "GET");
-                status = similarItems(ex, seg[3]);
+                reply = similarItems(target, seg[3]);
             } else {
                 throw new ApiException(404, "not_found", null, "no such resource: " + abbreviatedPath(path));
             }
         } catch (ApiException e) {
-            status = e.status;
             if (e.status == 405) {
-                ex.getResponseHeaders().set("Allow", e.parameter);
-                status = sendQuietly(ex, 405, ErrorMapper.body(e.error, e.detail(), null));
+                reply = new Reply(405, JSON_TYPE, ErrorMapper.body(e.error, e.detail(), null), e.parameter);
             } else {
-                status = sendQuietly(ex, e.status, ErrorMapper.body(e));
+                reply = Reply.json(e.status, ErrorMapper.body(e));
             }
-        } catch (IOException e) {
-            // The client went away mid-request or mid-response: nothing to answer.
-            status = 499;
         } catch (RuntimeException e) {
             // Last resort: a bug must cost one request a 500, never the handler thread or the process.
-            LOG.error("request {} {} failed", ex.getRequestMethod(), abbreviatedPath(ex.getRequestURI().getRawPath()),
-                    e);
-            status = sendQuietly(ex, 500, ErrorMapper.internalError());
-        } finally {
-            ex.close();
+            LOG.error("request {} {} failed", ex.method(), abbreviatedPath(path), e);
+            reply = Reply.json(500, ErrorMapper.internalError());
         }
-        metrics.httpRequests.labelValues(route, Integer.toString(status)).inc();
+        metrics.httpRequests.labelValues(route, Integer.toString(reply.status())).inc();
         metrics.httpLatency.labelValues(route).observe((System.nanoTime() - start) / 1e9);
+        return reply;
     }
 
-    private static void requireMethod(String method, String allowed) throws ApiException {
-        if (!method.equals(allowed)) {
-            throw new ApiException(405, "method_not_allowed", allowed, "use " + allowed + " for this resource");
+    /**
+     * The request target as UTF-8: Netty hands over its bytes one char per byte (ISO-8859-1), so raw non-ASCII
+     * bytes are decoded here, strictly; percent-escapes stay for the parameter parsers. An absolute-form target
+     * ({@code http://host/path}) is reduced to its path; {@code *} and the like match no route.
+     */
+    private static Target target(String raw) throws ApiException {
+        String t;
+        try {
+            t = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.invalid("path", "the request target is not valid UTF-8");
         }
+        int hash = t.indexOf('#');
+        if (hash >= 0) {
+            t = t.substring(0, hash);
+        }
+        if (!t.startsWith("/")) {
+            int scheme = t.indexOf("://");
+            if (scheme > 0) {
+                int slash = t.indexOf('/', scheme + 3);
+                int q = t.indexOf('?', scheme + 3);
+                t = slash >= 0 && (q < 0 || slash < q) ? t.substring(slash) : "/" + (q >= 0 ? t.substring(q) : "");
+            }
+        }
+        int q = t.indexOf('?');
+        return q < 0 ? new Target(t, null) : new Target(t.substring(0, q), t.substring(q + 1));
+    }
+
+    private static void requireMethod(String method, String... allowed) throws ApiException {
+        for (String a : allowed) {
+            if (method.equals(a)) {
+                return;
+            }
+        }
+        String list = String.join(", ", allowed);
+        throw new ApiException(405, "method_not_allowed", list, "use " + list + " for this resource");
     }
 
     private static String abbreviatedPath(String p) {
@@ -214,7 +262,7 @@ public final class HttpApi implements AutoCloseable {
 
     // ---- routes ----
 
-    private int health(HttpExchange ex) throws IOException {
+    private Reply health() {
         String problem = healthProblem.get();
         byte[] body = json(g -> {
             g.writeStringField("status", problem == null ? "up" : "down");
@@ -222,16 +270,16 @@ public final class HttpApi implements AutoCloseable {
                 g.writeStringField("detail", problem);
             }
         });
-        return send(ex, problem == null ? 200 : 503, body);
+        return Reply.json(problem == null ? 200 : 503, body);
     }
 
-    private int ready(HttpExchange ex) throws IOException {
+    private Reply ready() {
         ItemSnapshot s = snapshots.get();
         if (s == null) {
-            return send(ex, 503, ErrorMapper.body("not_ready", "no complete item snapshot has arrived yet", null));
+            return Reply.json(503, ErrorMapper.body("not_ready", "no complete item snapshot has arrived yet", null));
         }
         long now = System.currentTimeMillis();
-        return send(ex, 200, json(g -> {
+        return Reply.json(200, json(g -> {
             g.writeBooleanField("ready", true);
             g.writeNumberField("snapshot_version", s.version.version);
             g.writeNumberField("snapshot_age_ms", s.version.ageMs(now));
@@ -239,36 +287,34 @@ public final class HttpApi implements AutoCloseable {
         }));
     }
 
-    private int metricsPage(HttpExchange ex) throws IOException {
+    private Reply metricsPage() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
-        metrics.write(out);
-        ex.getResponseHeaders().set("Content-Type", metrics.contentType());
-        byte[] b = out.toByteArray();
-        ex.sendResponseHeaders(200, b.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(b);
+        try {
+            metrics.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return 200;
+        return new Reply(200, metrics.contentType(), out.toByteArray(), null);
     }
 
-    private int userRecommendations(HttpExchange ex, String rawUser) throws ApiException, IOException {
+    private Reply userRecommendations(Target target, String rawUser) throws ApiException {
         String user = RequestParsing.id(RequestParsing.percentDecode(rawUser, false, "user_id"), "user_id");
-        Map<String, List<String>> q = RequestParsing.query(ex.getRequestURI().getRawQuery());
+        Map<String, List<String>> q = RequestParsing.query(target.query);
         QueryContext context = contextParameters(q);
         allowOnly(q, Set.of("k", "exclude", "exclude_items"));
         int k = RequestParsing.k(RequestParsing.single(q, "k"), defaultK, maxK);
         ExcludePolicy policy = excludePolicy(RequestParsing.single(q, "exclude"));
         List<String> excludeItems = ids(q.getOrDefault("exclude_items", List.of()), "exclude_items", maxExclude);
         Recommender.Result r = recommender.forUser(user, k, policy, excludeItems, context);
-        return send(ex, 200, result(r, k, g -> {
+        return Reply.json(200, result(r, k, g -> {
             g.writeStringField("user_id", user);
             g.writeStringField("exclude", policy.name().toLowerCase(Locale.ROOT));
         }));
     }
 
-    private int similarItems(HttpExchange ex, String rawItem) throws ApiException, IOException {
+    private Reply similarItems(Target target, String rawItem) throws ApiException {
         String item = RequestParsing.id(RequestParsing.percentDecode(rawItem, false, "item_id"), "item_id");
-        Map<String, List<String>> q = RequestParsing.query(ex.getRequestURI().getRawQuery());
+        Map<String, List<String>> q = RequestParsing.query(target.query);
         allowOnly(q, Set.of("k"));
         int k = RequestParsing.k(RequestParsing.single(q, "k"), defaultK, maxK);
         Recommender.Result r;
@@ -277,23 +323,22 @@ public final class HttpApi implements AutoCloseable {
         } catch (Recommender.UnknownItemException e) {
             throw new ApiException(404, "unknown_item", "item_id", e.getMessage());
         }
-        return send(ex, 200, result(r, k, g -> g.writeStringField("item_id", item)));
+        return Reply.json(200, result(r, k, g -> g.writeStringField("item_id", item)));
     }
 
-    private int sessionRecommendations(HttpExchange ex) throws ApiException, IOException {
-        if (ex.getRequestURI().getRawQuery() != null && !ex.getRequestURI().getRawQuery().isEmpty()) {
+    private Reply sessionRecommendations(Request ex, Target target) throws ApiException {
+        if (target.query != null && !target.query.isEmpty()) {
             throw ApiException.invalid("query", "this resource takes its parameters in the JSON body");
         }
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = RequestParsing.body(in, ex.getRequestHeaders().getFirst("Content-Length"), maxBody);
-        }
+        byte[] body = ex.body(); // at most request.max-body-bytes: the server refused longer ones (413)
         JsonNode root;
         try {
             root = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "invalid_json", "body", "request body is not valid JSON: "
                     + RequestParsing.abbreviate(String.valueOf(e.getOriginalMessage())));
+        } catch (IOException e) { // cannot happen reading a byte array
+            throw new UncheckedIOException(e);
         }
         if (root == null || root.isMissingNode() || !root.isObject()) {
             throw new ApiException(400, "invalid_json", "body", "request body must be a JSON object");
@@ -317,7 +362,7 @@ public final class HttpApi implements AutoCloseable {
         List<String> history = idArray(root.get("history"), "history", maxHistory);
         List<String> exclude = idArray(root.get("exclude_items"), "exclude_items", maxExclude);
         Recommender.Result r = recommender.forHistory(history, k, exclude, context);
-        return send(ex, 200, result(r, k, g -> g.writeNumberField("history_size", history.size())));
+        return Reply.json(200, result(r, k, g -> g.writeNumberField("history_size", history.size())));
     }
 
     // ---- input helpers ----
@@ -524,22 +569,5 @@ public final class HttpApi implements AutoCloseable {
             }
             g.writeEndArray();
         });
-    }
-
-    private static int send(HttpExchange ex, int status, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", JSON_TYPE);
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(body);
-        }
-        return status;
-    }
-
-    private static int sendQuietly(HttpExchange ex, int status, byte[] body) {
-        try {
-            return send(ex, status, body);
-        } catch (IOException e) {
-            return 499;
-        }
     }
 }

@@ -29,6 +29,8 @@ public final class ItemMatrix {
     private final int[] packed;
     private final float[] norms;
     private final boolean withBf16;
+    /** The approximate index built for this matrix, attached once before the matrix is served (or never). */
+    private volatile IvfIndex annIndex;
 
     private ItemMatrix(int dim, int size, String[] ids, Map<String, Integer> ordinals, float[] data,
                        float[] invNorms, int[] packed, float[] norms, boolean withBf16) {
@@ -168,6 +170,16 @@ public final class ItemMatrix {
             s += (double) x * x;
         }
         return s == 0 ? 0f : (float) (1.0 / Math.sqrt(s));
+    }
+
+    /** The approximate index of this matrix, null if none was built ({@link AnnIndexer}). */
+    public IvfIndex annIndex() {
+        return annIndex;
+    }
+
+    /** Attaches the index built from this matrix; done by {@link AnnIndexer} before the matrix is served. */
+    void attach(IvfIndex index) {
+        this.annIndex = index;
     }
 
     public int dim() {

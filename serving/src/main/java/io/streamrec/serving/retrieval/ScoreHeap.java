@@ -20,6 +20,10 @@ final class ScoreHeap {
         return scores.length;
     }
 
+    int size() {
+        return size;
+    }
+
     /**
      * The score a candidate must beat to be kept: the root's score once the heap is full, negative infinity before
      * (a capacity-0 heap is always "full").

@@ -12,6 +12,7 @@ import io.streamrec.serving.store.StoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import io.streamrec.serving.retrieval.AnnIndexer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,14 +53,26 @@ public final class SnapshotLoader extends TopicConsumerLoop {
     private final SnapshotAssembler assembler;
     /** Whether matrices carry the bf16 copy that the bf16 kernel scans ({@link ItemMatrix#empty(int, boolean)}). */
     private final boolean bf16Rows;
+    /** Builds each matrix's approximate index (if it gets one) before the swap, on this thread. */
+    private final AnnIndexer indexer;
     private ItemSnapshot staged;
     private long lastSwapAttemptMs;
 
     /** @param bf16Rows build each matrix with its bf16 copy (false for {@code topk.kernel=float}: a third less memory) */
     public SnapshotLoader(String bootstrapServers, String topic, StateStore store, ServingMetrics metrics,
                           SnapshotHolder holder, long recordWaitMs, boolean bf16Rows) {
+        this(bootstrapServers, topic, store, metrics, holder, recordWaitMs, bf16Rows, AnnIndexer.exact());
+    }
+
+    /**
+     * @param bf16Rows build each matrix with its bf16 copy (false for {@code topk.kernel=float}: a third less memory)
+     * @param indexer  decides and builds each served matrix's approximate index, before its snapshot is swapped in
+     */
+    public SnapshotLoader(String bootstrapServers, String topic, StateStore store, ServingMetrics metrics,
+                          SnapshotHolder holder, long recordWaitMs, boolean bf16Rows, AnnIndexer indexer) {
         super("item-embeddings", bootstrapServers, topic, store, metrics);
         this.bf16Rows = bf16Rows;
+        this.indexer = indexer;
         this.holder = holder;
         this.recordWaitMs = recordWaitMs;
         this.itemsCf = store.cf(StateStore.CF_ITEMS);
@@ -67,6 +80,7 @@ public final class SnapshotLoader extends TopicConsumerLoop {
         migrate();
         ItemSnapshot restored = restoreServed();
         if (restored != null) {
+            indexer.prepare(restored.matrix, null);
             holder.set(restored);
             publishMetrics(restored);
             LOG.info("restored item snapshot {} with {} items", restored.version, restored.matrix.size());
@@ -262,6 +276,10 @@ public final class SnapshotLoader extends TopicConsumerLoop {
     @Override
     protected void afterWrite(boolean caughtUp) {
         if (staged != null) {
+            // The new matrix's index is built here, off the query path: queries keep using the served snapshot
+            // and its index until the swap below.
+            ItemSnapshot served = holder.get();
+            indexer.prepare(staged.matrix, served == null ? null : served.matrix);
             holder.set(staged); // the atomic swap: one volatile write
             publishMetrics(staged);
             LOG.info("serving item snapshot {} ({} items)", staged.version, staged.matrix.size());

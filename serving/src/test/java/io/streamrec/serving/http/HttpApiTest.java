@@ -121,6 +121,26 @@ class HttpApiTest {
         }
     }
 
+    static String rawGetBytes(byte[] target) throws Exception {
+        java.io.ByteArrayOutputStream req = new java.io.ByteArrayOutputStream();
+        req.write("GET ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        req.write(target);
+        req.write(" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return raw(req.toByteArray());
+    }
+
+    static String rawRequest(String request) throws Exception {
+        return raw(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private static String raw(byte[] request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", api.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request);
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     /** Asserts a 4xx with the error body naming the parameter. */
     static JsonNode assertError(HttpResponse<String> r, int status, String parameter) throws Exception {
         assertEquals(status, r.statusCode(), r.body());
@@ -224,6 +244,10 @@ class HttpApiTest {
         assertError(get("/v1/users/" + "x".repeat(257) + "/recommendations"), 400, "user_id");
         String raw = rawGet("/v1/users/%ZZ/recommendations");
         assertTrue(raw.startsWith("HTTP/1.1 400"), raw); // java.net.URI refuses it, so a raw socket sends it
+        assertTrue(raw.contains("\"error\":\"invalid_parameter\"") && raw.contains("\"parameter\":\"user_id\""),
+                raw);
+        assertTrue(raw.contains("Content-Type: application/json") || raw.contains("content-type: application/json"),
+                raw);
         assertError(get("/v1/users/%C3%28/recommendations"), 400, "user_id"); // invalid UTF-8
         assertError(get("/v1/users/a%01b/recommendations"), 400, "user_id"); // control character
         assertError(get("/v1/users/%20/recommendations"), 400, "user_id"); // blank
@@ -233,6 +257,61 @@ class HttpApiTest {
         assertError(post("/v1/recommendations", "{\"history\": [\"\\ud800\"]}"), 400, "history");
         // an id with a slash, percent-encoded, is an id like any other
         assertEquals(200, get("/v1/users/a%2Fb/recommendations").statusCode());
+    }
+
+    @Test
+    void pathsAreDecodedAsUtf8() throws Exception {
+        serveSnapshot();
+        JsonNode escaped = JSON.readTree(get("/v1/users/%C3%A9t%C3%A9/recommendations?k=1").body());
+        assertEquals("\u00e9t\u00e9", escaped.get("user_id").asText());
+        // raw UTF-8 bytes in the request line, as some clients send them
+        String raw = rawGetBytes("/v1/users/\u00e9t\u00e9/recommendations?k=1"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(raw.startsWith("HTTP/1.1 200"), raw);
+        assertTrue(raw.contains("\"user_id\":\"\u00e9t\u00e9\""), raw);
+        // raw bytes that are not UTF-8 (ISO-8859-1 e-acute) and invalid escapes: JSON 400 invalid_parameter
+        String latin1 = rawGetBytes("/v1/users/\u00e9/recommendations".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertTrue(latin1.startsWith("HTTP/1.1 400") && latin1.contains("\"error\":\"invalid_parameter\""), latin1);
+        assertError(get("/v1/users/%FF/recommendations"), 400, "user_id");
+        String badQuery = rawGet("/v1/users/alice/recommendations?k=%G1");
+        assertTrue(badQuery.startsWith("HTTP/1.1 400") && badQuery.contains("\"error\":\"invalid_parameter\""),
+                badQuery);
+    }
+
+    @Test
+    void headOnHealthAndReadyAnswersWithoutABody() throws Exception {
+        serveSnapshot();
+        for (String path : new String[] {"/health", "/ready"}) {
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), path);
+            assertEquals("", r.body(), path);
+            assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""), path);
+        }
+        HttpResponse<String> wrong = post("/health", "{}");
+        assertError(wrong, 405, null);
+        assertEquals("GET, HEAD", wrong.headers().firstValue("Allow").orElse(""));
+    }
+
+    @Test
+    void protocolErrorsAreJson() throws Exception {
+        // a request line over http.max-header-bytes (64 KiB)
+        String longLine = rawGet("/v1/users/alice/recommendations?k=1&x=" + "a".repeat(70_000));
+        assertTrue(longLine.startsWith("HTTP/1.1 414") && longLine.contains("\"error\":\"uri_too_long\""),
+                RequestParsing.abbreviate(longLine));
+        String garbage = rawRequest("NOT-HTTP\r\n\r\n");
+        assertTrue(garbage.startsWith("HTTP/1.1 400") && garbage.contains("\"error\""), garbage);
+        String expect = rawRequest("POST /v1/recommendations HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n"
+                + "Content-Length: 2\r\n\r\n{}");
+        assertTrue(expect.startsWith("HTTP/1.1 417") && expect.contains("\"error\":\"expectation_failed\""), expect);
+        HttpResponse<String> continued = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/v1/recommendations"))
+                .expectContinue(true).POST(HttpRequest.BodyPublishers.ofString("{\"history\": [\"i0\"], \"k\": 2}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, continued.statusCode(), continued.body());
+        // keep-alive: two requests on one connection
+        String two = rawRequest("GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n");
+        assertEquals(2, two.split("HTTP/1.1 200", -1).length - 1, two);
     }
 
     @Test
