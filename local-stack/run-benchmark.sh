@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 main="${1:?benchmark class, e.g. FreshnessBenchmark}"; shift
 ./mvnw -q -B -DskipTests package >/dev/null
-./mvnw -q -B -pl local-stack test-compile dependency:build-classpath -Dmdep.includeScope=test \
+./mvnw -q -B -pl local-stack -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench.classpath >/dev/null
 opens=$(sed -n 's:.*<flink.jvm.opens>\(.*\)</flink.jvm.opens>.*:\1:p' pom.xml)
 exec java -Xmx2g ${BENCH_JAVA_OPTS:-} $opens -Dstreamrec.home="$(pwd)" \
