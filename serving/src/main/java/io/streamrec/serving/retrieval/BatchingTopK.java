@@ -8,9 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Exact top-k with batched execution: queries that arrive while another batch is being scanned are scored together in
@@ -28,9 +25,6 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Thread-safe.
  */
 public final class BatchingTopK implements TopK {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
-    private static final int LANES = SPECIES.length();
-
     private final TopK single;
     private final int maxBatch;
     private final ConcurrentLinkedQueue<Query> queue = new ConcurrentLinkedQueue<>();
@@ -152,43 +146,17 @@ public final class BatchingTopK implements TopK {
             qs[b] = q.vector;
             ex[b] = q.excluded;
         }
-        int bound = SPECIES.loopBound(dim);
+        float[] s = new float[4];
         int i = 0;
         for (; i + 4 <= n; i += 4) {
             int o0 = i * dim;
-            int o1 = o0 + dim;
-            int o2 = o1 + dim;
-            int o3 = o2 + dim;
             for (int b = 0; b < nq; b++) {
-                float[] query = qs[b];
-                FloatVector a0 = FloatVector.zero(SPECIES);
-                FloatVector a1 = FloatVector.zero(SPECIES);
-                FloatVector a2 = FloatVector.zero(SPECIES);
-                FloatVector a3 = FloatVector.zero(SPECIES);
-                int j = 0;
-                for (; j < bound; j += LANES) {
-                    FloatVector qv = FloatVector.fromArray(SPECIES, query, j);
-                    a0 = FloatVector.fromArray(SPECIES, data, o0 + j).fma(qv, a0);
-                    a1 = FloatVector.fromArray(SPECIES, data, o1 + j).fma(qv, a1);
-                    a2 = FloatVector.fromArray(SPECIES, data, o2 + j).fma(qv, a2);
-                    a3 = FloatVector.fromArray(SPECIES, data, o3 + j).fma(qv, a3);
-                }
-                float s0 = a0.reduceLanes(VectorOperators.ADD);
-                float s1 = a1.reduceLanes(VectorOperators.ADD);
-                float s2 = a2.reduceLanes(VectorOperators.ADD);
-                float s3 = a3.reduceLanes(VectorOperators.ADD);
-                for (; j < dim; j++) {
-                    float qj = query[j];
-                    s0 += data[o0 + j] * qj;
-                    s1 += data[o1 + j] * qj;
-                    s2 += data[o2 + j] * qj;
-                    s3 += data[o3 + j] * qj;
-                }
+                RowDots.four(data, o0, dim, qs[b], s);
                 ScoreHeap h = heaps[b];
-                offer(h, s0, i, ex[b]);
-                offer(h, s1, i + 1, ex[b]);
-                offer(h, s2, i + 2, ex[b]);
-                offer(h, s3, i + 3, ex[b]);
+                offer(h, s[0], i, ex[b]);
+                offer(h, s[1], i + 1, ex[b]);
+                offer(h, s[2], i + 2, ex[b]);
+                offer(h, s[3], i + 3, ex[b]);
             }
         }
         for (; i < n; i++) {

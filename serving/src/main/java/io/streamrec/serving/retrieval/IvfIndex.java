@@ -327,43 +327,17 @@ public final class IvfIndex {
     private void scan(ScoreHeap heap, float[] query, float qBound, int from, int to, float[] inv, float queryScale,
                       Exclusion excluded) {
         float[] data = rows;
-        int bound = SPECIES.loopBound(dim);
+        float[] s = new float[4];
         int p = from;
         for (; p + 4 <= to; p += 4) {
             if (qBound * norms[p] + 0x1p-100f < heap.threshold()) {
                 return; // no later item of this list (smaller norms) can enter the heap
             }
-            int o0 = p * dim;
-            int o1 = o0 + dim;
-            int o2 = o1 + dim;
-            int o3 = o2 + dim;
-            FloatVector a0 = FloatVector.zero(SPECIES);
-            FloatVector a1 = FloatVector.zero(SPECIES);
-            FloatVector a2 = FloatVector.zero(SPECIES);
-            FloatVector a3 = FloatVector.zero(SPECIES);
-            int j = 0;
-            for (; j < bound; j += LANES) {
-                FloatVector qv = FloatVector.fromArray(SPECIES, query, j);
-                a0 = FloatVector.fromArray(SPECIES, data, o0 + j).fma(qv, a0);
-                a1 = FloatVector.fromArray(SPECIES, data, o1 + j).fma(qv, a1);
-                a2 = FloatVector.fromArray(SPECIES, data, o2 + j).fma(qv, a2);
-                a3 = FloatVector.fromArray(SPECIES, data, o3 + j).fma(qv, a3);
-            }
-            float s0 = a0.reduceLanes(VectorOperators.ADD);
-            float s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD);
-            float s3 = a3.reduceLanes(VectorOperators.ADD);
-            for (; j < dim; j++) {
-                float qj = query[j];
-                s0 += data[o0 + j] * qj;
-                s1 += data[o1 + j] * qj;
-                s2 += data[o2 + j] * qj;
-                s3 += data[o3 + j] * qj;
-            }
-            offer(heap, s0, perm[p], inv, queryScale, excluded);
-            offer(heap, s1, perm[p + 1], inv, queryScale, excluded);
-            offer(heap, s2, perm[p + 2], inv, queryScale, excluded);
-            offer(heap, s3, perm[p + 3], inv, queryScale, excluded);
+            RowDots.four(data, p * dim, dim, query, s);
+            offer(heap, s[0], perm[p], inv, queryScale, excluded);
+            offer(heap, s[1], perm[p + 1], inv, queryScale, excluded);
+            offer(heap, s[2], perm[p + 2], inv, queryScale, excluded);
+            offer(heap, s[3], perm[p + 3], inv, queryScale, excluded);
         }
         for (; p < to; p++) {
             if (qBound * norms[p] + 0x1p-100f < heap.threshold()) {

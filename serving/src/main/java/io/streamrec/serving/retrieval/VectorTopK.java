@@ -37,42 +37,14 @@ public final class VectorTopK implements TopK, RangeTopK {
         if (heap.capacity() == 0) {
             return heap.toResult();
         }
-        int bound = SPECIES.loopBound(dim);
-        // Four rows per step share each query load and give the CPU four independent fma chains; measured ~20%
-        // faster than one row at a time with the matrix in cache, ~13% on 100k x 64 (memory-bound).
+        float[] s = new float[4];
         int i = from;
         for (; i + 4 <= n; i += 4) {
-            int o0 = i * dim;
-            int o1 = o0 + dim;
-            int o2 = o1 + dim;
-            int o3 = o2 + dim;
-            FloatVector a0 = FloatVector.zero(SPECIES);
-            FloatVector a1 = FloatVector.zero(SPECIES);
-            FloatVector a2 = FloatVector.zero(SPECIES);
-            FloatVector a3 = FloatVector.zero(SPECIES);
-            int j = 0;
-            for (; j < bound; j += LANES) {
-                FloatVector qv = FloatVector.fromArray(SPECIES, query, j);
-                a0 = FloatVector.fromArray(SPECIES, data, o0 + j).fma(qv, a0);
-                a1 = FloatVector.fromArray(SPECIES, data, o1 + j).fma(qv, a1);
-                a2 = FloatVector.fromArray(SPECIES, data, o2 + j).fma(qv, a2);
-                a3 = FloatVector.fromArray(SPECIES, data, o3 + j).fma(qv, a3);
-            }
-            float s0 = a0.reduceLanes(VectorOperators.ADD);
-            float s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD);
-            float s3 = a3.reduceLanes(VectorOperators.ADD);
-            for (; j < dim; j++) {
-                float qj = query[j];
-                s0 += data[o0 + j] * qj;
-                s1 += data[o1 + j] * qj;
-                s2 += data[o2 + j] * qj;
-                s3 += data[o3 + j] * qj;
-            }
-            offer(heap, s0, i, inv, queryScale, excluded);
-            offer(heap, s1, i + 1, inv, queryScale, excluded);
-            offer(heap, s2, i + 2, inv, queryScale, excluded);
-            offer(heap, s3, i + 3, inv, queryScale, excluded);
+            RowDots.four(data, i * dim, dim, query, s);
+            offer(heap, s[0], i, inv, queryScale, excluded);
+            offer(heap, s[1], i + 1, inv, queryScale, excluded);
+            offer(heap, s[2], i + 2, inv, queryScale, excluded);
+            offer(heap, s[3], i + 3, inv, queryScale, excluded);
         }
         for (; i < n; i++) {
             offer(heap, dot(data, i * dim, query, dim), i, inv, queryScale, excluded);
