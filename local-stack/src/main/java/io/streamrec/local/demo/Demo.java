@@ -213,6 +213,9 @@ public final class Demo implements AutoCloseable {
             // Every item's record is stored before the first event; each later change before the events after it.
             catalog = CatalogPublisher.open(broker.bootstrapServers(), CATALOG_TOPIC);
             catalog.publishAll(groundTruth.catalog());
+            if (restoredFrom == null) {
+                awaitCatalogServed(groundTruth.catalog());
+            }
             GroundTruth truth = groundTruth;
             generator.onCatalogChange(record -> {
                 catalog.publish(record);
@@ -235,6 +238,42 @@ public final class Demo implements AutoCloseable {
             }, "demo-replay");
             replayThread.setDaemon(true);
             replayThread.start();
+        }
+    }
+
+    /**
+     * Waits (up to 60 s) until the trainer has published the catalog's items, as the serving node shows them, before
+     * the first event is published: feature vectors learn only from events on items the UserTower has read back with
+     * their features, so a backfill trained before that (a warm JVM trains the demo's in a few seconds) would teach
+     * the features nothing, and new items would have no signal to be recommended by. A shop's catalog, likewise, is
+     * loaded before its events flow.
+     */
+    private void awaitCatalogServed(List<io.streamrec.schema.catalog.CatalogRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        String first = records.get(0).itemId();
+        String last = records.get(records.size() - 1).itemId();
+        long deadline = System.currentTimeMillis() + 60_000;
+        try {
+            while (System.currentTimeMillis() < deadline) {
+                if (servedOrNot(first) && servedOrNot(last)) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+            LOG.warn("the catalog's items were not served within 60 s; publishing events anyway");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean servedOrNot(String itemId) throws InterruptedException {
+        try {
+            return status("/v1/items/" + java.net.URLEncoder.encode(itemId, java.nio.charset.StandardCharsets.UTF_8)
+                    + "/similar?k=1") == 200;
+        } catch (IOException e) {
+            return false; // the serving node is still starting
         }
     }
 

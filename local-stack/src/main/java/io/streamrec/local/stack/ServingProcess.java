@@ -86,6 +86,17 @@ public final class ServingProcess implements AutoCloseable {
         return process.toHandle();
     }
 
+    /** The log's last {@code n} lines, each on a new line after a colon ("" when there is no log). */
+    private String lastLines(int n) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "" : ":\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - n),
+                    lines.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
+    }
+
     /** Waits until {@code path} answers 200; false on timeout. Throws if the process dies meanwhile. */
     public boolean awaitOk(String path, Duration timeout) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -93,7 +104,7 @@ public final class ServingProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the serving node exited with code " + process.exitValue()
-                        + "; see " + log);
+                        + "; see " + log + lastLines(5));
             }
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(baseUri().resolve(path))
