@@ -24,10 +24,6 @@ import io.streamrec.serving.snapshot.SnapshotVersion;
 import io.streamrec.serving.store.SeenItemsStore;
 import io.streamrec.serving.store.StateStore;
 import io.streamrec.serving.store.UserVectorStore;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +38,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.rocksdb.WriteBatchWithIndex;
 
@@ -341,87 +336,18 @@ public final class ServingBenchmark {
 
     private static Map<String, Object> load(int port, int users, int k, int threads, int seconds)
             throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong errors = new AtomicLong();
-        List<long[]> perThread = new ArrayList<>();
-        List<Thread> ts = new ArrayList<>();
-        int[] counts = new int[threads];
-        for (int t = 0; t < threads; t++) {
-            long[] lat = new long[2_000_000];
-            perThread.add(lat);
-            int ti = t;
-            Thread th = new Thread(() -> {
-                Random r = new Random(ti);
-                int i = 0;
-                while (!stop.get() && i < lat.length) {
-                    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/users/user-"
-                            + r.nextInt(users) + "/recommendations?k=" + k)).GET().build();
-                    long t0 = System.nanoTime();
-                    try {
-                        HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                        if (resp.statusCode() != 200) {
-                            errors.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                    }
-                    lat[i++] = System.nanoTime() - t0;
-                }
-                counts[ti] = i;
-            });
-            th.start();
-            ts.add(th);
-        }
-        long start = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
-        stop.set(true);
-        for (Thread th : ts) {
-            th.join();
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        int total = Arrays.stream(counts).sum();
-        long[] all = new long[total];
-        int pos = 0;
-        for (int t = 0; t < threads; t++) {
-            System.arraycopy(perThread.get(t), 0, all, pos, counts[t]);
-            pos += counts[t];
-        }
-        Arrays.sort(all);
+        HttpLoad.Result load = HttpLoad.run(port, users, k, threads, seconds);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("clients", threads);
-        r.put("rps", Math.round(total / elapsed));
-        r.put("p50_ms", round(ms(pct(all, 50)), 2));
-        r.put("p99_ms", round(ms(pct(all, 99)), 2));
-        r.put("errors", errors.get());
+        r.put("rps", Math.round(load.rps()));
+        r.put("p50_ms", round(load.ms(50), 2));
+        r.put("p99_ms", round(load.ms(99), 2));
+        r.put("errors", load.errors());
         return r;
     }
 
-    private static String toJson(Object v) {
-        if (v instanceof Map) {
-            StringBuilder b = new StringBuilder("{");
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                if (b.length() > 1) {
-                    b.append(", ");
-                }
-                b.append('"').append(e.getKey()).append("\": ").append(toJson(e.getValue()));
-            }
-            return b.append('}').toString();
-        }
-        if (v instanceof List) {
-            StringBuilder b = new StringBuilder("[");
-            for (Object x : (List<?>) v) {
-                if (b.length() > 1) {
-                    b.append(", ");
-                }
-                b.append(toJson(x));
-            }
-            return b.append(']').toString();
-        }
-        if (v instanceof Number) {
-            return v.toString();
-        }
-        return '"' + String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    private static String toJson(Object v) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v);
     }
 
     private static double round(double x, int digits) {
@@ -430,13 +356,10 @@ public final class ServingBenchmark {
     }
 
     private static long pct(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p / 100.0) - 1)];
+        return HttpLoad.pct(sorted, p);
     }
 
     private static double ms(long nanos) {
-        return nanos / 1e6;
+        return HttpLoad.ms(nanos);
     }
 }

@@ -21,20 +21,13 @@ import io.streamrec.serving.snapshot.SnapshotVersion;
 import io.streamrec.serving.store.SeenItemsStore;
 import io.streamrec.serving.store.StateStore;
 import io.streamrec.serving.store.UserVectorStore;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.rocksdb.WriteBatchWithIndex;
 
@@ -276,67 +269,20 @@ public final class TopKBenchmark {
 
     private static void load(int port, int users, int k, int threads, int seconds, boolean report)
             throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong errors = new AtomicLong();
-        List<long[]> perThread = new ArrayList<>();
-        List<Thread> ts = new ArrayList<>();
-        int[] counts = new int[threads];
-        for (int t = 0; t < threads; t++) {
-            long[] lat = new long[2_000_000];
-            perThread.add(lat);
-            int ti = t;
-            Thread th = new Thread(() -> {
-                Random r = new Random(ti);
-                int i = 0;
-                while (!stop.get() && i < lat.length) {
-                    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/users/user-"
-                            + r.nextInt(users) + "/recommendations?k=" + k)).GET().build();
-                    long t0 = System.nanoTime();
-                    try {
-                        HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                        if (resp.statusCode() != 200) {
-                            errors.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                    }
-                    lat[i++] = System.nanoTime() - t0;
-                }
-                counts[ti] = i;
-            });
-            th.start();
-            ts.add(th);
-        }
-        long start = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
-        stop.set(true);
-        for (Thread th : ts) {
-            th.join();
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        int total = Arrays.stream(counts).sum();
-        long[] all = new long[total];
-        int pos = 0;
-        for (int t = 0; t < threads; t++) {
-            System.arraycopy(perThread.get(t), 0, all, pos, counts[t]);
-            pos += counts[t];
-        }
-        Arrays.sort(all);
+        HttpLoad.Result r = HttpLoad.run(port, users, k, threads, seconds);
         if (report) {
             System.out.printf("HTTP GET /v1/users/{id}/recommendations?k=%d (%d seen excluded, RocksDB), %d client "
                             + "threads, %d s: %.0f req/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms  errors %d%n",
-                    k, 200, threads, seconds, total / elapsed, ms(pct(all, 50)), ms(pct(all, 99)),
-                    ms(all[all.length - 1]), errors.get());
+                    k, 200, threads, seconds, r.rps(), r.ms(50), r.ms(99), r.maxMs(), r.errors());
         }
     }
 
     private static long pct(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p / 100.0) - 1)];
+        return HttpLoad.pct(sorted, p);
     }
 
     private static double ms(long nanos) {
-        return nanos / 1e6;
+        return HttpLoad.ms(nanos);
     }
 
     private static float[] randomVector(Random rnd, int dim) {
