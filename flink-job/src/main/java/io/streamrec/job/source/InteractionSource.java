@@ -28,6 +28,15 @@ public final class InteractionSource {
      *     evaluation and benchmarks); otherwise read forever
      */
     public static KafkaSource<IngestRecord> kafkaSource(JobConfig c, boolean bounded) {
+        return kafkaSource(c, bounded ? OffsetsInitializer.latest() : null);
+    }
+
+    /**
+     * @param stoppingOffsets where each partition ends (for example offsets fixed in advance, so that records
+     *     published after the job started are still read); null: read forever
+     */
+    public static KafkaSource<IngestRecord> kafkaSource(JobConfig c, OffsetsInitializer stoppingOffsets) {
+        boolean bounded = stoppingOffsets != null;
         OffsetResetStrategy reset = c.startingOffsets == TrainerOptions.StartingOffsets.LATEST
                 ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
         var builder = KafkaSource.<IngestRecord>builder()
@@ -41,7 +50,7 @@ public final class InteractionSource {
                 // Discover partitions added to the topic while the job runs.
                 .setProperty("partition.discovery.interval.ms", bounded ? "-1" : "60000");
         if (bounded) {
-            builder.setBounded(OffsetsInitializer.latest());
+            builder.setBounded(stoppingOffsets);
         }
         return builder.build();
     }

@@ -50,9 +50,11 @@ final class ProgressLine implements TrainerRun.Progress {
         lastDrawnDone = done;
         double seconds = (now - phaseStart) / 1e9;
         double rate = seconds > 0.5 ? (done - phaseStartDone) / seconds : 0;
-        display.show(String.format(Locale.ROOT, "evaluate [%s] %s: %,d / %,d events (%.0f%%)%s, %.0f s", label,
-                phase, done, total, total == 0 ? 100.0 : 100.0 * done / total,
-                rate > 0 ? String.format(Locale.ROOT, ", %,.0f events/s", rate) : "", seconds));
+        // The catalog phase counts items the trainer has published; every other phase counts events.
+        String unit = phase.equals("catalog") ? "items" : "events";
+        display.show(String.format(Locale.ROOT, "evaluate [%s] %s: %,d / %,d %s (%.0f%%)%s, %.0f s", label,
+                phase, done, total, unit, total == 0 ? 100.0 : 100.0 * done / total,
+                rate > 0 ? String.format(Locale.ROOT, ", %,.0f %s/s", rate, unit) : "", seconds));
     }
 
     /** Prints a message on its own line (clearing a drawn progress line first; the next update draws it again). */

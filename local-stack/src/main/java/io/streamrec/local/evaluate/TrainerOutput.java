@@ -39,6 +39,8 @@ final class TrainerOutput implements AutoCloseable {
     private final Map<String, Long> userEvents = new HashMap<>();
     private final Map<Long, Snapshot> snapshots = new HashMap<>();
     private long trainedEvents;
+    /** Per UserTower subtask, the newest item snapshot its user vectors say it had read (-1: none yet). */
+    private final long[] feedVersions;
     private long rejected;
     private long undecodable;
 
@@ -56,7 +58,10 @@ final class TrainerOutput implements AutoCloseable {
         }
     }
 
-    TrainerOutput(String bootstrapServers, String itemTopic, String userTopic, String dlqTopic) {
+    /** @param subtasks the job's parallelism (the UserTower subtasks whose item feed {@link #feedLag} follows) */
+    TrainerOutput(String bootstrapServers, String itemTopic, String userTopic, String dlqTopic, int subtasks) {
+        this.feedVersions = new long[subtasks];
+        java.util.Arrays.fill(feedVersions, -1);
         this.itemTopic = itemTopic;
         this.userTopic = userTopic;
         this.dlqTopic = dlqTopic;
@@ -102,6 +107,10 @@ final class TrainerOutput implements AutoCloseable {
                 long now = Math.max(before, e.getUpdateCount());
                 userEvents.put(id, now);
                 trainedEvents += now - before;
+                int subtask = e.getSubtask();
+                if (subtask >= 0 && subtask < feedVersions.length) {
+                    feedVersions[subtask] = Math.max(feedVersions[subtask], e.getSnapshotVersion());
+                }
             }
         }
     }
@@ -165,6 +174,23 @@ final class TrainerOutput implements AutoCloseable {
             }
         }
         return latest;
+    }
+
+    /**
+     * How many complete item snapshots the slowest UserTower subtask is behind: the newest complete snapshot on the
+     * item topic less the newest its user vectors were tagged with; -1 while some subtask has published no user.
+     * A UserTower that trains flat out reads its item feed late (both inputs share its one thread), and events
+     * learned against item vectors several snapshots old teach the model less.
+     */
+    long feedLag() {
+        long slowest = Long.MAX_VALUE;
+        for (long v : feedVersions) {
+            if (v < 0) {
+                return -1;
+            }
+            slowest = Math.min(slowest, v);
+        }
+        return Math.max(0, latestCompleteSnapshot() - slowest);
     }
 
     /** Sum over users of the events their latest published vector has learned from. */

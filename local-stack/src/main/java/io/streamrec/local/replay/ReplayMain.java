@@ -115,6 +115,10 @@ public final class ReplayMain {
             .defaultValue(0.0).defaultText("max")
             .description("max (as fast as possible) or Nx, e.g. 10x: the events' own timestamp gaps divided by N; "
                     + "out-of-order events go without delay").build();
+    static final Option<Double> RATE = Option.named("--rate", ValueTypes.NUMBER).label("N")
+            .check(r -> r > 0 && !r.isInfinite(), "must be a positive number of events per second")
+            .description("at most N events per second, evenly spaced (instead of --speed): pace a backlog so that "
+                    + "the trainer keeps up with its item feed").build();
     static final Option<Instant> BACKLOG_UNTIL = Option.named("--backlog-until", ValueTypes.INSTANT)
             .description("with --speed: events before this instant go at full speed first, the rest paced "
                     + "(bootstrap from history, then continue)").build();
@@ -147,7 +151,7 @@ public final class ReplayMain {
             .section("Selection and order")
             .options(FROM, TO, LIMIT, SORT, NO_SORT, SHIFT_TO_NOW, EARLIEST)
             .section("Pacing")
-            .options(SPEED, BACKLOG_UNTIL, MAX_WAIT)
+            .options(SPEED, RATE, BACKLOG_UNTIL, MAX_WAIT)
             .section("Kafka")
             .options(CommonOptions.BOOTSTRAP_SERVERS, CommonOptions.INTERACTIONS_TOPIC, CREATE_TOPIC,
                     CommonOptions.PARTITIONS, CommonOptions.CONNECT_TIMEOUT, CommonOptions.DRY_RUN, CATALOG_TOPIC,
@@ -331,6 +335,12 @@ public final class ReplayMain {
             b.shiftToNow(cl.flag(SHIFT_TO_NOW));
             b.earliestTimestamp(cl.get(EARLIEST));
             b.speed(cl.get(SPEED));
+            if (cl.has(RATE)) {
+                if (cl.has(SPEED)) {
+                    throw new UsageException("--rate and --speed contradict each other: pick one way to pace");
+                }
+                b.rate(cl.get(RATE));
+            }
             b.backlogUntil(cl.get(BACKLOG_UNTIL));
             b.maxWait(cl.get(MAX_WAIT));
             KafkaTarget target = new KafkaTarget(cl.get(CommonOptions.BOOTSTRAP_SERVERS),

@@ -24,6 +24,7 @@ public final class ReplayOptions {
     private final Boolean sort;
     private final boolean shiftToNow;
     private final double speed;
+    private final double rate;
     private final Instant backlogUntil;
     private final Duration maxWait;
     private final Instant earliestTimestamp;
@@ -45,6 +46,7 @@ public final class ReplayOptions {
         this.sort = b.sort;
         this.shiftToNow = b.shiftToNow;
         this.speed = b.speed;
+        this.rate = b.rate;
         this.backlogUntil = b.backlogUntil;
         this.maxWait = b.maxWait;
         this.earliestTimestamp = b.earliestTimestamp;
@@ -101,6 +103,11 @@ public final class ReplayOptions {
 
     public boolean shiftToNow() {
         return shiftToNow;
+    }
+
+    /** At most this many events per second (evenly spaced); 0 for no such limit. */
+    public double rate() {
+        return rate;
     }
 
     /** Speed-up over the events' own pace; 0 for as fast as possible. */
@@ -163,6 +170,7 @@ public final class ReplayOptions {
         private Boolean sort;
         private boolean shiftToNow;
         private double speed;
+        private double rate;
         private Instant backlogUntil;
         private Duration maxWait;
         private Instant earliestTimestamp;
@@ -238,6 +246,16 @@ public final class ReplayOptions {
             return this;
         }
 
+        /** At most {@code eventsPerSecond}, evenly spaced; 0 for no such limit. Not with a speed. */
+        public Builder rate(double eventsPerSecond) {
+            if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
+                throw new IllegalArgumentException("rate must be 0 (none) or a positive number of events per "
+                        + "second, got " + eventsPerSecond);
+            }
+            this.rate = eventsPerSecond;
+            return this;
+        }
+
         /** With a speed: events before this instant (file time) go at full speed, later ones are paced. */
         public Builder backlogUntil(Instant until) {
             this.backlogUntil = until;
@@ -292,6 +310,9 @@ public final class ReplayOptions {
         public ReplayOptions build() {
             if (from != null && to != null && !from.isBefore(to)) {
                 throw new IllegalArgumentException("--from (" + from + ") must be before --to (" + to + ")");
+            }
+            if (rate > 0 && speed > 0) {
+                throw new IllegalArgumentException("--rate and --speed contradict each other: pick one way to pace");
             }
             if (backlogUntil != null && speed == 0) {
                 throw new IllegalArgumentException("--backlog-until needs a --speed such as 1x: without pacing"

@@ -150,7 +150,7 @@ public final class Replayer {
                 ? new SpeedPacing(options.speed(),
                         options.backlogUntil() == null ? Long.MIN_VALUE : options.backlogUntil().toEpochMilli(),
                         options.maxWait() == null ? Long.MAX_VALUE : options.maxWait().toNanos())
-                : Pacing.unlimited();
+                : options.rate() > 0 ? Pacing.rate(options.rate()) : Pacing.unlimited();
         try {
             Publishing p = new Publishing(parser, catalogParser, out, pacing);
             if (sort) {

@@ -115,6 +115,14 @@ class ReplayMainTest {
 
         assertThrows(UsageException.class, () -> ReplayMain.parse("x", "--preset", "otto", "--format", "csv"));
         assertThrows(UsageException.class, () -> ReplayMain.parse("x", "--backlog-until", "2019-10-01"));
+
+        assertEquals(3000.0, ReplayMain.parse("u.data", "--rate", "3000").rate());
+        assertEquals(0.0, defaults.rate());
+        UsageException both = assertThrows(UsageException.class,
+                () -> ReplayMain.parse("u.data", "--rate", "3000", "--speed", "10x"));
+        assertTrue(both.getMessage().contains("--rate and --speed"), both.getMessage());
+        UsageException zero = assertThrows(UsageException.class, () -> ReplayMain.parse("u.data", "--rate", "0"));
+        assertTrue(zero.getMessage().contains("--rate"), zero.getMessage());
     }
 
     @Test
