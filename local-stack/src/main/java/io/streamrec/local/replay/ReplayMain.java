@@ -336,9 +336,6 @@ public final class ReplayMain {
             b.earliestTimestamp(cl.get(EARLIEST));
             b.speed(cl.get(SPEED));
             if (cl.has(RATE)) {
-                if (cl.has(SPEED)) {
-                    throw new UsageException("--rate and --speed contradict each other: pick one way to pace");
-                }
                 b.rate(cl.get(RATE));
             }
             b.backlogUntil(cl.get(BACKLOG_UNTIL));

@@ -1,9 +1,7 @@
 package io.streamrec.serving.bench;
 
-import io.streamrec.schema.EventType;
 import io.streamrec.serving.ServingConfig;
 import io.streamrec.serving.http.HttpApi;
-import io.streamrec.serving.ingest.Popularity;
 import io.streamrec.serving.metrics.ServingMetrics;
 import io.streamrec.serving.retrieval.AnnIndexer;
 import io.streamrec.serving.retrieval.BatchingTopK;
@@ -21,12 +19,9 @@ import io.streamrec.serving.snapshot.ItemSnapshot;
 import io.streamrec.serving.snapshot.SnapshotHolder;
 import io.streamrec.serving.snapshot.SnapshotLoader;
 import io.streamrec.serving.snapshot.SnapshotVersion;
-import io.streamrec.serving.store.SeenItemsStore;
 import io.streamrec.serving.store.StateStore;
-import io.streamrec.serving.store.UserVectorStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -39,7 +34,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.rocksdb.WriteBatchWithIndex;
 
 /**
  * The serving benchmark with named options and a JSON result (run by {@code serving/bench.sh --items ...}, not by
@@ -288,27 +282,11 @@ public final class ServingBenchmark {
 
     private static void overHttp(ItemMatrix m, LearnedLikeVectors gen, Random rnd, TopK served, int k, int excluded,
                                  int seconds, int[] clientCounts, Map<String, Object> result) throws Exception {
-        Path dir = Files.createTempDirectory("streamrec-bench-");
         int users = 1000;
-        ServingConfig config = ServingConfig.defaults().with(ServingConfig.HTTP_PORT, 0)
-                .with(ServingConfig.HTTP_HOST, "127.0.0.1").with(ServingConfig.STATE_DIR, dir);
-        try (StateStore store = StateStore.open(dir, false)) {
-            SeenItemsStore seen = new SeenItemsStore(store, 10_000);
-            UserVectorStore uv = new UserVectorStore(store);
-            for (int u = 0; u < users; u++) {
-                try (WriteBatchWithIndex b = store.newBatch()) {
-                    uv.put(b, "user-" + u, gen != null ? gen.query() : queryFromItems(m, rnd), 1, 0);
-                    for (int j = 0; j < excluded; j++) {
-                        seen.record(b, "user-" + u, m.id(rnd.nextInt(m.size())), EventType.CLICK, 1000 + j);
-                    }
-                    store.write(b);
-                }
-            }
-            Popularity pop = new Popularity(store, Duration.ofDays(1), 1000, 100);
-            SnapshotHolder holder = new SnapshotHolder();
-            holder.set(new ItemSnapshot(m, new SnapshotVersion(1, System.currentTimeMillis(), 0)));
-            Recommender rec = new Recommender(holder, uv, seen, pop, served);
-            HttpApi api = new HttpApi(config, rec, holder, new ServingMetrics(), () -> null);
+        try (BenchState state = new BenchState(m, users, excluded, rnd,
+                () -> gen != null ? gen.query() : queryFromItems(m, rnd))) {
+            Recommender rec = state.recommender(served);
+            HttpApi api = new HttpApi(state.config, rec, state.snapshot, new ServingMetrics(), () -> null);
             api.start();
             List<Map<String, Object>> runs = new ArrayList<>();
             try {
@@ -327,10 +305,6 @@ public final class ServingBenchmark {
             result.put("http_clients", last.get("clients"));
             result.put("http_rps", last.get("rps"));
             result.put("http_p99_ms", last.get("p99_ms"));
-        } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 

@@ -1,9 +1,7 @@
 package io.streamrec.serving.bench;
 
-import io.streamrec.schema.EventType;
 import io.streamrec.serving.ServingConfig;
 import io.streamrec.serving.http.HttpApi;
-import io.streamrec.serving.ingest.Popularity;
 import io.streamrec.serving.metrics.ServingMetrics;
 import io.streamrec.serving.retrieval.Bf16TopK;
 import io.streamrec.serving.retrieval.Exclusion;
@@ -15,21 +13,11 @@ import io.streamrec.serving.retrieval.Similarity;
 import io.streamrec.serving.retrieval.TopK;
 import io.streamrec.serving.retrieval.TopKResult;
 import io.streamrec.serving.retrieval.VectorTopK;
-import io.streamrec.serving.snapshot.ItemSnapshot;
-import io.streamrec.serving.snapshot.SnapshotHolder;
-import io.streamrec.serving.snapshot.SnapshotVersion;
-import io.streamrec.serving.store.SeenItemsStore;
-import io.streamrec.serving.store.StateStore;
-import io.streamrec.serving.store.UserVectorStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
-import org.rocksdb.WriteBatchWithIndex;
 
 /**
  * The serving benchmark (run by {@code serving/bench.sh}, not by the test suite):
@@ -210,32 +198,16 @@ public final class TopKBenchmark {
 
     private static void overHttp(ItemMatrix m, Random rnd, int k, int excluded, int seconds, int[] clientCounts)
             throws Exception {
-        Path dir = Files.createTempDirectory("streamrec-bench-");
         int users = 1000;
-        ServingConfig config = ServingConfig.defaults().with(ServingConfig.HTTP_PORT, 0)
-                .with(ServingConfig.HTTP_HOST, "127.0.0.1").with(ServingConfig.STATE_DIR, dir);
-        try (StateStore store = StateStore.open(dir, false)) {
-            SeenItemsStore seen = new SeenItemsStore(store, 10_000);
-            UserVectorStore uv = new UserVectorStore(store);
-            for (int u = 0; u < users; u++) {
-                try (WriteBatchWithIndex b = store.newBatch()) {
-                    uv.put(b, "user-" + u, randomVector(rnd, m.dim()), 1, 0);
-                    for (int j = 0; j < excluded; j++) {
-                        seen.record(b, "user-" + u, m.id(rnd.nextInt(m.size())), EventType.CLICK, 1000 + j);
-                    }
-                    store.write(b);
-                }
-            }
-            Popularity pop = new Popularity(store, Duration.ofDays(1), 1000, 100);
-            SnapshotHolder holder = new SnapshotHolder();
-            holder.set(new ItemSnapshot(m, new SnapshotVersion(1, System.currentTimeMillis(), 0)));
+        try (BenchState state = new BenchState(m, users, excluded, rnd, () -> randomVector(rnd, m.dim()))) {
+            ServingConfig config = state.config;
             // As ServingNode builds it with the default topk.* settings.
             ParallelTopK topK = new ParallelTopK(config.get(ServingConfig.TOPK_SCAN_THREADS),
                     config.get(ServingConfig.TOPK_MIN_ITEMS_PER_THREAD), config.get(ServingConfig.TOPK_KERNEL));
             System.out.println("Recommender and HTTP with the serving defaults: topk.scan-threads="
                     + config.get(ServingConfig.TOPK_SCAN_THREADS) + ", topk.kernel="
                     + config.get(ServingConfig.TOPK_KERNEL));
-            Recommender rec = new Recommender(holder, uv, seen, pop, topK);
+            Recommender rec = state.recommender(topK);
             // The whole request path minus HTTP: RocksDB user vector + seen scan, exclusion, top-k.
             for (int i = 0; i < 1000; i++) {
                 rec.forUser("user-" + rnd.nextInt(users), k, Recommender.ExcludePolicy.SEEN, List.of());
@@ -249,31 +221,27 @@ public final class TopKBenchmark {
             Arrays.sort(lat);
             System.out.printf("in-process Recommender.forUser (RocksDB vector + %d seen, top-%d), 1 thread: "
                     + "p50 %.3f ms  p99 %.3f ms%n", excluded, k, ms(pct(lat, 50)), ms(pct(lat, 99)));
-            HttpApi api = new HttpApi(config, rec, holder, new ServingMetrics(), () -> null);
+            HttpApi api = new HttpApi(config, rec, state.snapshot, new ServingMetrics(), () -> null);
             api.start();
             try {
                 for (int c : clientCounts) {
-                    load(api.port(), users, k, c, 3, false);
-                    load(api.port(), users, k, c, seconds, true);
+                    load(api.port(), users, k, excluded, c, 3, false);
+                    load(api.port(), users, k, excluded, c, seconds, true);
                 }
             } finally {
                 api.close();
                 topK.close();
             }
-        } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 
-    private static void load(int port, int users, int k, int threads, int seconds, boolean report)
+    private static void load(int port, int users, int k, int excluded, int threads, int seconds, boolean report)
             throws InterruptedException {
         HttpLoad.Result r = HttpLoad.run(port, users, k, threads, seconds);
         if (report) {
             System.out.printf("HTTP GET /v1/users/{id}/recommendations?k=%d (%d seen excluded, RocksDB), %d client "
                             + "threads, %d s: %.0f req/s  p50 %.2f ms  p99 %.2f ms  max %.2f ms  errors %d%n",
-                    k, 200, threads, seconds, r.rps(), r.ms(50), r.ms(99), r.maxMs(), r.errors());
+                    k, excluded, threads, seconds, r.rps(), r.ms(50), r.ms(99), r.maxMs(), r.errors());
         }
     }
 
