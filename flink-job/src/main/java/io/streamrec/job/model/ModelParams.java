@@ -34,7 +34,7 @@ public final class ModelParams implements Serializable {
     // Field defaults are the tuned values; keep TUNING.md in step when changing one.
     private int dim = 64;
     private boolean itemBias = true;
-    private double learningRate = 0.1;
+    private double learningRate = 0.05;
     private double userLearningRate = 0.1;
     private int negatives = 64;
     private int sharedNegativeEvents = 8;
