@@ -28,15 +28,17 @@ public final class EmbeddingCodec {
 
     private EmbeddingCodec() {}
 
-    /** Reads this schema and version 1 (written before features existed), resolved to this one. */
+    /** Reads this schema, version 1 (written before features existed) and 2 (before popularity), resolved to this one. */
     private static final BinaryMessageDecoder<EmbeddingRecord> DECODER = decoder();
 
     private static BinaryMessageDecoder<EmbeddingRecord> decoder() {
         BinaryMessageDecoder<EmbeddingRecord> d = EmbeddingRecord.createDecoder(null);
-        try (java.io.InputStream in = EmbeddingCodec.class.getResourceAsStream("embedding_record_v1.avsc")) {
-            d.addSchema(new Schema.Parser().parse(in));
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("embedding_record_v1.avsc missing from the classpath", e);
+        for (String old : new String[] {"embedding_record_v1.avsc", "embedding_record_v2.avsc"}) {
+            try (java.io.InputStream in = EmbeddingCodec.class.getResourceAsStream(old)) {
+                d.addSchema(new Schema.Parser().parse(in));
+            } catch (IOException | NullPointerException e) {
+                throw new IllegalStateException(old + " missing from the classpath", e);
+            }
         }
         return d;
     }
@@ -67,6 +69,17 @@ public final class EmbeddingCodec {
     public static EmbeddingRecord embedding(String entityId, float[] vector, ItemFeatures features, long version,
                                             int subtask, int subtasks, long updateCount, long eventTimeMs,
                                             long publishedAtMs) {
+        return embedding(entityId, vector, features, 0f, version, subtask, subtasks, updateCount, eventTimeMs,
+                publishedAtMs);
+    }
+
+    /**
+     * An item's embedding with its features and its popularity (how many events had it as their positive; see
+     * {@link io.streamrec.schema.features.QuerySpec#withPrior}).
+     */
+    public static EmbeddingRecord embedding(String entityId, float[] vector, ItemFeatures features, float popularity,
+                                            long version, int subtask, int subtasks, long updateCount,
+                                            long eventTimeMs, long publishedAtMs) {
         List<FeatureWeight> fw = new ArrayList<>(features.size());
         for (int i = 0; i < features.size(); i++) {
             fw.add(new FeatureWeight(features.key(i), features.weight(i)));
@@ -74,6 +87,7 @@ public final class EmbeddingCodec {
         return EmbeddingRecord.newBuilder()
                 .setFeatures(fw)
                 .setQuerySpec("")
+                .setPopularity(popularity)
                 .setKind(RecordKind.EMBEDDING)
                 .setEntityId(entityId)
                 .setVector(packVector(vector))
@@ -147,6 +161,12 @@ public final class EmbeddingCodec {
             weights[i] = fw.get(i).getWeight();
         }
         return ItemFeatures.of(keys, weights);
+    }
+
+    /** The popularity an item record carries: 0 when absent (older records), negative or not finite. */
+    public static float popularity(EmbeddingRecord r) {
+        float p = r.getPopularity();
+        return Float.isFinite(p) && p > 0 ? p : 0f;
     }
 
     /** The Kafka key of a record: the entity id, or the marker key of the publishing subtask. */

@@ -76,6 +76,44 @@ class EmbeddingCodecTest {
         assertEquals(4, removal.getSnapshotVersion());
     }
 
+    @Test
+    void itemsCarryTheirPopularityAndOlderRecordsReadAsZero() throws IOException {
+        EmbeddingRecord item = EmbeddingCodec.decode(EmbeddingCodec.encode(EmbeddingCodec.embedding("i1",
+                new float[] {1f, 2f}, io.streamrec.schema.features.ItemFeatures.NONE, 41f, 3, 0, 2, 7, 100, 200)));
+        assertEquals(41f, EmbeddingCodec.popularity(item));
+        EmbeddingRecord plain = EmbeddingCodec.decode(EmbeddingCodec.encode(EmbeddingCodec.embedding("i2",
+                new float[] {1f, 2f}, 3, 0, 2, 7, 100, 200)));
+        assertEquals(0f, EmbeddingCodec.popularity(plain));
+        item.setPopularity(Float.NaN);
+        assertEquals(0f, EmbeddingCodec.popularity(item), "a value that is not a count reads as none");
+        item.setPopularity(-3f);
+        assertEquals(0f, EmbeddingCodec.popularity(item));
+
+        // Written with schema version 2 (before popularity): read with popularity 0.
+        org.apache.avro.Schema v2;
+        try (java.io.InputStream in = EmbeddingCodec.class.getResourceAsStream("embedding_record_v2.avsc")) {
+            v2 = new org.apache.avro.Schema.Parser().parse(in);
+        }
+        org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(v2);
+        r.put("kind", new org.apache.avro.generic.GenericData.EnumSymbol(v2.getField("kind").schema(), "EMBEDDING"));
+        r.put("entity_id", "i9");
+        r.put("vector", EmbeddingCodec.packVector(new float[] {0.5f, -1f}));
+        r.put("snapshot_version", 12L);
+        r.put("subtask", 1);
+        r.put("subtasks", 2);
+        r.put("record_count", 0L);
+        r.put("update_count", 5L);
+        r.put("event_time", 1000L);
+        r.put("published_at", 2000L);
+        r.put("features", java.util.List.of());
+        r.put("query_spec", "");
+        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v2).encode(r).array();
+        EmbeddingRecord back = EmbeddingCodec.decode(bytes);
+        assertEquals("i9", back.getEntityId());
+        assertEquals(0f, EmbeddingCodec.popularity(back));
+    }
+
     /** Records written before features existed (schema version 1) are still read, with no features. */
     @Test
     void readsVersionOneRecords() throws IOException {

@@ -13,6 +13,8 @@ public class ItemInput {
     /** Gradient records: dLoss/dVector; null for catalog updates. */
     public float[] gradient;
     public int appearances;
+    /** Gradient records: how many of the summed events had this item as their positive. */
+    public int positives;
     /** True for a catalog update. */
     public boolean catalog;
     /** Catalog updates: false retires the item. */
@@ -28,6 +30,7 @@ public class ItemInput {
         in.key = g.itemId;
         in.gradient = g.gradient;
         in.appearances = g.appearances;
+        in.positives = g.positives;
         return in;
     }
 

@@ -1,5 +1,6 @@
 package io.streamrec.job.learn;
 
+import io.streamrec.schema.features.QuerySpec;
 import io.streamrec.job.model.ItemVectorCache;
 import io.streamrec.job.snapshot.EmbeddingUpdate;
 import io.streamrec.schema.features.FeatureKeys;
@@ -20,16 +21,20 @@ final class ItemFeed {
     private final int vectorLength;
     private final SnapshotProgress snapshots = new SnapshotProgress();
     private final Counter mismatched;
+    /** Turns an item's published popularity into the prior the cache ranks it with. */
+    private final QuerySpec querySpec;
     /** Feature vectors arrived since the cache's items were last composed. */
     private boolean featuresChanged;
 
     /**
      * @param cache the subtask's item cache, filled here
      * @param vectorLength floats per vector of this job's model; records of another length are skipped
+     * @param querySpec this job's, for the items' popularity prior
      * @param metrics where the counter and the cache's gauges are registered
      */
-    ItemFeed(ItemVectorCache cache, int vectorLength, MetricGroup metrics) {
+    ItemFeed(ItemVectorCache cache, int vectorLength, QuerySpec querySpec, MetricGroup metrics) {
         this.cache = cache;
+        this.querySpec = querySpec;
         this.vectorLength = vectorLength;
         mismatched = metrics.counter("itemFeedDimensionMismatch");
         metrics.gauge("itemCacheSize", () -> cache.size());
@@ -68,7 +73,7 @@ final class ItemFeed {
             cache.putFeature(u.entityId, u.vector);
             featuresChanged = true;
         } else {
-            cache.putItem(u.entityId, u.vector, u.features());
+            cache.putItem(u.entityId, u.vector, u.features(), querySpec.prior(u.popularity));
         }
     }
 

@@ -140,7 +140,7 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
             catalogApplied.inc();
             return;
         }
-        learner.applyItemGradient(h.state, in.gradient, in.appearances);
+        learner.applyItemGradient(h.state, in.gradient, in.appearances, in.positives);
         h.unpersisted = true;
         if (!h.state.retired) {
             h.unpublished = true; // a retired item still learns (users still act on it) but is not published
@@ -299,7 +299,9 @@ public final class ItemTower extends AbstractStreamOperator<EmbeddingUpdate>
             removalsPublished.inc();
             return;
         }
-        output.collect(new StreamRecord<>(EmbeddingUpdate.item(itemId, learner.servingItemVector(s), s.features(),
-                version, subtask, subtasks, s.updates, newestEventTime)));
+        EmbeddingUpdate u = EmbeddingUpdate.item(itemId, learner.servingItemVector(s), s.features(), version, subtask,
+                subtasks, s.updates, newestEventTime);
+        u.popularity = s.positives;
+        output.collect(new StreamRecord<>(u));
     }
 }

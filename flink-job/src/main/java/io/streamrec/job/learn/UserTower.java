@@ -130,7 +130,7 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
             scheduleFlush(); // restored with pending gradients
         }
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        feed = new ItemFeed(cache, learner.vectorLength(), m);
+        feed = new ItemFeed(cache, learner.vectorLength(), learner.querySpec(), m);
         evaluation = new LiveEvaluation(learner, cache, popularity, settings, m);
         training = new UserTraining(params, learner, cache, negatives, popularity, m);
     }

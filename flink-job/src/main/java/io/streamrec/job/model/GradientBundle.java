@@ -21,13 +21,16 @@ import java.util.List;
  * slot, and the first add of an item per bundle, go through an id map, so each item has exactly one row.
  */
 public final class GradientBundle {
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
+    /** Written before rows counted positives; still read (as no positives). */
+    private static final byte FORMAT_WITHOUT_POSITIVES = 1;
 
     private final StringIntMap rowOfId = new StringIntMap();
     /** Row of a cache slot + 1; 0 for none. Grows to the highest slot seen. */
     private int[] rowOfSlot = new int[0];
     private String[] ids = new String[16];
     private int[] appearances = new int[16];
+    private int[] positives = new int[16];
     /** The slot each row was registered under in {@link #rowOfSlot}, -1 for none. */
     private int[] slotOfRow = new int[16];
     private float[] sums = new float[0];
@@ -55,16 +58,16 @@ public final class GradientBundle {
         int[] slots = step.itemSlots;
         for (int i = 0; i < gradients.size(); i++) {
             ItemGradient g = gradients.get(i);
-            add(g.itemId, i < slots.length ? slots[i] : -1, g.gradient, g.appearances);
+            add(g.itemId, i < slots.length ? slots[i] : -1, g.gradient, g.appearances, g.positives);
         }
     }
 
     /** Sums one gradient record into the bundle (the argument is not kept). */
     public void add(ItemGradient g) {
-        add(g.itemId, -1, g.gradient, g.appearances);
+        add(g.itemId, -1, g.gradient, g.appearances, g.positives);
     }
 
-    private void add(String id, int slot, float[] gradient, int count) {
+    private void add(String id, int slot, float[] gradient, int count, int positiveCount) {
         int row = -1;
         if (slot >= 0 && slot < rowOfSlot.length) {
             int r = rowOfSlot[slot] - 1;
@@ -84,6 +87,7 @@ public final class GradientBundle {
             sums[base + d] += gradient[d];
         }
         appearances[row] += count;
+        positives[row] += positiveCount;
     }
 
     private int newRow(String id, int gradientLength) {
@@ -97,6 +101,7 @@ public final class GradientBundle {
             int n = 2 * rows;
             ids = Arrays.copyOf(ids, n);
             appearances = Arrays.copyOf(appearances, n);
+            positives = Arrays.copyOf(positives, n);
             slotOfRow = Arrays.copyOf(slotOfRow, n);
         }
         if ((rows + 1) * length > sums.length) {
@@ -105,6 +110,7 @@ public final class GradientBundle {
         int row = rows++;
         ids[row] = id;
         appearances[row] = 0;
+        positives[row] = 0;
         slotOfRow[row] = -1;
         Arrays.fill(sums, row * length, (row + 1) * length, 0f);
         rowOfId.put(id, row);
@@ -129,7 +135,7 @@ public final class GradientBundle {
         List<ItemGradient> out = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
             out.add(new ItemGradient(ids[r], Arrays.copyOfRange(sums, r * length, (r + 1) * length),
-                    appearances[r]));
+                    appearances[r], positives[r]));
         }
         clear();
         return out;
@@ -170,17 +176,19 @@ public final class GradientBundle {
                 StateBytes.writeString(out, ids[r]);
                 StateBytes.writeFloats(out, Arrays.copyOfRange(sums, r * length, (r + 1) * length));
                 out.writeInt(appearances[r]);
+                out.writeInt(positives[r]);
             }
         });
     }
 
     public static GradientBundle fromBytes(byte[] data) {
-        return StateBytes.read(data, FORMAT, "gradient bundle", in -> {
+        return StateBytes.read(data, FORMAT_WITHOUT_POSITIVES, FORMAT, "gradient bundle", (format, in) -> {
             GradientBundle b = new GradientBundle();
             int events = in.readInt();
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
-                b.add(new ItemGradient(StateBytes.readString(in), StateBytes.readFloats(in), in.readInt()));
+                b.add(new ItemGradient(StateBytes.readString(in), StateBytes.readFloats(in), in.readInt(),
+                        format >= 2 ? in.readInt() : 0));
             }
             b.events = events;
             return b;

@@ -18,6 +18,8 @@ public class ItemGradient implements Serializable {
     public float[] gradient;
     /** How many (event, candidate) appearances were summed into this record. */
     public int appearances;
+    /** How many of the summed events had this item as their positive (the item's popularity count). */
+    public int positives;
 
     public ItemGradient() {}
 
@@ -25,6 +27,11 @@ public class ItemGradient implements Serializable {
         this.itemId = itemId;
         this.gradient = gradient;
         this.appearances = appearances;
+    }
+
+    public ItemGradient(String itemId, float[] gradient, int appearances, int positives) {
+        this(itemId, gradient, appearances);
+        this.positives = positives;
     }
 
     @Override
@@ -38,7 +45,7 @@ public class ItemGradient implements Serializable {
             return false;
         }
         ItemGradient g = (ItemGradient) o;
-        return appearances == g.appearances && itemId.equals(g.itemId) && Arrays.equals(gradient, g.gradient);
+        return appearances == g.appearances && positives == g.positives && itemId.equals(g.itemId) && Arrays.equals(gradient, g.gradient);
     }
 
     @Override

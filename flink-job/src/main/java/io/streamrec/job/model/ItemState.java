@@ -12,7 +12,9 @@ import java.io.Serializable;
  */
 public class ItemState implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT = 3;
+    /** Written before items counted their positives; still read (as a count of 0). */
+    private static final byte FORMAT_WITHOUT_POSITIVES = 2;
 
     /** The item's serving vector. */
     public float[] vector;
@@ -29,6 +31,8 @@ public class ItemState implements Serializable {
     public float[] featureWeights;
     /** The catalog retired the item: it is published as removed, and not again until the catalog offers it again. */
     public boolean retired;
+    /** How many events have had this item as their positive (published as its popularity). */
+    public long positives;
 
     public ItemState() {}
 
@@ -55,11 +59,12 @@ public class ItemState implements Serializable {
                 out.writeFloat(f.weight(i));
             }
             out.writeBoolean(retired);
+            out.writeLong(positives);
         });
     }
 
     public static ItemState fromBytes(byte[] data) {
-        return StateBytes.read(data, FORMAT, "item state", in -> {
+        return StateBytes.read(data, FORMAT_WITHOUT_POSITIVES, FORMAT, "item state", (format, in) -> {
             ItemState s = new ItemState(StateBytes.readFloats(in), StateBytes.readFloats(in));
             s.updates = in.readLong();
             int n = in.readInt();
@@ -70,6 +75,9 @@ public class ItemState implements Serializable {
                 s.featureWeights[i] = in.readFloat();
             }
             s.retired = in.readBoolean();
+            if (format >= 3) {
+                s.positives = in.readLong();
+            }
             return s;
         });
     }

@@ -8,7 +8,8 @@ import io.streamrec.schema.features.ItemFeatures;
 
 /**
  * A UserTower subtask's bounded copy of item vectors: (item id, vector) pairs from the ItemTower's published
- * snapshots go in; vector look-ups and the rank of an item for a query (the prequential metric) come out. When full,
+ * snapshots go in; vector look-ups and the rank of an item for a query (the prequential metric) come out. A rank
+ * scores {@code query . vector + prior}, with the item's popularity prior as serving adds it. When full,
  * the least recently used item is evicted; a {@link #get} or {@link #put} counts as a use.
  *
  * <p>Layout: vectors are stored item-major in one slab (coordinate d of slot j at {@code j * vectorLength + d}),
@@ -53,6 +54,11 @@ public final class ItemVectorCache {
     private int[][] featureRowHints;
     /** Slots with features. */
     private int composedSlots;
+    /**
+     * Each slot's popularity prior ({@code QuerySpec#prior}), added to its score when ranking ({@link #rankOf},
+     * {@link #topK}) but not part of its vector (training never sees it); null until an item has one.
+     */
+    private float[] priorOfSlot;
 
     /**
      * @param capacity most items kept
@@ -99,6 +105,9 @@ public final class ItemVectorCache {
             }
             prev = java.util.Arrays.copyOf(prev, newStride);
             next = java.util.Arrays.copyOf(next, newStride);
+            if (priorOfSlot != null) {
+                priorOfSlot = java.util.Arrays.copyOf(priorOfSlot, newStride);
+            }
         } else {
             idOfSlot = new String[newStride];
             prev = new int[newStride];
@@ -138,6 +147,9 @@ public final class ItemVectorCache {
         }
         System.arraycopy(vector, 0, slab, slot * vectorLength, vectorLength);
         setFeatures(slot, null);
+        if (priorOfSlot != null) {
+            priorOfSlot[slot] = 0f;
+        }
         return slot;
     }
 
@@ -149,12 +161,32 @@ public final class ItemVectorCache {
      * table contributes nothing, as it does in serving). Without features this is {@link #put}.
      */
     public void putItem(String itemId, float[] idVector, ItemFeatures features) {
+        putItem(itemId, idVector, features, 0f);
+    }
+
+    /**
+     * {@link #putItem(String, float[], ItemFeatures)} with the item's popularity prior ({@code QuerySpec#prior} of
+     * its published popularity): added to its score when ranking, never to its vector.
+     */
+    public void putItem(String itemId, float[] idVector, ItemFeatures features, float prior) {
         int slot = putSlot(itemId, idVector);
         if (features != null && !features.isEmpty()) {
             setFeatures(slot, features);
             System.arraycopy(idVector, 0, idSlab, slot * vectorLength, vectorLength);
             compose(slot);
         }
+        if (prior != 0f) {
+            if (priorOfSlot == null) {
+                priorOfSlot = new float[stride];
+            }
+            priorOfSlot[slot] = prior;
+        }
+    }
+
+    /** The popularity prior the cache ranks {@code itemId} with (0 for none or when not cached). Not a use. */
+    public float priorOf(String itemId) {
+        int slot = slots.get(itemId);
+        return slot < 0 || priorOfSlot == null ? 0f : priorOfSlot[slot];
     }
 
     /** Stores the vector of a feature or context key (not an item: never ranked, never evicts an item). */
@@ -284,6 +316,10 @@ public final class ItemVectorCache {
                 featureRowHints[slot] = featureRowHints[last];
                 featuresOfSlot[last] = null;
                 featureRowHints[last] = null;
+            }
+            if (priorOfSlot != null) {
+                priorOfSlot[slot] = priorOfSlot[last];
+                priorOfSlot[last] = 0f;
             }
             // Take over the moved slot's place in the recency list.
             int p = prev[last];
@@ -485,14 +521,15 @@ public final class ItemVectorCache {
     private float scoreOf(float[] query, int j, int n) {
         int len = vectorLength;
         int base = j * len;
+        float prior = priorOfSlot == null ? 0f : priorOfSlot[j];
         if (j >= (n & ~3)) {
-            return Vectors.dot(query, slab, base, len); // the kernel's tail
+            return Vectors.dot(query, slab, base, len) + prior; // the kernel's tail
         }
         float sum = 0f;
         for (int d = 0; d < len; d++) {
             sum += query[d] * slab[base + d];
         }
-        return sum;
+        return sum + prior;
     }
 
     /** Scores of slots [0, n) for {@code query}, in the reused scratch array; four items per step. */
@@ -533,6 +570,12 @@ public final class ItemVectorCache {
         }
         for (; j < to; j++) {
             s[j] = Vectors.dot(query, m, j * len, len);
+        }
+        float[] p = priorOfSlot;
+        if (p != null) {
+            for (int i = from; i < to; i++) {
+                s[i] += p[i];
+            }
         }
     }
 

@@ -217,4 +217,10 @@ public final class Learner implements Serializable {
     public void applyItemGradient(ItemState item, float[] gradient, int appearances) {
         updates.applyItemGradient(item, gradient, appearances);
     }
+
+    /** {@link #applyItemGradient(ItemState, float[], int)}, counting the events that had the item as positive. */
+    public void applyItemGradient(ItemState item, float[] gradient, int appearances, int positives) {
+        updates.applyItemGradient(item, gradient, appearances);
+        item.positives += positives;
+    }
 }

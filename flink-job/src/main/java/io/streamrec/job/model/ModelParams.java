@@ -62,6 +62,7 @@ public final class ModelParams implements Serializable {
     private double cacheLocalLearningRate = 0.02;
     private int popularityCapacity = 2_000;
     private long popularityHalfLifeMs = 0L;
+    private double popularityPrior = 0.3;
     private double historyQueryWeight = 1.5;
     private int historyQuerySize = 10;
     private boolean historyQueryGradient = true;
@@ -210,6 +211,10 @@ public final class ModelParams implements Serializable {
                 + "counts in event time; 0 = most popular so far.")
                 .deprecatedName("model.popularity.half-life-ms", ms -> ms.strip() + "ms"),
                 p -> Duration.ofMillis(p.popularityHalfLifeMs), (p, v) -> p.popularityHalfLifeMs = v.toMillis());
+        key(number("model.popularity.prior", "Weight of log(1 + the item's count of positive events) added to its "
+                + "ranking score in serving and evaluation (not in training, which is logQ-corrected and so ranks by "
+                + "lift); 0 = none. Needs model.item-bias.").check(atLeast(0.0), NOT_NEGATIVE),
+                p -> p.popularityPrior, (p, v) -> p.popularityPrior = v);
         key(number("model.query.history-weight", "Weight of the mean of the user's recent item vectors added to the "
                 + "user vector to form the query (0 = query is the user vector alone).")
                 .check(atLeast(0.0), NOT_NEGATIVE), p -> p.historyQueryWeight, (p, v) -> p.historyQueryWeight = v);
@@ -354,6 +359,10 @@ public final class ModelParams implements Serializable {
         for (Key<?> k : KEYS) {
             k.check(this);
         }
+        if (popularityPrior > 0 && !itemBias) {
+            throw new ConfigException("model.popularity.prior", "needs model.item-bias=true (the prior is added in "
+                    + "the bias coordinate), got " + popularityPrior + " with the item bias off");
+        }
         if ((long) cacheSize * vectorLength() >= Integer.MAX_VALUE - 8) {
             throw new ConfigException("model.cache.size", "times the vector length must fit one array, got "
                     + cacheSize);
@@ -374,7 +383,7 @@ public final class ModelParams implements Serializable {
     /** How queries are formed: what the serving node needs to form the trainer's queries. */
     public QuerySpec querySpec() {
         return new QuerySpec(dim, itemBias, historyQueryWeight, historyQuerySize, historyQueryDecay, normalize,
-                temperature, contextSpec(), seed, initScale);
+                temperature, contextSpec(), seed, initScale, popularityPrior);
     }
 
     /**
@@ -425,6 +434,7 @@ public final class ModelParams implements Serializable {
     public double cacheLocalLearningRate() { return cacheLocalLearningRate; }
     public int popularityCapacity() { return popularityCapacity; }
     public long popularityHalfLifeMs() { return popularityHalfLifeMs; }
+    public double popularityPrior() { return popularityPrior; }
     public double historyQueryWeight() { return historyQueryWeight; }
     public int historyQuerySize() { return historyQuerySize; }
     public boolean historyQueryGradient() { return historyQueryGradient; }

@@ -38,6 +38,24 @@ final class StateBytes {
         return bytes.toByteArray();
     }
 
+    interface VersionedReader<T> {
+        T read(byte format, DataInputStream in) throws IOException;
+    }
+
+    /** {@link #read} of any format from {@code oldest} to {@code newest}; the reader is told which. */
+    static <T> T read(byte[] data, byte oldest, byte newest, String what, VersionedReader<T> reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            byte found = in.readByte();
+            if (found < oldest || found > newest) {
+                throw new IllegalArgumentException(what + " snapshot has format " + found
+                        + ", this version reads formats " + oldest + " to " + newest);
+            }
+            return reader.read(found, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("truncated or corrupt " + what + " snapshot", e);
+        }
+    }
+
     static <T> T read(byte[] data, byte format, String what, Reader<T> reader) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte found = in.readByte();

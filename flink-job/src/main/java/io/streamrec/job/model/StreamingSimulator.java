@@ -4,6 +4,7 @@ import io.streamrec.schema.features.InitialVectors;
 import io.streamrec.schema.InteractionEvent;
 import io.streamrec.schema.features.FeatureKeys;
 import io.streamrec.schema.features.ItemFeatures;
+import io.streamrec.schema.features.QuerySpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -213,7 +214,7 @@ public final class StreamingSimulator {
         bundles[sub].addGradients(rest);
         for (ItemGradient g : featureGradients[sub].expand(bundles[sub].drain(), caches[sub])) {
             ItemState item = items.computeIfAbsent(g.itemId, learner::newItem);
-            learner.applyItemGradient(item, g.gradient, g.appearances);
+            learner.applyItemGradient(item, g.gradient, g.appearances, g.positives);
             dirty.add(g.itemId);
             itemRecords++;
         }
@@ -231,18 +232,19 @@ public final class StreamingSimulator {
 
     private void publishSnapshot() {
         boolean featuresChanged = false;
+        QuerySpec spec = learner.querySpec();
         for (String id : dirty) {
-            float[] v = learner.servingItemVector(items.get(id));
+            ItemState item = items.get(id);
+            float[] v = learner.servingItemVector(item);
             boolean feature = FeatureKeys.isFeature(id);
             featuresChanged |= feature;
             ItemFeatures f = catalog.getOrDefault(id, ItemFeatures.NONE);
+            float prior = spec.prior(item.positives);
             for (ItemVectorCache c : caches) {
                 if (feature) {
                     c.putFeature(id, v);
-                } else if (f.isEmpty()) {
-                    c.put(id, v);
                 } else {
-                    c.putItem(id, v, f);
+                    c.putItem(id, v, f, prior);
                 }
             }
         }

@@ -164,7 +164,7 @@ final class TrainingStep implements Serializable {
         float[] q = query.serving();
         float[] positiveGradient = new float[q.length];
         Vectors.axpy(coefficients[0], q, positiveGradient);
-        out.add(new ItemGradient(positive.id(), positiveGradient, 1));
+        out.add(new ItemGradient(positive.id(), positiveGradient, 1, 1));
         outSlots.add(positive.slot());
         for (int j = 0; j < w.size; j++) {
             if (!c.masked[j + 1]) {

@@ -27,6 +27,8 @@ public class EmbeddingUpdate {
     public String[] featureKeys = new String[0];
     /** Their coefficients, parallel to {@link #featureKeys}. */
     public float[] featureWeights = new float[0];
+    /** Items: how many events have had the item as their positive (see {@code QuerySpec#prior}). */
+    public float popularity;
     /** Markers: how queries are formed ({@link io.streamrec.schema.features.QuerySpec} JSON), "" when unknown. */
     public String querySpec = "";
 
@@ -100,8 +102,8 @@ public class EmbeddingUpdate {
         if (removed) {
             return EmbeddingCodec.removal(entityId, version, subtask, subtasks, eventTime, publishedAt);
         }
-        return EmbeddingCodec.embedding(entityId, vector, features(), version, subtask, subtasks, updateCount,
-                eventTime, publishedAt);
+        return EmbeddingCodec.embedding(entityId, vector, features(), popularity, version, subtask, subtasks,
+                updateCount, eventTime, publishedAt);
     }
 
     @Override

@@ -74,6 +74,7 @@ public final class ItemEmbeddingSource {
                         u = EmbeddingUpdate.item(r.getEntityId(), EmbeddingCodec.unpackVector(r.getVector()),
                                 EmbeddingCodec.features(r), r.getSnapshotVersion(), r.getSubtask(), r.getSubtasks(),
                                 r.getUpdateCount(), r.getEventTime().toEpochMilli());
+                        u.popularity = EmbeddingCodec.popularity(r);
                 }
             } catch (IllegalArgumentException e) { // a vector of odd length, or a bad feature key
                 if (unreadable != null) {

@@ -145,4 +145,63 @@ class ItemVectorCacheTest {
             }
         }
     }
+
+    /**
+     * Items ranked with a popularity prior score {@code query . vector + prior}: rank and top-k equal a brute force
+     * over those scores, also after a removal moved the last slot into the freed one; the vector itself (what
+     * training reads) never includes the prior, and a plain put clears it.
+     */
+    @Test
+    void ranksWithThePriorButVectorsStayWithoutIt() {
+        int n = 301;
+        int len = 5;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+        ItemVectorCache c = new ItemVectorCache(n, len);
+        java.util.Map<String, float[]> v = new java.util.HashMap<>();
+        java.util.Map<String, Float> prior = new java.util.HashMap<>();
+        for (int j = 0; j < n; j++) {
+            float[] x = new float[len];
+            for (int d = 0; d < len; d++) {
+                x[d] = (float) rnd.nextGaussian();
+            }
+            float p = j % 3 == 0 ? 0f : (float) (0.3 * Math.log1p(j));
+            v.put("i" + j, x);
+            prior.put("i" + j, p);
+            c.putItem("i" + j, x, io.streamrec.schema.features.ItemFeatures.NONE, p);
+        }
+        assertTrue(c.remove("i7"));
+        v.remove("i7");
+        prior.remove("i7");
+        c.put("i8", v.get("i8")); // a put without a prior clears the old one
+        prior.put("i8", 0f);
+        assertEquals(0f, c.priorOf("i8"));
+        assertEquals(prior.get("i300"), c.priorOf("i300"));
+        assertArrayEquals(v.get("i300"), c.get("i300"), "the vector has no prior in it");
+        for (int trial = 0; trial < 50; trial++) {
+            float[] q = new float[len];
+            for (int d = 0; d < len; d++) {
+                q[d] = (float) rnd.nextGaussian();
+            }
+            String target = "i" + (trial == 0 ? 300 : 1 + rnd.nextInt(n - 1));
+            if (target.equals("i7")) {
+                continue;
+            }
+            double ts = Vectors.dot(q, v.get(target)) + prior.get(target);
+            int rank = 0;
+            String best = null;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (java.util.Map.Entry<String, float[]> e : v.entrySet()) {
+                double s = Vectors.dot(q, e.getValue()) + prior.get(e.getKey());
+                if (!e.getKey().equals(target) && s >= ts) {
+                    rank++;
+                }
+                if (s > bestScore) {
+                    bestScore = s;
+                    best = e.getKey();
+                }
+            }
+            assertEquals(rank, c.rankOf(q, target, java.util.Set.of()), target);
+            assertEquals(best, c.topK(q, 1, java.util.Set.of()).get(0));
+        }
+    }
 }

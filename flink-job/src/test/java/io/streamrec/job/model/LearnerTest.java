@@ -384,6 +384,44 @@ class LearnerTest {
     }
 
     /**
+     * An item's popularity (published for the popularity prior) counts the events that had it as their positive:
+     * once per event, through the training step, the bundle (also across a snapshot of it) and the ItemTower's
+     * update, and never for an appearance as a negative or in a history.
+     */
+    @Test
+    void positivesAreCountedOncePerEventIntoTheItemState() {
+        Learner l = new Learner(small());
+        ItemVectorCache cache = cacheWith(l, "p", "a", "bb", "ccc");
+        NegativeBuffer buffer = new NegativeBuffer(16, 0.5);
+        for (String id : List.of("a", "bb", "p", "ccc")) {
+            buffer.add(id);
+        }
+        GradientBundle bundle = new GradientBundle();
+        UserState u = l.newUser("u");
+        String[] positives = {"p", "a", "p", "p"}; // u's history holds p and a after the first two
+        for (int i = 0; i < positives.length; i++) {
+            bundle.addEvent(l.train(u, positives[i], 1f, cache, buffer, new SplittableRandom(i)));
+            u.remember(positives[i], 10);
+            if (i == 1) {
+                bundle = GradientBundle.fromBytes(bundle.toBytes()); // a checkpoint in between
+            }
+        }
+        bundle.addGradients(l.closeNegatives(buffer));
+        Map<String, ItemState> items = new HashMap<>();
+        for (ItemGradient g : bundle.drain()) {
+            l.applyItemGradient(items.computeIfAbsent(g.itemId, l::newItem), g.gradient, g.appearances, g.positives);
+        }
+        assertEquals(3, items.get("p").positives);
+        assertEquals(1, items.get("a").positives);
+        for (String negative : List.of("bb", "ccc")) {
+            if (items.containsKey(negative)) {
+                assertEquals(0, items.get(negative).positives, negative);
+            }
+        }
+        assertEquals(3, ItemState.fromBytes(items.get("p").toBytes()).positives);
+    }
+
+    /**
      * The bundle's slot fast path (rows found through the cache slot each gradient had) sums exactly like summing by
      * id, also when a slot is reused by another item, when the same item arrives with and without a slot, and
      * across drains.

@@ -26,15 +26,18 @@ final class PublishedModel {
     /**
      * @param ids item id vectors (items only; feature keys go to {@code featureVectors})
      * @param features each item's features (absent: none)
+     * @param popularity each item's published popularity (absent: 0), for the query spec's prior
      * @param querySpec null when the trainer published none (its user vectors are then the queries)
      */
-    PublishedModel(Map<String, float[]> ids, Map<String, ItemFeatures> features, Map<String, float[]> featureVectors,
-                   Map<String, float[]> users, QuerySpec querySpec) {
+    PublishedModel(Map<String, float[]> ids, Map<String, ItemFeatures> features, Map<String, Float> popularity,
+                   Map<String, float[]> featureVectors, Map<String, float[]> users, QuerySpec querySpec) {
         Map<String, float[]> composed = new TreeMap<>(); // sorted: runs are reproducible
         for (Map.Entry<String, float[]> e : ids.entrySet()) {
             ItemFeatures f = features.getOrDefault(e.getKey(), ItemFeatures.NONE);
-            composed.put(e.getKey(), f.isEmpty() ? e.getValue()
-                    : Composition.compose(e.getValue(), f, featureVectors::get));
+            float[] v = f.isEmpty() ? e.getValue() : Composition.compose(e.getValue(), f, featureVectors::get);
+            // As serving ranks: the popularity prior in the bias coordinate (ItemSnapshot).
+            composed.put(e.getKey(), querySpec == null ? v
+                    : querySpec.withPrior(v, popularity.getOrDefault(e.getKey(), 0f)));
         }
         this.items = Collections.unmodifiableMap(composed);
         this.users = Map.copyOf(users);
@@ -106,6 +109,6 @@ final class PublishedModel {
 
     /** An empty model (nothing published). */
     static PublishedModel empty() {
-        return new PublishedModel(new HashMap<>(), Map.of(), Map.of(), Map.of(), null);
+        return new PublishedModel(new HashMap<>(), Map.of(), Map.of(), Map.of(), Map.of(), null);
     }
 }

@@ -33,6 +33,7 @@ final class TrainerOutput implements AutoCloseable {
 
     private final Map<String, float[]> items = new HashMap<>();
     private final Map<String, ItemFeatures> itemFeatures = new HashMap<>();
+    private final Map<String, Float> itemPopularity = new HashMap<>();
     private final Map<String, float[]> featureVectors = new HashMap<>();
     private String querySpec = "";
     private final Map<String, float[]> users = new HashMap<>();
@@ -124,12 +125,14 @@ final class TrainerOutput implements AutoCloseable {
             } else {
                 items.put(id, v);
                 itemFeatures.put(id, EmbeddingCodec.features(e));
+                itemPopularity.put(id, EmbeddingCodec.popularity(e));
             }
             return;
         }
         if (e.getKind() == RecordKind.REMOVED) {
             items.remove(id);
             itemFeatures.remove(id);
+            itemPopularity.remove(id);
             featureVectors.remove(id);
             return;
         }
@@ -209,7 +212,7 @@ final class TrainerOutput implements AutoCloseable {
 
     /** The published model as serving would serve it now (items composed, the latest query spec). */
     PublishedModel model() {
-        return new PublishedModel(items, itemFeatures, featureVectors, users,
+        return new PublishedModel(items, itemFeatures, itemPopularity, featureVectors, users,
                 querySpec.isEmpty() ? null : QuerySpec.fromJson(querySpec));
     }
 

@@ -51,6 +51,27 @@ public final class CsvLayout {
             .propertyColumns(List.of("store_id", "quantity"))
             .build();
 
+    /**
+     * The UCI Online Retail layout ({@code InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,
+     * Country}): every line is a {@code purchase} of the stock code by the customer at the invoice time; the invoice
+     * is the session, quantity and country become properties, and the description (text) and unit price (number)
+     * the item's catalog record. Lines without a customer id (a quarter of the data set) are skipped and counted as
+     * bad lines.
+     */
+    public static final CsvLayout ONLINE_RETAIL = builder()
+            .userColumn("CustomerID").itemColumn("StockCode").fixedType(EventType.PURCHASE)
+            .timestampColumn("InvoiceDate").timestampFormat("yyyy-MM-dd HH:mm:ss")
+            .sessionColumn("InvoiceNo")
+            .propertyColumns(List.of("Quantity", "Country"))
+            .itemColumns(ItemColumns.NONE
+                    .withText(List.of(ItemColumns.Column.of("Description", "description")))
+                    .withNumbers(List.of(ItemColumns.Column.of("UnitPrice", "price"))))
+            .build();
+
+    /** The Online Retail header line, for detection. */
+    public static final String ONLINE_RETAIL_HEADER =
+            "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
+
     /** The Complete Journey transactions header line, for detection. */
     public static final String COMPLETE_JOURNEY_HEADER = "household_id,store_id,basket_id,product_id,quantity,"
             + "sales_value,retail_disc,coupon_disc,coupon_match_disc,week,transaction_timestamp_utc,"

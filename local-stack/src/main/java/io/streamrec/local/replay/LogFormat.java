@@ -111,6 +111,10 @@ public enum LogFormat {
                     return new Detection(CSV, CsvLayout.COMPLETE_JOURNEY, null,
                             "Complete Journey transactions, from the header (as --preset completejourney)");
                 }
+                if (first.equals(CsvLayout.ONLINE_RETAIL_HEADER)) {
+                    return new Detection(CSV, CsvLayout.ONLINE_RETAIL, null,
+                            "Online Retail invoice lines, from the header (as --preset onlineretail)");
+                }
                 return null;
             }
             if (first.startsWith("{") && first.contains("\"session\"") && first.contains("\"events\"")) {

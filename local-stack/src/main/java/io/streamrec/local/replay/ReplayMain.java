@@ -37,6 +37,7 @@ public final class ReplayMain {
     static {
         PRESETS.put("rees46", "CSV");
         PRESETS.put("completejourney", "CSV, Complete Journey transactions");
+        PRESETS.put("onlineretail", "CSV, UCI Online Retail invoice lines");
         PRESETS.put("otto", "");
         PRESETS.put("movielens", "");
     }
@@ -52,8 +53,8 @@ public final class ReplayMain {
                 }
                 return name;
             }, p -> p))
-            .description("a known layout: rees46 (CSV), completejourney (CSV, Complete Journey transactions), otto, "
-                    + "movielens").build();
+            .description("a known layout: rees46 (CSV), completejourney (CSV, Complete Journey transactions), "
+                    + "onlineretail (CSV, UCI Online Retail), otto, movielens").build();
     public static final Option<TypeMapping> TYPE_MAP = Option.named("--type-map", ValueTypes.of("A=B,..",
                     TypeMapping::parse, TypeMapping::toString))
             .description("map source types to view, click, add_to_cart, purchase, rating or skip; adds to the "
@@ -297,6 +298,10 @@ public final class ReplayMain {
                     case "completejourney":
                         presetFormat = LogFormat.CSV;
                         presetLayout = CsvLayout.COMPLETE_JOURNEY;
+                        break;
+                    case "onlineretail":
+                        presetFormat = LogFormat.CSV;
+                        presetLayout = CsvLayout.ONLINE_RETAIL;
                         break;
                     case "otto":
                         presetFormat = LogFormat.OTTO;

@@ -35,6 +35,7 @@ public final class QuerySpec implements Serializable {
     private final ContextSpec context;
     private final long seed;
     private final double initScale;
+    private final double popularityPrior;
     /** historyFactors(n) for n = 0 .. historySize, computed once. */
     private transient float[][] factors;
 
@@ -47,6 +48,21 @@ public final class QuerySpec implements Serializable {
      */
     public QuerySpec(int dim, boolean itemBias, double historyWeight, int historySize, double historyDecay,
                      boolean normalize, double temperature, ContextSpec context, long seed, double initScale) {
+        this(dim, itemBias, historyWeight, historySize, historyDecay, normalize, temperature, context, seed, initScale,
+                0);
+    }
+
+    /**
+     * @param popularityPrior weight of {@code log(1 + popularity)} added to an item's score ({@link #withPrior});
+     *     needs {@code itemBias}
+     */
+    public QuerySpec(int dim, boolean itemBias, double historyWeight, int historySize, double historyDecay,
+                     boolean normalize, double temperature, ContextSpec context, long seed, double initScale,
+                     double popularityPrior) {
+        if (popularityPrior != 0 && !itemBias) {
+            throw new IllegalArgumentException("a popularity prior needs the item bias coordinate");
+        }
+        this.popularityPrior = popularityPrior;
         this.seed = seed;
         this.initScale = initScale;
         this.dim = dim;
@@ -148,6 +164,33 @@ public final class QuerySpec implements Serializable {
         return v;
     }
 
+    /** Weight of {@code log(1 + popularity)} in an item's score (0 = none). */
+    public double popularityPrior() {
+        return popularityPrior;
+    }
+
+    /**
+     * The popularity prior of an item that has been the positive of {@code popularity} events:
+     * {@code popularityPrior * log(1 + popularity)}. A ranking score is {@code query . vector + prior}: serving
+     * adds it to the bias coordinate of the item's served row ({@link #withPrior}), whose query coordinate is 1.
+     * Training never sees it: the towers learn the logQ-corrected model, whose scores rank by lift; the prior adds
+     * back the part of popularity that sparse users' next items follow (see docs/architecture.md).
+     */
+    public float prior(float popularity) {
+        return popularityPrior == 0 || !(popularity > 0) ? 0f : (float) (popularityPrior * Math.log1p(popularity));
+    }
+
+    /** The row a reader ranks by: {@code vector} with {@link #prior} added to its bias coordinate (a copy if so). */
+    public float[] withPrior(float[] vector, float popularity) {
+        float p = prior(popularity);
+        if (p == 0f) {
+            return vector;
+        }
+        float[] out = vector.clone();
+        out[dim] += p;
+        return out;
+    }
+
     /** {@code q[d] += f * v[d]} for d below dim: how every history and context term enters the query. */
     public void addTerm(float f, float[] v, float[] q) {
         for (int d = 0; d < dim; d++) {
@@ -218,6 +261,7 @@ public final class QuerySpec implements Serializable {
         ObjectNode init = n.putObject("initial_vectors");
         init.put("seed", seed);
         init.put("scale", initScale);
+        n.put("popularity_prior", popularityPrior);
         return n.toString();
     }
 
@@ -238,7 +282,8 @@ public final class QuerySpec implements Serializable {
             return new QuerySpec(n.get("dim").asInt(), n.path("item_bias").asBoolean(true),
                     h.path("weight").asDouble(0), h.path("size").asInt(0), h.path("decay").asDouble(1),
                     n.path("normalize").asBoolean(false), n.path("temperature").asDouble(1), context,
-                    init.path("seed").asLong(0), init.path("scale").asDouble(0));
+                    init.path("seed").asLong(0), init.path("scale").asDouble(0),
+                    n.path("popularity_prior").asDouble(0));
         } catch (IOException e) {
             throw new IllegalArgumentException("not a query spec: " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -2,6 +2,8 @@ package io.streamrec.schema.features;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +44,23 @@ class QuerySpecTest {
         QuerySpec n = new QuerySpec(2, true, 0, 1, 1, true, 0.5, ContextSpec.NONE, 0L, 0.05);
         float[] q = n.query(new float[] {3f, 4f, 1f}, List.of(), id -> null, List.of());
         assertArrayEquals(new float[] {1.2f, 1.6f, 1f}, q, 1e-6f);
+    }
+
+    @Test
+    void popularityPriorIsWeightTimesLogOnePlusCountInTheBiasCoordinate() {
+        QuerySpec p = new QuerySpec(2, true, 0, 1, 1, false, 1.0, ContextSpec.NONE, 0L, 0.05, 0.5);
+        assertEquals((float) (0.5 * Math.log(10)), p.prior(9f), 1e-7f);
+        assertEquals(0f, p.prior(0f));
+        float[] v = {1f, 2f, 0.25f};
+        float[] ranked = p.withPrior(v, 9f);
+        assertArrayEquals(new float[] {1f, 2f, 0.25f + p.prior(9f)}, ranked, 1e-7f);
+        assertArrayEquals(new float[] {1f, 2f, 0.25f}, v, "the vector is not modified");
+        assertSame(v, p.withPrior(v, 0f), "no prior, no copy");
+        assertSame(v, SPEC.withPrior(v, 9f), "a spec without a prior leaves rows alone");
+        assertEquals(0.5, QuerySpec.fromJson(p.toJson()).popularityPrior());
+        assertEquals(0.0, QuerySpec.fromJson("{\"dim\":2}").popularityPrior(), "specs from before the prior");
+        assertThrows(IllegalArgumentException.class,
+                () -> new QuerySpec(2, false, 0, 1, 1, false, 1.0, ContextSpec.NONE, 0L, 0.05, 0.5));
     }
 
     @Test

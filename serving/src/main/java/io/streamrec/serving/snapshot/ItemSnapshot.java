@@ -18,7 +18,9 @@ import java.util.Set;
  * response can never mix two versions. Immutable, thread-safe.
  *
  * <p>An item with catalog features is served as its composition ({@link Composition}): its id vector plus its
- * features' weighted vectors, composed here with the same code the trainer's caches use. When a snapshot moves a
+ * features' weighted vectors, composed here with the same code the trainer's caches use. Each row's bias coordinate
+ * also carries the item's popularity prior ({@link QuerySpec#withPrior}), so that a plain dot product with the
+ * query ranks as the trainer's evaluation does. When a snapshot moves a
  * feature vector, every item with that feature changes too, so such a swap composes the whole matrix again (one pass
  * over the items); a swap that only changes some items' own vectors updates those rows. Retired items and items whose
  * state expired are dropped from the matrix by the swap that removes them.
@@ -37,10 +39,12 @@ public final class ItemSnapshot {
     static final class Composed {
         final float[] id;
         final ItemFeatures features;
+        final float popularity;
 
-        Composed(float[] id, ItemFeatures features) {
+        Composed(float[] id, ItemFeatures features, float popularity) {
             this.id = id;
             this.features = features;
+            this.popularity = popularity;
         }
     }
 
@@ -101,6 +105,15 @@ public final class ItemSnapshot {
      * @param querySpecJson the spec the swap's markers carried ("" keeps this snapshot's)
      */
     public ItemSnapshot apply(Map<String, SnapshotAssembler.Update> updates, SnapshotVersion next, String querySpecJson) {
+        QuerySpec spec = querySpec;
+        if (querySpecJson != null && !querySpecJson.isEmpty()) {
+            try {
+                spec = QuerySpec.fromJson(querySpecJson);
+            } catch (IllegalArgumentException e) {
+                // A spec this node cannot read (a newer trainer?): keep forming queries the way it did.
+            }
+        }
+        QuerySpec prior = spec; // rows are ranked with the spec's popularity prior in their bias coordinate
         Map<String, float[]> feats = features;
         Map<String, Composed> comp = composed;
         boolean featuresMoved = false;
@@ -129,16 +142,20 @@ public final class ItemSnapshot {
                 }
                 rows.remove(key);
             } else if (!u.features.isEmpty()) {
-                comp.put(key, new Composed(u.vector, u.features));
+                comp.put(key, new Composed(u.vector, u.features, u.popularity));
                 rows.put(key, null);
                 removed.remove(key);
             } else {
-                rows.put(key, u.vector);
+                rows.put(key, prior == null ? u.vector : prior.withPrior(u.vector, u.popularity));
                 removed.remove(key);
             }
         }
         Map<String, float[]> featureView = feats;
-        Composition.FeatureVectors vectors = featureView::get;
+        Composition.FeatureVectors featureVectors = featureView::get;
+        java.util.function.Function<Composed, float[]> compose = c -> {
+            float[] v = Composition.compose(c.id, c.features, featureVectors);
+            return prior == null ? v : prior.withPrior(v, c.popularity);
+        };
         ItemMatrix m;
         if (featuresMoved && !comp.isEmpty() || !removed.isEmpty()) {
             // Every item again, in the current order, then the new ones: one pass over the matrix.
@@ -150,13 +167,12 @@ public final class ItemSnapshot {
                 }
                 Composed c = comp.get(id);
                 float[] row = rows.get(id);
-                all.put(id, c != null ? Composition.compose(c.id, c.features, vectors)
-                        : row != null ? row : matrix.vector(o));
+                all.put(id, c != null ? compose.apply(c) : row != null ? row : matrix.vector(o));
             }
             for (Map.Entry<String, float[]> r : rows.entrySet()) {
                 if (!all.containsKey(r.getKey())) {
                     Composed c = comp.get(r.getKey());
-                    all.put(r.getKey(), c != null ? Composition.compose(c.id, c.features, vectors) : r.getValue());
+                    all.put(r.getKey(), c != null ? compose.apply(c) : r.getValue());
                 }
             }
             m = ItemMatrix.empty(matrix.dim(), matrix.hasBf16()).withUpdates(all);
@@ -164,18 +180,10 @@ public final class ItemSnapshot {
             for (Map.Entry<String, float[]> r : rows.entrySet()) {
                 if (r.getValue() == null) {
                     Composed c = comp.get(r.getKey());
-                    r.setValue(Composition.compose(c.id, c.features, vectors));
+                    r.setValue(compose.apply(c));
                 }
             }
             m = matrix.withUpdates(rows);
-        }
-        QuerySpec spec = querySpec;
-        if (querySpecJson != null && !querySpecJson.isEmpty()) {
-            try {
-                spec = QuerySpec.fromJson(querySpecJson);
-            } catch (IllegalArgumentException e) {
-                // A spec this node cannot read (a newer trainer?): keep forming queries the way it did.
-            }
         }
         return new ItemSnapshot(m, next, spec, feats, comp);
     }

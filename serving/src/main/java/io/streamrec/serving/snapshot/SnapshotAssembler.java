@@ -58,22 +58,29 @@ public final class SnapshotAssembler {
         /** Null for a removal. */
         public final float[] vector;
         public final ItemFeatures features;
+        /** An item's popularity (events that had it as positive), for the query spec's prior; 0 otherwise. */
+        public final float popularity;
 
-        private Update(float[] vector, ItemFeatures features) {
+        private Update(float[] vector, ItemFeatures features, float popularity) {
             this.vector = vector;
             this.features = features;
+            this.popularity = popularity;
         }
 
         public static Update of(float[] vector, ItemFeatures features) {
-            return new Update(vector, features);
+            return new Update(vector, features, 0f);
+        }
+
+        public static Update of(float[] vector, ItemFeatures features, float popularity) {
+            return new Update(vector, features, popularity);
         }
 
         public static Update of(float[] vector) {
-            return new Update(vector, ItemFeatures.NONE);
+            return new Update(vector, ItemFeatures.NONE, 0f);
         }
 
         public static Update removal() {
-            return new Update(null, ItemFeatures.NONE);
+            return new Update(null, ItemFeatures.NONE, 0f);
         }
 
         public boolean removed() {
@@ -133,6 +140,12 @@ public final class SnapshotAssembler {
 
     /** Takes one embedding record of an item with features (or of a feature); null if held, else why it was skipped. */
     public String onEmbedding(String itemId, float[] vector, ItemFeatures features, long version, int subtask) {
+        return onEmbedding(itemId, vector, features, 0f, version, subtask);
+    }
+
+    /** {@link #onEmbedding(String, float[], ItemFeatures, long, int)} of an item with its popularity. */
+    public String onEmbedding(String itemId, float[] vector, ItemFeatures features, float popularity, long version,
+                              int subtask) {
         String problem = VectorChecks.problem(itemId, vector, dim);
         if (problem != null) {
             return problem;
@@ -140,7 +153,7 @@ public final class SnapshotAssembler {
         if (dim == 0) {
             dim = vector.length; // the first vector fixes the dimension (before the first snapshot)
         }
-        hold(itemId, Update.of(vector, features), version, subtask);
+        hold(itemId, Update.of(vector, features, popularity), version, subtask);
         return null;
     }
 
@@ -291,7 +304,9 @@ public final class SnapshotAssembler {
     // ---- persistence of the pending entries and the marker state ----
 
     /** Format tag of {@link #pendingBytes} (a negative first int; the first format began with the count). */
-    private static final int PENDING_FORMAT = -2;
+    private static final int PENDING_FORMAT = -3;
+    /** The format before items carried a popularity (still read). */
+    private static final int PENDING_FORMAT_WITHOUT_POPULARITY = -2;
 
     /** The item's pending entries serialized, or null if it has none. */
     public byte[] pendingBytes(String itemId) {
@@ -317,6 +332,7 @@ public final class SnapshotAssembler {
                     out.writeUTF(u.features.key(i));
                     out.writeFloat(u.features.weight(i));
                 }
+                out.writeFloat(u.popularity);
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -329,7 +345,8 @@ public final class SnapshotAssembler {
         ArrayDeque<Pending> q = new ArrayDeque<>();
         try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             int first = in.readInt();
-            boolean withFeatures = first == PENDING_FORMAT;
+            boolean withPopularity = first == PENDING_FORMAT;
+            boolean withFeatures = withPopularity || first == PENDING_FORMAT_WITHOUT_POPULARITY;
             int n = withFeatures ? in.readInt() : first;
             for (int i = 0; i < n; i++) {
                 long v = in.readLong();
@@ -349,7 +366,8 @@ public final class SnapshotAssembler {
                     }
                     features = ItemFeatures.of(keys, weights);
                 }
-                q.add(new Pending(v, vec == null ? Update.removal() : Update.of(vec, features)));
+                float popularity = withPopularity ? in.readFloat() : 0f;
+                q.add(new Pending(v, vec == null ? Update.removal() : Update.of(vec, features, popularity)));
                 if (dim == 0 && vec != null) {
                     dim = vec.length;
                 }

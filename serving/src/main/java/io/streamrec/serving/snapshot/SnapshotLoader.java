@@ -144,10 +144,18 @@ public final class SnapshotLoader extends TopicConsumerLoop {
                 spec == null ? "" : new String(spec, StandardCharsets.UTF_8));
     }
 
-    /** A served row: the number of features, each key and weight, then the vector (little-endian floats). */
+    /** Leads a row that carries a popularity; rows written before start with their feature count (>= 0). */
+    private static final int ROW_WITH_POPULARITY = -1;
+
+    /**
+     * A served row: {@link #ROW_WITH_POPULARITY} and the popularity, the number of features, each key and weight,
+     * then the vector (little-endian floats).
+     */
     static byte[] encodeRow(SnapshotAssembler.Update u) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(16 + u.vector.length * 4);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(24 + u.vector.length * 4);
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(ROW_WITH_POPULARITY);
+            out.writeFloat(u.popularity);
             out.writeInt(u.features.size());
             for (int i = 0; i < u.features.size(); i++) {
                 out.writeUTF(u.features.key(i));
@@ -163,6 +171,11 @@ public final class SnapshotLoader extends TopicConsumerLoop {
     static SnapshotAssembler.Update decodeRow(byte[] row) {
         try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(row))) {
             int n = in.readInt();
+            float popularity = 0f;
+            if (n == ROW_WITH_POPULARITY) {
+                popularity = in.readFloat();
+                n = in.readInt();
+            }
             String[] keys = new String[n];
             float[] weights = new float[n];
             for (int i = 0; i < n; i++) {
@@ -170,7 +183,7 @@ public final class SnapshotLoader extends TopicConsumerLoop {
                 weights[i] = in.readFloat();
             }
             byte[] rest = in.readAllBytes();
-            return SnapshotAssembler.Update.of(unpack(rest), ItemFeatures.of(keys, weights));
+            return SnapshotAssembler.Update.of(unpack(rest), ItemFeatures.of(keys, weights), popularity);
         } catch (IOException e) {
             throw new StoreException("unreadable served item row: " + e.getMessage(), e);
         }
@@ -216,7 +229,8 @@ public final class SnapshotLoader extends TopicConsumerLoop {
             metrics.recordsSkipped.labelValues(topic, "bad_features").inc();
             return;
         }
-        String reason = assembler.onEmbedding(r.getEntityId(), v, features, r.getSnapshotVersion(), r.getSubtask());
+        String reason = assembler.onEmbedding(r.getEntityId(), v, features, EmbeddingCodec.popularity(r),
+                r.getSnapshotVersion(), r.getSubtask());
         if (reason != null) {
             metrics.recordsSkipped.labelValues(topic, reason).inc();
         }

@@ -10,6 +10,7 @@ import io.streamrec.job.model.ModelParams;
 import io.streamrec.job.model.UserState;
 import io.streamrec.schema.features.FeatureKeys;
 import io.streamrec.schema.features.ItemFeatures;
+import io.streamrec.schema.features.QuerySpec;
 import io.streamrec.serving.snapshot.ItemSnapshot;
 import io.streamrec.serving.snapshot.SnapshotAssembler.Update;
 import io.streamrec.serving.snapshot.SnapshotVersion;
@@ -114,5 +115,73 @@ class TrainerQueryAgreementTest {
                 new QueryContext(t.getHour(), t.getDayOfWeek().getValue(), Map.of()));
         assertArrayEquals(trainerV, servingV);
         assertTrue(snap.matrix.ordinal("new") < 0, "never published, so serving has no row for it");
+    }
+
+    /**
+     * With the popularity prior (the default weight), serving's row for an item is the trainer cache's vector with
+     * the prior in the bias coordinate, and a query ranks every item the same in both: the trainer's evaluation
+     * (ItemVectorCache.rankOf) measures what serving answers.
+     */
+    @Test
+    void popularityPriorRanksAlikeInTheTrainerAndInServing() {
+        ModelParams p = ModelParams.defaults().set("model.dim", "8");
+        Learner l = new Learner(p);
+        QuerySpec spec = l.querySpec();
+        assertTrue(spec.popularityPrior() > 0, "the default has a prior");
+        int len = l.vectorLength();
+        Random r = new Random(3);
+        Map<String, Update> published = new LinkedHashMap<>();
+        ItemVectorCache cache = new ItemVectorCache(1000, len, 100);
+        String feature = FeatureKeys.item("genre", "comedy");
+        float[] fv = random(r, len);
+        published.put(feature, Update.of(fv));
+        cache.putFeature(feature, fv);
+        for (int i = 0; i < 200; i++) {
+            String id = "i" + i;
+            float[] v = random(r, len);
+            float popularity = i % 4 == 0 ? 0f : r.nextInt(5_000);
+            ItemFeatures f = i % 2 == 0 ? ItemFeatures.NONE
+                    : ItemFeatures.of(new String[] {feature}, new float[] {1f});
+            Update u = Update.of(v, f, popularity);
+            published.put(id, u);
+            cache.putItem(id, v, f, spec.prior(popularity));
+        }
+        cache.recomposeAll();
+        ItemSnapshot snap = ItemSnapshot.empty(false).apply(published, new SnapshotVersion(1, 0, 0), spec.toJson());
+        for (int i = 0; i < 200; i++) {
+            String id = "i" + i;
+            float[] row = snap.matrix.vector(snap.matrix.ordinal(id));
+            float[] trained = cache.get(id);
+            assertArrayEquals(java.util.Arrays.copyOf(trained, len - 1), java.util.Arrays.copyOf(row, len - 1), id);
+            assertEquals(trained[len - 1] + cache.priorOf(id), row[len - 1], 1e-6f, id);
+        }
+        for (int trial = 0; trial < 20; trial++) {
+            UserState u = l.newUser("u" + trial);
+            float[] q = Recommender.query(snap, u.vector, List.of("i" + trial, "i" + (trial + 7)),
+                    new QueryContext(12, 3, Map.of()));
+            String target = "i" + r.nextInt(200);
+            float[] t = snap.matrix.vector(snap.matrix.ordinal(target));
+            double ts = dot(q, t);
+            int rank = 0;
+            boolean nearTie = false;
+            for (int o = 0; o < snap.matrix.size(); o++) {
+                double so = dot(q, snap.matrix.vector(o));
+                if (!snap.matrix.id(o).equals(target)) {
+                    rank += so >= ts ? 1 : 0;
+                    nearTie |= Math.abs(so - ts) < 1e-4; // float rounding may order these either way
+                }
+            }
+            if (!nearTie) {
+                assertEquals(rank, cache.rankOf(q, target, java.util.Set.of()), target);
+            }
+        }
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
     }
 }

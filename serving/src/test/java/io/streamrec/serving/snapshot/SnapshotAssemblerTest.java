@@ -138,8 +138,8 @@ class SnapshotAssemblerTest {
         for (int ver = 102; ver <= 200; ver++) {
             a.onEmbedding("b", v(ver), ver, 0);
         }
-        // Format tag and count, then per entry: version, length, 4 floats, no features.
-        assertTrue(a.pendingBytes("b").length <= 8 + SnapshotAssembler.MAX_PENDING_VERSIONS * (8 + 4 + 16 + 4));
+        // Format tag and count, then per entry: version, length, 4 floats, no features, popularity.
+        assertTrue(a.pendingBytes("b").length <= 8 + SnapshotAssembler.MAX_PENDING_VERSIONS * (8 + 4 + 16 + 4 + 4));
     }
 
     @Test
@@ -158,5 +158,32 @@ class SnapshotAssemblerTest {
         assertTrue(s.verified, "counts survived the round trip");
         assertEquals(Set.of("a", "b"), s.updates.keySet());
         assertEquals(9, s.publishedAtMs);
+    }
+
+    /** An item's popularity survives pending persistence and the served row's persistence; old rows read as 0. */
+    @Test
+    void shouldKeepPopularityThroughPersistence() throws Exception {
+        SnapshotAssembler a = new SnapshotAssembler(-1, 0);
+        a.onEmbedding("a", v(1), io.streamrec.schema.features.ItemFeatures.NONE, 42f, 1, 0);
+        SnapshotAssembler b = SnapshotAssembler.fromStateBytes(a.stateBytes());
+        for (String id : a.drainDirty()) {
+            b.restorePending(id, a.pendingBytes(id));
+        }
+        b.onMarker(1, 0, 1, 1, 9);
+        SnapshotAssembler.Update u = b.trySwap(0, 0).updates.get("a");
+        assertEquals(42f, u.popularity);
+        SnapshotAssembler.Update row = SnapshotLoader.decodeRow(SnapshotLoader.encodeRow(u));
+        assertEquals(42f, row.popularity);
+        assertArrayEquals(v(1), row.vector);
+
+        // A row persisted before popularity existed: feature count, then the vector.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(0);
+            out.write(io.streamrec.schema.EmbeddingCodec.packVector(v(3)).array());
+        }
+        SnapshotAssembler.Update old = SnapshotLoader.decodeRow(bytes.toByteArray());
+        assertEquals(0f, old.popularity);
+        assertArrayEquals(v(3), old.vector);
     }
 }
