@@ -5,6 +5,7 @@ import io.streamrec.local.cli.CliGroup;
 import io.streamrec.local.cluster.ClusterMain;
 import io.streamrec.local.demo.DemoMain;
 import io.streamrec.local.evaluate.EvaluateMain;
+import io.streamrec.local.evaluate.TuneMain;
 import io.streamrec.local.generator.GeneratorMain;
 import io.streamrec.local.replay.ReplayMain;
 
@@ -32,7 +33,9 @@ public final class StreamrecCli {
                     ClusterMain::run)
             .command("evaluate", "how good is the model on a log: the real trainer under the seeds' protocol, a\n"
                     + "temporal split, prequential and cold items; writes report.json and report.html",
-                    (a, o, e) -> EvaluateMain.run(a, o, e, System.console() != null));
+                    (a, o, e) -> EvaluateMain.run(a, o, e, System.console() != null))
+            .command("tune", "find trainer settings for a log: successive halving over the model's\n"
+                    + "hyperparameters on the in-process simulator; writes best.properties", TuneMain::run);
 
     public static void main(String[] args) {
         System.exit(COMMANDS.run(args, System.out, System.err));

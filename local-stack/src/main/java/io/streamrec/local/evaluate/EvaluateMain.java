@@ -305,7 +305,7 @@ public final class EvaluateMain {
     }
 
     /** What the arguments asked for, and the warnings of deprecated names used. */
-    record Parsed(EvaluateOptions options, String progress, List<String> warnings) {
+    record Parsed(EvaluateOptions options, String progress, List<String> warnings, ParsedArgs args) {
         ProgressDisplay.Mode mode(boolean terminal) {
             return CommonOptions.progressMode(progress, terminal);
         }
@@ -347,8 +347,13 @@ public final class EvaluateMain {
 
     /** Parses the arguments; null for --help. */
     static Parsed parse(String[] args) throws UsageException {
+        return parse(COMMAND, args);
+    }
+
+    /** Parses with a command that has evaluate's options (and maybe more, which the caller reads); null for --help. */
+    static Parsed parse(CliCommand command, String[] args) throws UsageException {
         TrainerFlags.Split split = TrainerFlags.extract(args);
-        ParsedArgs cl = COMMAND.parse(split.rest());
+        ParsedArgs cl = command.parse(split.rest());
         if (cl.helpRequested()) {
             return null;
         }
@@ -374,7 +379,7 @@ public final class EvaluateMain {
         }
         return new Parsed(new EvaluateOptions(cl.get(PROTOCOL), cl.get(PASSES), cl.get(PASS_ORDER), cl.get(SPLIT),
                 cl.get(SEED), cl.get(WINDOWS), cl.get(OUT), parallelism, split.trainer(), cl.get(STALL_TIMEOUT),
-                replay, catalog), cl.get(PROGRESS), warnings);
+                replay, catalog), cl.get(PROGRESS), warnings, cl);
     }
 
     /** The run's trainer keys: the evaluation defaults, the log's earliest time if older than allowed, the user's. */

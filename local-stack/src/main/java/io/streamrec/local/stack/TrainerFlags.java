@@ -23,9 +23,14 @@ public final class TrainerFlags {
     /** The trainer keys given (in order) and the other arguments. */
     public record Split(Map<String, String> trainer, String[] rest) {}
 
-    /** Takes the {@code --trainer.KEY VALUE} pairs out of {@code args} (up to a {@code --}, which ends options). */
+    /**
+     * Takes the {@code --trainer.KEY VALUE} pairs out of {@code args} (up to a {@code --}, which ends options).
+     * {@code --trainer.config FILE} reads trainer keys from a properties file (as the job's {@code --config}, e.g.
+     * what {@code tune} writes); keys given as flags win over the file's.
+     */
     public static Split extract(String[] args) throws UsageException {
         Map<String, String> trainer = new LinkedHashMap<>();
+        Map<String, String> fromFile = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
         boolean optionsEnded = false;
         for (int i = 0; i < args.length; i++) {
@@ -40,15 +45,36 @@ public final class TrainerFlags {
             if (key.isEmpty()) {
                 throw new UsageException(PREFIX + ": needs a key, e.g. --trainer.model.dim 32");
             }
+            String value;
             if (eq >= 0) {
-                trainer.put(key, a.substring(eq + 1));
+                value = a.substring(eq + 1);
             } else if (i + 1 < args.length) {
-                trainer.put(key, args[++i]);
+                value = args[++i];
             } else {
                 throw new UsageException(PREFIX + key + ": needs a value");
             }
+            if (key.equals("config")) {
+                fromFile.putAll(readConfig(value));
+            } else {
+                trainer.put(key, value);
+            }
         }
-        return new Split(trainer, rest.toArray(String[]::new));
+        Map<String, String> all = new LinkedHashMap<>(fromFile);
+        all.putAll(trainer);
+        return new Split(all, rest.toArray(String[]::new));
+    }
+
+    private static Map<String, String> readConfig(String file) throws UsageException {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file),
+                java.nio.charset.StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            throw new UsageException(PREFIX + "config: cannot read '" + file + "': " + e.getMessage());
+        }
+        Map<String, String> m = new java.util.TreeMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).strip()));
+        return m;
     }
 
     /**
