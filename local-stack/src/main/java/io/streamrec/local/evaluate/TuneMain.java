@@ -300,8 +300,9 @@ public final class TuneMain {
         Files.writeString(html, TuneReport.html(report), StandardCharsets.UTF_8);
 
         out.println();
-        out.printf(Locale.ROOT, "%s (%s): %s %s%n", protocol.cliName(), scoring.heldOut() ? "validation split"
-                : "the stream", setup.metric(), result.best() == 0 ? "- the defaults won" : "");
+        out.printf(Locale.ROOT, "%s protocol, %s on %s%s:%n", protocol.cliName(), setup.metric(),
+                scoring.heldOut() ? "the validation split" : "the stream",
+                result.best() == 0 ? " (the defaults won)" : "");
         out.printf(Locale.ROOT, "  best config %d  %.4f%n  defaults       %.4f%n", result.best(), bestValidation,
                 defaultsValidation);
         if (scoring.heldOut()) {

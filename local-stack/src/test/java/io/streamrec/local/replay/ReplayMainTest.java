@@ -153,7 +153,7 @@ class ReplayMainTest {
                 "--topics.catalog", "c"));
         assertTrue(e.getMessage().contains("contradict"), e.getMessage());
         e = assertThrows(UsageException.class, () -> ReplayMain.parse("x", "--preset", "dunnhumby"));
-        assertTrue(e.getMessage().contains("known presets: rees46, completejourney, otto, movielens"), e.getMessage());
+        assertTrue(e.getMessage().contains("known presets: rees46, completejourney, onlineretail, otto, movielens"), e.getMessage());
     }
 
     @Test
