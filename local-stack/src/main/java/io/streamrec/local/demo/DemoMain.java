@@ -84,7 +84,8 @@ public final class DemoMain {
             .section("Run")
             .options(DURATION, REPORT_EVERY)
             .epilogue("Trainer settings: --trainer.KEY VALUE, e.g. --trainer.model.dim 32 --trainer.snapshot.interval 2s\n"
-                    + "(any key of the trainer's configuration table in README.md; checked at start).")
+                    + "(any key of the trainer's configuration table in README.md; checked at start), or\n"
+                    + "--trainer.config FILE (a properties file, e.g. the best.properties of ./streamrec tune).")
             .epilogue("--replay FILE replays a log instead of the generator; every option after FILE is a replay\n"
                     + "option (./streamrec replay --help), e.g.\n"
                     + "  ./streamrec demo --replay ../shared/data/ml-100k/u.data\n"
