@@ -89,7 +89,7 @@ public final class JobConfig implements Serializable {
         snapshotInterval = c.get(SNAPSHOT_INTERVAL);
         userPublishInterval = c.get(USER_PUBLISH_INTERVAL);
         bundleMaxEvents = c.get(BUNDLE_MAX_EVENTS);
-        bundleMaxDelay = c.get(BUNDLE_MAX_DELAY);
+        bundleMaxDelay = TrainerOptions.bundleMaxDelay(c.get(BUNDLE_MAX_DELAY), snapshotInterval);
         userTtl = c.get(USER_TTL);
         itemTtl = c.get(ITEM_TTL);
         hotItems = c.get(HOT_ITEMS);

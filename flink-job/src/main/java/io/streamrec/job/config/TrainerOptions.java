@@ -130,10 +130,21 @@ public final class TrainerOptions {
     public static final Option<Integer> BUNDLE_MAX_EVENTS = integer("bundle.max-events", 4096, 1, 100_000)
             .description("The UserTower sums item gradients over this many events before sending them.").build();
 
-    public static final Option<Duration> BUNDLE_MAX_DELAY = duration("bundle.max-delay", Duration.ofSeconds(1))
+    /** Without a value: a quarter of {@code snapshot.interval}, at most 1 s ({@link #bundleMaxDelay}). */
+    public static final Option<Duration> BUNDLE_MAX_DELAY = Option.named("bundle.max-delay", ValueTypes.DURATION)
+            .defaultText("snapshot.interval / 4, at most 1s")
             .check(d -> d.toMillis() >= 1 && d.compareTo(Duration.ofSeconds(10)) <= 0, "must be between 1ms and 10s")
-            .description("... or for at most this long (item updates reach serving only with the next snapshot "
-                    + "anyway, every snapshot.interval).").build();
+            .description("... or for at most this long: item updates reach the ItemTower this much later, and "
+                    + "serving with the snapshot after that.").build();
+
+    /** The bundle delay of a configuration: the one given, else a quarter of the snapshot interval, at most 1 s. */
+    public static Duration bundleMaxDelay(Duration given, Duration snapshotInterval) {
+        if (given != null) {
+            return given;
+        }
+        Duration quarter = snapshotInterval.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? quarter : Duration.ofSeconds(1);
+    }
 
     public static final Option<Duration> USER_TTL = duration("state.ttl.users", Duration.ofDays(90))
             .description("User state untouched this long is dropped (0 = keep forever).").build();

@@ -28,6 +28,18 @@ class JobConfigTest {
         assertEquals(Instant.parse("2000-01-01T00:00:00Z").toEpochMilli(), c.parserOptions.earliestTimestampMs());
     }
 
+    /** Gradients reach the ItemTower a few times per snapshot: a quarter of the interval, at most 1 s, unless set. */
+    @Test
+    void bundleDelayFollowsTheSnapshotIntervalUnlessGiven() {
+        assertEquals(Duration.ofSeconds(1), JobConfig.defaults().bundleMaxDelay, "snapshots every 5 s");
+        assertEquals(Duration.ofMillis(250), JobConfig.fromArgs("--snapshot.interval", "1s").bundleMaxDelay);
+        assertEquals(Duration.ofMillis(500), JobConfig.fromArgs("--snapshot.interval", "2s").bundleMaxDelay);
+        assertEquals(Duration.ofSeconds(1), JobConfig.fromArgs("--snapshot.interval", "1m").bundleMaxDelay);
+        assertEquals(Duration.ofSeconds(2), JobConfig.fromArgs("--snapshot.interval", "1s", "--bundle.max-delay",
+                "2s").bundleMaxDelay);
+        assertTrue(errorFor(Map.of("bundle.max-delay", "20s")).startsWith("bundle.max-delay: "));
+    }
+
     @Test
     void flagsOverrideAndParseTypes() {
         JobConfig c = JobConfig.fromArgs("--kafka.bootstrap.servers", "broker:29092", "--checkpoint.interval=2s",

@@ -137,7 +137,8 @@ public final class EvaluateMain {
                     + "\"Configuration (trainer)\"), e.g. --trainer.model.dim 32 --trainer.model.negatives 128;\n"
                     + "--trainer.config FILE reads keys from a properties file (e.g. the best.properties of\n"
                     + "./streamrec tune); flags win over it. They are checked at start. Evaluation uses the\n"
-                    + "trainer's defaults except snapshot.interval 1s and user.publish-interval 200ms; it sets the Kafka, topic, parallelism, checkpoint and\n"
+                    + "trainer's defaults except snapshot.interval 1s (so bundle.max-delay 250ms) and\n"
+                    + "user.publish-interval 200ms; it sets the Kafka, topic, parallelism, checkpoint and\n"
                     + "metrics.prequential.sample keys itself (checkpointing is off: nothing restores).\n"
                     + "The model keys and their defaults:\n" + modelKeys())
             .epilogue("Exit codes: 0 done, 1 a run failed, 2 the file is unreadable, 3 no valid event in it, 64 bad "
