@@ -90,25 +90,7 @@ class EmbeddingCodecTest {
         assertEquals(0f, EmbeddingCodec.popularity(item));
 
         // Written with schema version 2 (before popularity): read with popularity 0.
-        org.apache.avro.Schema v2;
-        try (java.io.InputStream in = EmbeddingCodec.class.getResourceAsStream("embedding_record_v2.avsc")) {
-            v2 = new org.apache.avro.Schema.Parser().parse(in);
-        }
-        org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(v2);
-        r.put("kind", new org.apache.avro.generic.GenericData.EnumSymbol(v2.getField("kind").schema(), "EMBEDDING"));
-        r.put("entity_id", "i9");
-        r.put("vector", EmbeddingCodec.packVector(new float[] {0.5f, -1f}));
-        r.put("snapshot_version", 12L);
-        r.put("subtask", 1);
-        r.put("subtasks", 2);
-        r.put("record_count", 0L);
-        r.put("update_count", 5L);
-        r.put("event_time", 1000L);
-        r.put("published_at", 2000L);
-        r.put("features", java.util.List.of());
-        r.put("query_spec", "");
-        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                org.apache.avro.generic.GenericData.get(), v2).encode(r).array();
+        byte[] bytes = olderRecord("embedding_record_v2.avsc");
         EmbeddingRecord back = EmbeddingCodec.decode(bytes);
         assertEquals("i9", back.getEntityId());
         assertEquals(0f, EmbeddingCodec.popularity(back));
@@ -117,12 +99,24 @@ class EmbeddingCodecTest {
     /** Records written before features existed (schema version 1) are still read, with no features. */
     @Test
     void readsVersionOneRecords() throws IOException {
-        org.apache.avro.Schema v1;
-        try (java.io.InputStream in = EmbeddingCodec.class.getResourceAsStream("embedding_record_v1.avsc")) {
-            v1 = new org.apache.avro.Schema.Parser().parse(in);
+        byte[] bytes = olderRecord("embedding_record_v1.avsc");
+        EmbeddingRecord back = EmbeddingCodec.decode(bytes);
+        assertEquals("i9", back.getEntityId());
+        assertArrayEquals(new float[] {0.5f, -1f}, EmbeddingCodec.unpackVector(back.getVector()));
+        assertEquals(12, back.getSnapshotVersion());
+        assertEquals(io.streamrec.schema.features.ItemFeatures.NONE, EmbeddingCodec.features(back));
+        assertEquals("", back.getQuerySpec());
+    }
+
+    /** An embedding of item "i9" written with an older schema (a resource next to EmbeddingCodec). */
+    private static byte[] olderRecord(String schemaResource) throws IOException {
+        org.apache.avro.Schema schema;
+        try (java.io.InputStream in = EmbeddingCodec.class.getResourceAsStream(schemaResource)) {
+            schema = new org.apache.avro.Schema.Parser().parse(in);
         }
-        org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(v1);
-        r.put("kind", new org.apache.avro.generic.GenericData.EnumSymbol(v1.getField("kind").schema(), "EMBEDDING"));
+        org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(schema);
+        r.put("kind", new org.apache.avro.generic.GenericData.EnumSymbol(schema.getField("kind").schema(),
+                "EMBEDDING"));
         r.put("entity_id", "i9");
         r.put("vector", EmbeddingCodec.packVector(new float[] {0.5f, -1f}));
         r.put("snapshot_version", 12L);
@@ -132,13 +126,11 @@ class EmbeddingCodecTest {
         r.put("update_count", 5L);
         r.put("event_time", 1000L);
         r.put("published_at", 2000L);
-        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                org.apache.avro.generic.GenericData.get(), v1).encode(r).array();
-        EmbeddingRecord back = EmbeddingCodec.decode(bytes);
-        assertEquals("i9", back.getEntityId());
-        assertArrayEquals(new float[] {0.5f, -1f}, EmbeddingCodec.unpackVector(back.getVector()));
-        assertEquals(12, back.getSnapshotVersion());
-        assertEquals(io.streamrec.schema.features.ItemFeatures.NONE, EmbeddingCodec.features(back));
-        assertEquals("", back.getQuerySpec());
+        if (schema.getField("features") != null) {
+            r.put("features", java.util.List.of());
+            r.put("query_spec", "");
+        }
+        return new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), schema).encode(r).array();
     }
 }
