@@ -84,8 +84,16 @@ class CancelAndRestoreITCase {
         }
         KAFKA.broker().createTopic(config.catalogTopic, 2);
         KAFKA.broker().produce(catalog);
-        publish(config.interactionsTopic, first);
         JobClient job = start(config, null);
+        // The catalog goes in first, as evaluate and the demo do: the events' gradients reach the features only
+        // once the UserTowers have read the items back with them (a fast job could otherwise train and send every
+        // bundle of the events before that, and the features would learn nothing to publish).
+        long catalogItems = Embeddings.readUntil(KAFKA.broker(), config.itemEmbeddingsTopic,
+                rs -> rs.stream().map(r -> r.getEntityId().toString()).filter(id -> id.startsWith("item-"))
+                        .distinct().count() == 300, Duration.ofSeconds(60))
+                .stream().map(r -> r.getEntityId().toString()).filter(id -> id.startsWith("item-")).distinct().count();
+        assertEquals(300, catalogItems, "the catalog's items were published before any event");
+        publish(config.interactionsTopic, first);
         awaitCounter(job, "eventsTrained", first.size());
         // A few snapshot versions out, with the features' vectors among them: features get gradients only once the
         // UserTower has read its items back with their features, so they may be created after the last event.
