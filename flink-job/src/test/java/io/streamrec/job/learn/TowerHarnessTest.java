@@ -138,11 +138,15 @@ class TowerHarnessTest {
     void itemTowerPublishesChangedItemsThenOneMarkerPerVersion() throws Exception {
         var h = itemTower(new ItemTower(PARAMS, settings(1, Duration.ZERO, Duration.ZERO)), null);
         int len = new Learner(PARAMS).vectorLength();
-        h.processElement1(ItemInput.of(new ItemGradient("a", filled(len, 0.1f), 1)), T0);
+        // "a" was the positive of 3 events (2 in the first bundle), "b" only ever a negative.
+        h.processElement1(ItemInput.of(new ItemGradient("a", filled(len, 0.1f), 3, 2)), T0);
         h.processElement1(ItemInput.of(new ItemGradient("b", filled(len, -0.1f), 1)), T0);
-        h.processElement1(ItemInput.of(new ItemGradient("a", filled(len, 0.1f), 1)), T0 + 5);
+        h.processElement1(ItemInput.of(new ItemGradient("a", filled(len, 0.1f), 1, 1)), T0 + 5);
         h.processElement2(1L, 0);
         List<EmbeddingUpdate> v1 = drain(h);
+        assertEquals(3f, v1.stream().filter(u -> "a".equals(u.entityId)).findFirst().orElseThrow().popularity,
+                "a's popularity: the events that had it as positive");
+        assertEquals(0f, v1.stream().filter(u -> "b".equals(u.entityId)).findFirst().orElseThrow().popularity);
         assertEquals(List.of("a", "b", "marker"), names(v1), "changed items, then the marker");
         assertEquals(2, v1.get(2).recordCount);
         assertEquals(1, v1.get(2).version);
@@ -168,6 +172,8 @@ class TowerHarnessTest {
         List<EmbeddingUpdate> v4 = drain(restored);
         assertEquals(List.of("a", "b", "marker"), names(v4));
         assertArrayEquals(bBefore, v4.stream().filter(u -> u.entityId.equals("b")).findFirst().orElseThrow().vector);
+        assertEquals(3f, v4.stream().filter(u -> u.entityId.equals("a")).findFirst().orElseThrow().popularity,
+                "the count is state: it survives the restore");
         restored.processElement2(5L, 0);
         assertEquals(List.of("marker"), names(drain(restored)), "republished once, then deltas again");
         restored.close();
