@@ -321,10 +321,15 @@ public final class EvaluateMain {
      * records the log's own item attributes imply (REES46); none with {@code --no-catalog}.
      */
     static CatalogChoice catalog(EvaluateOptions options, PrintStream err) {
+        return catalog(options, err, "evaluate");
+    }
+
+    /** {@link #catalog(EvaluateOptions, PrintStream)}, its messages prefixed with {@code command}. */
+    static CatalogChoice catalog(EvaluateOptions options, PrintStream err, String command) {
         ProgressListener quiet = new ProgressListener() {
             @Override
             public void onBadRecord(BadRecord bad) {
-                err.println("evaluate: catalog: " + bad);
+                err.println(command + ": catalog: " + bad);
             }
         };
         if (!options.replay().catalog()) {
@@ -404,6 +409,11 @@ public final class EvaluateMain {
 
     /** Reads the log as replay would, into memory, in timestamp order. */
     static List<InteractionEvent> read(ReplayOptions replay, PrintStream err) {
+        return read(replay, err, "evaluate");
+    }
+
+    /** {@link #read(ReplayOptions, PrintStream)}, its messages prefixed with {@code command}. */
+    static List<InteractionEvent> read(ReplayOptions replay, PrintStream err, String command) {
         List<InteractionEvent> events = new ArrayList<>();
         long[] bad = {0};
         EventSink collecting = new EventSink() {
@@ -429,18 +439,18 @@ public final class EvaluateMain {
                 if (message.contains("ingest.timestamp.earliest")) {
                     return; // advice for replaying into a trainer; evaluate sets that key itself
                 }
-                err.println("evaluate: " + message);
+                err.println(command + ": " + message);
             }
 
             @Override
             public void onBadRecord(BadRecord record) {
                 if (++bad[0] <= 5) {
-                    err.println("evaluate: skipped " + record);
+                    err.println(command + ": skipped " + record);
                 }
             }
         };
         ReplaySummary summary = new Replayer(replay, listener, collecting).run();
-        err.println(String.format(Locale.ROOT, "evaluate: read %,d events from %s (%,d bad lines skipped%s) in %.1f s",
+        err.println(String.format(Locale.ROOT, "%s: read %,d events from %s (%,d bad lines skipped%s) in %.1f s", command,
                 events.size(), replay.file(), summary.bad(),
                 summary.filtered() > 0 ? String.format(Locale.ROOT, ", %,d outside --from/--to", summary.filtered())
                         : "", summary.elapsed().toMillis() / 1000.0));

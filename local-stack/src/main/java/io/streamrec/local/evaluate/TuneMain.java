@@ -156,8 +156,8 @@ public final class TuneMain {
         List<InteractionEvent> events;
         List<CatalogRecord> catalog;
         try {
-            events = EvaluateMain.read(options.replay(), err);
-            catalog = EvaluateMain.catalog(options, err).records();
+            events = EvaluateMain.read(options.replay(), err, "tune");
+            catalog = EvaluateMain.catalog(options, err, "tune").records();
         } catch (ReplayException e) {
             err.println("tune: " + e.getMessage());
             return e.exitCode();
@@ -259,8 +259,8 @@ public final class TuneMain {
         List<Tuner.Dimension> space = space(!catalog.isEmpty(), options.trainer());
         List<Map<String, String>> configs = Tuner.sample(space, setup.configs(), options.seed());
         err.printf(Locale.ROOT, "tune: %s protocol, metric %s, %d configurations x %s of the training data, "
-                        + "keeping the best third per rung; %d threads, budget %s%n", protocol.cliName(),
-                setup.metric(), configs.size(), FRACTIONS, setup.threads(), setup.budget());
+                        + "keeping the best third per rung; %d threads, budget %d s%n", protocol.cliName(),
+                setup.metric(), configs.size(), FRACTIONS, setup.threads(), setup.budget().toSeconds());
         long start = System.nanoTime();
         Tuner tuner = new Tuner(FRACTIONS, KEEP, setup.threads(), setup.budget());
         double[] best = {Double.NEGATIVE_INFINITY};
@@ -310,7 +310,8 @@ public final class TuneMain {
                     setup.metric(), result.best(), bestTest, defaultsTest);
         }
         if (result.budgetSpent()) {
-            out.printf(Locale.ROOT, "(the budget of %s ended the search at rung %d of %d)%n", setup.budget(),
+            out.printf(Locale.ROOT, "(the budget of %d s ended the search at rung %d of %d)%n",
+                    setup.budget().toSeconds(),
                     result.lastRung() + 1, FRACTIONS.size());
         }
         out.println("settings: " + (winner.isEmpty() ? "(the defaults)" : winner));
