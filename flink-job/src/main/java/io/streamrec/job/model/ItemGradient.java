@@ -45,7 +45,8 @@ public class ItemGradient implements Serializable {
             return false;
         }
         ItemGradient g = (ItemGradient) o;
-        return appearances == g.appearances && positives == g.positives && itemId.equals(g.itemId) && Arrays.equals(gradient, g.gradient);
+        return appearances == g.appearances && positives == g.positives && itemId.equals(g.itemId)
+                && Arrays.equals(gradient, g.gradient);
     }
 
     @Override

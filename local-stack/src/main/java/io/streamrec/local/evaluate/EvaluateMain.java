@@ -450,8 +450,8 @@ public final class EvaluateMain {
             }
         };
         ReplaySummary summary = new Replayer(replay, listener, collecting).run();
-        err.println(String.format(Locale.ROOT, "%s: read %,d events from %s (%,d bad lines skipped%s) in %.1f s", command,
-                events.size(), replay.file(), summary.bad(),
+        err.println(String.format(Locale.ROOT, "%s: read %,d events from %s (%,d bad lines skipped%s) in %.1f s",
+                command, events.size(), replay.file(), summary.bad(),
                 summary.filtered() > 0 ? String.format(Locale.ROOT, ", %,d outside --from/--to", summary.filtered())
                         : "", summary.elapsed().toMillis() / 1000.0));
         events.sort(Comparator.comparingLong(e -> e.timestamp));

@@ -352,13 +352,11 @@ final class Evaluation {
                     + "(give --catalog FILE)");
             return r;
         }
-        List<String> withheldList = withheldItems(events);
+        Splits.ColdSplit split = Splits.coldItems(events, COLD_SHARE, options.seed());
+        List<String> withheldList = split.withheld();
         Set<String> withheld = new HashSet<>(withheldList);
-        List<InteractionEvent> train = new ArrayList<>();
-        List<InteractionEvent> test = new ArrayList<>();
-        for (InteractionEvent e : events) {
-            (withheld.contains(e.itemId) ? test : train).add(e);
-        }
+        List<InteractionEvent> train = split.train();
+        List<InteractionEvent> test = split.test();
         boolean shuffle = options.passOrder().shuffles(Protocol.COLD_ITEMS);
         List<InteractionEvent> stream = Splits.passes(train, options.passes(), shuffle, options.seed());
         TrainerRun run = trainerRun();
@@ -379,15 +377,6 @@ final class Evaluation {
         timings(r, trained, start, metricsStart, end);
         r.set("config", config(run.config(Protocol.COLD_ITEMS.cliName(), false)));
         return r;
-    }
-
-    /** The items with events, in a fixed order, then a seeded shuffle: the first 10% are withheld. */
-    private List<String> withheldItems(List<InteractionEvent> events) {
-        List<String> itemsWithEvents = new ArrayList<>(new java.util.TreeSet<>(
-                events.stream().map(e -> e.itemId).toList()));
-        java.util.Collections.shuffle(itemsWithEvents, new java.util.Random(options.seed()));
-        int n = Math.max(1, (int) Math.round(itemsWithEvents.size() * COLD_SHARE));
-        return itemsWithEvents.subList(0, n);
     }
 
     /**

@@ -9,16 +9,12 @@ import io.streamrec.job.model.UserState;
 import io.streamrec.schema.InteractionEvent;
 import io.streamrec.schema.catalog.CatalogRecord;
 import io.streamrec.schema.features.Featurizer;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The evaluation protocols on the reference simulator ({@link StreamingSimulator}: the job's learning code without
@@ -78,18 +74,12 @@ public final class SimulatedRun {
     public static Map<String, Double> coldItems(List<InteractionEvent> events, int passes, boolean shuffle, long seed,
                                                 List<CatalogRecord> catalog, ModelParams params,
                                                 StreamingSimulator.Options sim) {
-        List<String> items = new ArrayList<>(new TreeSet<>(events.stream().map(e -> e.itemId).toList()));
-        Collections.shuffle(items, new Random(seed));
-        Set<String> withheld = new HashSet<>(items.subList(0, Math.max(1, (int) Math.round(items.size() * 0.1))));
-        List<InteractionEvent> train = new ArrayList<>();
-        List<InteractionEvent> test = new ArrayList<>();
-        for (InteractionEvent e : events) {
-            (withheld.contains(e.itemId) ? test : train).add(e);
-        }
+        Splits.ColdSplit split = Splits.coldItems(events, Evaluation.COLD_SHARE, seed);
+        Set<String> withheld = new HashSet<>(split.withheld());
         StreamingSimulator s = simulator(params, sim.evaluate(false), catalog);
-        s.run(Splits.passes(train, passes, shuffle, seed));
+        s.run(Splits.passes(split.train(), passes, shuffle, seed));
         s.sync();
-        Map<String, Double> m = topK(rank(s, test, Map.of(), withheld));
+        Map<String, Double> m = topK(rank(s, split.test(), Map.of(), withheld));
         m.remove("top_100");
         m.put("withheld", (double) withheld.size());
         return m;

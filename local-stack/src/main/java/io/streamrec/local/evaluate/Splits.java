@@ -4,8 +4,11 @@ import io.streamrec.schema.InteractionEvent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The train/test splits of the offline protocols and the training stream of N passes. Inputs are not modified.
@@ -40,6 +43,26 @@ final class Splits {
         List<InteractionEvent> sorted = byTime(events);
         int cut = cut(sorted.size(), trainShare);
         return new Split(List.copyOf(sorted.subList(0, cut)), List.copyOf(sorted.subList(cut, sorted.size())));
+    }
+
+    /** The cold-items split: the withheld items, and the events on other items (train) and on them (test). */
+    record ColdSplit(List<String> withheld, List<InteractionEvent> train, List<InteractionEvent> test) {}
+
+    /**
+     * The items with events, in a fixed (sorted) order, then shuffled with {@code new Random(seed)}: the first
+     * {@code share} of them (at least one) are withheld; every event on them is a test event.
+     */
+    static ColdSplit coldItems(List<InteractionEvent> events, double share, long seed) {
+        List<String> items = new ArrayList<>(new TreeSet<>(events.stream().map(e -> e.itemId).toList()));
+        Collections.shuffle(items, new Random(seed));
+        List<String> withheld = List.copyOf(items.subList(0, Math.max(1, cut(items.size(), share))));
+        Set<String> set = new HashSet<>(withheld);
+        List<InteractionEvent> train = new ArrayList<>();
+        List<InteractionEvent> test = new ArrayList<>();
+        for (InteractionEvent e : events) {
+            (set.contains(e.itemId) ? test : train).add(e);
+        }
+        return new ColdSplit(withheld, train, test);
     }
 
     private static int cut(int n, double share) {

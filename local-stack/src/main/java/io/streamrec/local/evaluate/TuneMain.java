@@ -256,6 +256,9 @@ public final class TuneMain {
         Protocol protocol = options.protocols().get(0);
         Scoring scoring = new Scoring(options, setup.metric(), events, catalog);
         scoring.params(Map.of()); // the fixed keys are valid before anything runs
+        options.trainer().keySet().stream().filter(k -> !k.startsWith("model.")).sorted().forEach(k -> err.println(
+                "tune: --trainer." + k + " is not a model key: the simulator does not use it, and best.properties "
+                        + "leaves it out"));
         List<Tuner.Dimension> space = space(!catalog.isEmpty(), options.trainer());
         List<Map<String, String>> configs = Tuner.sample(space, setup.configs(), options.seed());
         err.printf(Locale.ROOT, "tune: %s protocol, metric %s, %d configurations x %s of the training data, "

@@ -38,6 +38,20 @@ class SplitsTest {
     }
 
     @Test
+    void coldItemsWithholdASeededShareOfTheItemsAndAllTheirEvents() {
+        List<InteractionEvent> all = events(1000);
+        Splits.ColdSplit s = Splits.coldItems(all, 0.1, 42);
+        Set<String> items = new HashSet<>();
+        all.forEach(e -> items.add(e.itemId));
+        assertEquals(Math.max(1, Math.round(items.size() * 0.1)), s.withheld().size());
+        assertEquals(s.withheld(), Splits.coldItems(all, 0.1, 42).withheld(), "seeded");
+        assertNotEquals(s.withheld(), Splits.coldItems(all, 0.1, 7).withheld());
+        assertEquals(all.size(), s.train().size() + s.test().size());
+        assertTrue(s.test().stream().allMatch(e -> s.withheld().contains(e.itemId)));
+        assertTrue(s.train().stream().noneMatch(e -> s.withheld().contains(e.itemId)));
+    }
+
+    @Test
     void temporalSplitTrainsOnThePast() {
         Splits.Split s = Splits.temporal(events(1000), 0.8);
         long lastTrain = s.train().stream().mapToLong(e -> e.timestamp).max().orElseThrow();

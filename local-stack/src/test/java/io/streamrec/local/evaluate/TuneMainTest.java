@@ -68,12 +68,13 @@ class TuneMainTest {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int code = TuneMain.run(new String[] {log.toString(), "--protocol", "seed", "--passes", "1", "--configs",
                         "5", "--threads", "2", "--budget", "5m", "--out", out.toString(),
-                        "--trainer.model.negatives", "32"},
+                        "--trainer.model.negatives", "32", "--trainer.snapshot.interval", "2s"},
                 new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
         String err = stderr.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, err);
         assertTrue(err.contains("tune: rung 1/3"), err);
+        assertTrue(err.contains("--trainer.snapshot.interval is not a model key"), err);
 
         JsonNode report = TuneMain.readReport(out);
         assertEquals("seed", report.path("protocol").asText());
