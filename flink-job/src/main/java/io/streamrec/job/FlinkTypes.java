@@ -26,6 +26,13 @@ public final class FlinkTypes {
     public static final TypeInformation<io.streamrec.job.snapshot.EmbeddingUpdate> EMBEDDING_UPDATE =
             Types.POJO(io.streamrec.job.snapshot.EmbeddingUpdate.class);
 
+    public static final TypeInformation<io.streamrec.job.rank.RankerSample> RANKER_SAMPLE =
+            Types.POJO(io.streamrec.job.rank.RankerSample.class);
+    public static final TypeInformation<io.streamrec.job.rank.RankedResult> RANKED_RESULT =
+            Types.POJO(io.streamrec.job.rank.RankedResult.class);
+    public static final TypeInformation<io.streamrec.job.rank.RankerPublication> RANKER_PUBLICATION =
+            Types.POJO(io.streamrec.job.rank.RankerPublication.class);
+
     /** Per-user state; its history list needs explicit list type information to avoid Kryo. */
     public static final TypeInformation<io.streamrec.job.model.UserState> USER_STATE = userState();
 

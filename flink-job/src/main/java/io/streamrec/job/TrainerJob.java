@@ -1,5 +1,11 @@
 package io.streamrec.job;
 
+import io.streamrec.job.model.Learner;
+import io.streamrec.job.rank.RankedResult;
+import io.streamrec.job.rank.RankerPublication;
+import io.streamrec.job.rank.RankerTrainer;
+import io.streamrec.job.sink.RankerModelSerializer;
+import io.streamrec.ranker.RankerModel;
 import io.streamrec.job.catalog.CatalogInput;
 import io.streamrec.job.catalog.CatalogRouter;
 import io.streamrec.job.catalog.CatalogSource;
@@ -41,6 +47,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * KafkaSource(item-embeddings) ─broadcast─► keyBy(user) UserTower ──user vectors──► UserEmbeddingSink
  *                                                        │ summed item gradients
  * SnapshotClock ─broadcast────────────────► keyBy(item) ItemTower ──snapshots──► ItemEmbeddingSink (item-embeddings)
+ *                                                        │ ranker examples (UserTower, ranker.sample)
+ *                                                        └──► Ranker (DJL, parallelism 1) ──► RankerModelSink (ranker-model)
  * </pre>
  *
  * The job reads its own item-embeddings topic back: a Flink job graph has no cycles, and keyed state is reachable
@@ -102,16 +110,23 @@ public final class TrainerJob {
         public final DataStream<EmbeddingUpdate> userEmbeddings;
         /** Empty unless built with {@code emitPrequential}. */
         public final DataStream<PrequentialResult> prequential;
+        /** Every re-ranked ranker example; null when {@code ranker.enabled} is off. */
+        public final DataStream<RankedResult> ranked;
+        /** Every published ranker model; null when {@code ranker.enabled} is off. */
+        public final DataStream<RankerPublication> rankerModels;
 
         Pipeline(DataStream<InteractionEvent> validEvents, DataStream<DeadLetter> deadLetters,
                  DataStream<ItemGradient> itemGradients, DataStream<EmbeddingUpdate> itemEmbeddings,
-                 DataStream<EmbeddingUpdate> userEmbeddings, DataStream<PrequentialResult> prequential) {
+                 DataStream<EmbeddingUpdate> userEmbeddings, DataStream<PrequentialResult> prequential,
+                 DataStream<RankedResult> ranked, DataStream<RankerPublication> rankerModels) {
             this.validEvents = validEvents;
             this.deadLetters = deadLetters;
             this.itemGradients = itemGradients;
             this.itemEmbeddings = itemEmbeddings;
             this.userEmbeddings = userEmbeddings;
             this.prequential = prequential;
+            this.ranked = ranked;
+            this.rankerModels = rankerModels;
         }
     }
 
@@ -155,7 +170,7 @@ public final class TrainerJob {
                 .keyBy(e -> e.userId, Types.STRING)
                 .connect(itemFeed)
                 .transform("UserTower", FlinkTypes.ITEM_GRADIENT,
-                        new UserTower(c.model, c.towerSettings(emitPrequential)))
+                        new UserTower(c.model, c.towerSettings(emitPrequential), c.ranker))
                 .uid("user-tower");
 
         DataStream<EmbeddingUpdate> users = gradients.getSideOutput(UserTower.USER_EMBEDDINGS);
@@ -193,8 +208,35 @@ public final class TrainerJob {
         items.sinkTo(embeddingSink(c, c.itemEmbeddingsTopic, new EmbeddingSerializer(c.itemEmbeddingsTopic, true)))
                 .name("ItemEmbeddingSink").uid("item-embedding-sink");
 
+        // The ranking stage: one DJL model, trained on the UserTowers' examples, published to its own topic.
+        DataStream<RankedResult> ranked = null;
+        DataStream<RankerPublication> rankerModels = null;
+        if (c.ranker.enabled) {
+            SingleOutputStreamOperator<RankerPublication> ranker = gradients
+                    .getSideOutput(UserTower.RANKER_SAMPLES)
+                    .transform("Ranker (DJL)", FlinkTypes.RANKER_PUBLICATION,
+                            new RankerTrainer(c.ranker, new Learner(c.model).vectorLength()))
+                    .uid("ranker-trainer")
+                    .setParallelism(1)
+                    .setMaxParallelism(1);
+            ranker.sinkTo(rankerSink(c)).name("RankerModelSink").uid("ranker-model-sink").setParallelism(1);
+            ranked = ranker.getSideOutput(RankerTrainer.RANKED);
+            rankerModels = ranker;
+        }
+
         return new Pipeline(valid, deadLetters, gradients, items, users,
-                gradients.getSideOutput(UserTower.PREQUENTIAL));
+                gradients.getSideOutput(UserTower.PREQUENTIAL), ranked, rankerModels);
+    }
+
+    /** The ranker: at least once (a repeat of a model is harmless), large records allowed. */
+    static KafkaSink<RankerPublication> rankerSink(JobConfig c) {
+        return KafkaSink.<RankerPublication>builder()
+                .setBootstrapServers(c.bootstrapServers)
+                .setRecordSerializer(new RankerModelSerializer(c.rankerModelTopic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setProperty("max.request.size", Long.toString(RankerModel.MAX_PUBLISHED_BYTES + 1024))
+                .setProperty("compression.type", "lz4")
+                .build();
     }
 
     static KafkaSink<DeadLetter> deadLetterSink(JobConfig c, String topic, String transactionalSuffix) {

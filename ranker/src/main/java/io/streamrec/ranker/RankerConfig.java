@@ -15,7 +15,7 @@ import java.util.List;
  * @param seed the weights' initialisation
  */
 public record RankerConfig(int hidden1, int hidden2, float learningRate, float biasLearningRate, float biasL2,
-                           int buckets, long seed) {
+                           int buckets, long seed) implements java.io.Serializable {
     public static final RankerConfig DEFAULTS = new RankerConfig(64, 32, 1e-3f, 0.05f, 1e-4f, 1 << 15, 42L);
 
     /** Problems, each naming its key; empty when valid. */

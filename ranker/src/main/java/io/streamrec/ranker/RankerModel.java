@@ -89,6 +89,14 @@ public final class RankerModel {
         return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2.0 * Math.PI * v);
     }
 
+    /** The largest published model a topic is set up for (its max.message.bytes and the producer's request size). */
+    public static final long MAX_PUBLISHED_BYTES = 16L << 20;
+
+    /** Size of {@link #toPublishedBytes} for this configuration and vector length. */
+    public static long publishedBytes(RankerConfig c, int vectorLength) {
+        return 128L + 4L * ((long) paramCount(c, RankerBatch.featureWidth(vectorLength)) + 2L * c.buckets());
+    }
+
     static int paramCount(RankerConfig c, int width) {
         int h1 = c.hidden1();
         int h2 = c.hidden2();

@@ -55,6 +55,9 @@ public final class JobConfig implements Serializable {
     public final int hotItems;
     public final int hotUsers;
     public final double prequentialSample;
+    /** The ranking stage ({@code ranker.*} keys and {@code topics.ranker-model}). */
+    public final io.streamrec.job.rank.RankerSettings ranker;
+    public final String rankerModelTopic;
     /** The learning hyperparameters ({@code model.*} keys), validated. */
     public final ModelParams model;
     /** Warnings from reading the configuration (deprecated keys), for the log. */
@@ -95,6 +98,22 @@ public final class JobConfig implements Serializable {
         hotItems = c.get(HOT_ITEMS);
         hotUsers = c.get(HOT_USERS);
         prequentialSample = c.get(PREQUENTIAL_SAMPLE);
+        rankerModelTopic = c.get(RankerOptions.TOPIC);
+        require(!List.of(interactionsTopic, dlqTopic, itemEmbeddingsTopic, userEmbeddingsTopic, catalogTopic,
+                catalogDlqTopic).contains(rankerModelTopic), RankerOptions.TOPIC, "must differ from the other topics");
+        io.streamrec.ranker.RankerConfig rankerModel = new io.streamrec.ranker.RankerConfig(
+                c.get(RankerOptions.HIDDEN), c.get(RankerOptions.HIDDEN2),
+                c.get(RankerOptions.LEARNING_RATE).floatValue(), c.get(RankerOptions.BIAS_LEARNING_RATE).floatValue(),
+                c.get(RankerOptions.BIAS_L2).floatValue(), c.get(RankerOptions.BUCKETS), model.seed());
+        long rankerBytes = io.streamrec.ranker.RankerModel.publishedBytes(rankerModel,
+                new io.streamrec.job.model.Learner(model).vectorLength());
+        require(rankerBytes <= io.streamrec.ranker.RankerModel.MAX_PUBLISHED_BYTES, RankerOptions.HIDDEN,
+                "the ranker would be " + rankerBytes / (1 << 20) + " MiB published, more than "
+                        + io.streamrec.ranker.RankerModel.MAX_PUBLISHED_BYTES / (1 << 20)
+                        + " MiB: use smaller ranker.hidden, ranker.hidden2, ranker.buckets or model.dim");
+        ranker = new io.streamrec.job.rank.RankerSettings(c.get(RankerOptions.ENABLED), c.get(RankerOptions.SAMPLE),
+                c.get(RankerOptions.CANDIDATES), c.get(RankerOptions.NEGATIVES), c.get(RankerOptions.BATCH_ROWS),
+                c.get(RankerOptions.PUBLISH_INTERVAL), rankerModel);
         warnings = List.copyOf(c.warnings());
     }
 
@@ -126,6 +145,7 @@ public final class JobConfig implements Serializable {
 
     private static OptionSet options() {
         List<Option<?>> all = new ArrayList<>(TrainerOptions.all());
+        all.addAll(RankerOptions.all());
         all.addAll(ModelParams.options());
         return OptionSet.of(all);
     }

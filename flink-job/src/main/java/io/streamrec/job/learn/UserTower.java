@@ -1,5 +1,6 @@
 package io.streamrec.job.learn;
 
+import io.streamrec.job.FlinkTypes;
 import io.streamrec.job.learn.HotUsers.HotUser;
 import io.streamrec.job.model.GradientBundle;
 import io.streamrec.job.model.ItemGradient;
@@ -10,6 +11,8 @@ import io.streamrec.job.model.NegativeBuffer;
 import io.streamrec.job.model.PopularityTracker;
 import io.streamrec.job.model.StepResult;
 import io.streamrec.job.model.UserState;
+import io.streamrec.job.rank.RankerSample;
+import io.streamrec.job.rank.RankerSettings;
 import io.streamrec.job.snapshot.EmbeddingUpdate;
 import io.streamrec.job.state.States;
 import io.streamrec.schema.InteractionEvent;
@@ -39,8 +42,8 @@ import org.apache.flink.util.OutputTag;
  * {@code item-embeddings} topic read back, which refreshes a bounded LRU cache of item vectors ({@link ItemFeed};
  * an item missing from it starts from its deterministic initial vector, the same one the ItemTower starts from).
  * Out: one summed {@link ItemGradient} per touched item per bundle of events (main output), changed user vectors
- * at most once per {@code user.publish-interval} ({@link #USER_EMBEDDINGS}), and optionally each prequential
- * result ({@link #PREQUENTIAL}).
+ * at most once per {@code user.publish-interval} ({@link #USER_EMBEDDINGS}), examples for the ranking stage
+ * ({@link #RANKER_SAMPLES}, {@link RankerSampler}) and optionally each prequential result ({@link #PREQUENTIAL}).
  *
  * <p>Per event: first, for a deterministic sample of events, the test half of test-then-train
  * ({@link LiveEvaluation}); then the train half ({@link UserTraining}, {@link Learner#train}): sampled softmax over
@@ -63,9 +66,13 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
 
     public static final OutputTag<EmbeddingUpdate> USER_EMBEDDINGS = new OutputTag<>("user-embeddings") {};
     public static final OutputTag<PrequentialResult> PREQUENTIAL = new OutputTag<>("prequential") {};
+    /** Examples for the ranking stage ({@code ranker.sample} of the events). */
+    public static final OutputTag<RankerSample> RANKER_SAMPLES = new OutputTag<>("ranker-samples",
+            FlinkTypes.RANKER_SAMPLE);
 
     private final ModelParams params;
     private final TowerSettings settings;
+    private final RankerSettings rankerSettings;
 
     private transient Learner learner;
     private transient ItemVectorCache cache;
@@ -79,6 +86,7 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
     private transient LiveEvaluation evaluation;
     private transient UserTraining training;
     private transient ItemFeed feed;
+    private transient RankerSampler rankerSampler;
     private transient GradientOutbox outbox;
     /** One processing-time timer per user and publish boundary (keyed, checkpointed, on the heap). */
     private transient InternalTimerService<VoidNamespace> publishTimers;
@@ -87,8 +95,14 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
     private transient int subtask;
 
     public UserTower(ModelParams params, TowerSettings settings) {
+        this(params, settings, RankerSettings.disabled());
+    }
+
+    /** @param ranker whether and how events become examples for the ranking stage ({@link #RANKER_SAMPLES}) */
+    public UserTower(ModelParams params, TowerSettings settings, RankerSettings ranker) {
         this.params = params.copy().validate();
         this.settings = settings;
+        this.rankerSettings = ranker;
     }
 
     @Override
@@ -133,6 +147,7 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
         feed = new ItemFeed(cache, learner.vectorLength(), learner.querySpec(), m);
         evaluation = new LiveEvaluation(learner, cache, popularity, settings, m);
         training = new UserTraining(params, learner, cache, negatives, popularity, m);
+        rankerSampler = new RankerSampler(rankerSettings, params, learner, cache, m);
     }
 
     /** An interaction; the current key is its user. */
@@ -151,6 +166,12 @@ public final class UserTower extends AbstractStreamOperator<ItemGradient>
                 output.collect(PREQUENTIAL, record.hasTimestamp() ? new StreamRecord<>(r, record.getTimestamp())
                         : new StreamRecord<>(r));
             }
+        }
+
+        if (rankerSampler.isSampled(seed)) {
+            RankerSample sample = rankerSampler.sample(u, e, seed, context);
+            output.collect(RANKER_SAMPLES, record.hasTimestamp() ? new StreamRecord<>(sample, record.getTimestamp())
+                    : new StreamRecord<>(sample));
         }
 
         StepResult step = training.train(u, e, seed, context);

@@ -414,6 +414,16 @@ public final class ItemVectorCache {
         return true;
     }
 
+    /** {@link #get(String, float[])} without counting as a use (the recency order stays as it is). */
+    public boolean peek(String itemId, float[] out) {
+        int slot = slots.get(itemId);
+        if (slot < 0) {
+            return false;
+        }
+        System.arraycopy(slab, slot * vectorLength, out, 0, vectorLength);
+        return true;
+    }
+
     /**
      * The slot of {@code itemId}, -1 when not cached. A read-only look-up: it does not count as a use (the items a
      * query reads are kept recent by their own events and by every snapshot that carries them), which spares a

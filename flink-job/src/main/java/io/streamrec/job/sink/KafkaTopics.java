@@ -1,5 +1,6 @@
 package io.streamrec.job.sink;
 
+import io.streamrec.ranker.RankerModel;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.kafka.admin.PartitionReadiness;
 import java.time.Duration;
@@ -28,6 +29,18 @@ public final class KafkaTopics {
 
     private KafkaTopics() {}
 
+    /**
+     * The ranker's topic: one partition (one record, the newest model), compacted, and room for a model of up to
+     * {@link RankerModel#MAX_PUBLISHED_BYTES}.
+     */
+    public static NewTopic rankerModelTopic(String name) {
+        return new NewTopic(name, 1, (short) -1).configs(Map.of(
+                "cleanup.policy", "compact",
+                "min.compaction.lag.ms", "60000",
+                "segment.ms", "3600000",
+                "max.message.bytes", Long.toString(RankerModel.MAX_PUBLISHED_BYTES + 1024)));
+    }
+
     public static void ensure(JobConfig c) {
         Map<String, String> compacted = Map.of(
                 "cleanup.policy", "compact",
@@ -40,6 +53,9 @@ public final class KafkaTopics {
         wanted.add(new NewTopic(c.userEmbeddingsTopic, c.topicPartitions, (short) -1).configs(compacted));
         wanted.add(new NewTopic(c.catalogTopic, c.topicPartitions, (short) -1).configs(compacted));
         wanted.add(new NewTopic(c.catalogDlqTopic, c.topicPartitions, (short) -1));
+        if (c.ranker.enabled) {
+            wanted.add(rankerModelTopic(c.rankerModelTopic));
+        }
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {

@@ -43,6 +43,9 @@ public final class States {
             new ListStateDescriptor<>("negative-buffer", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     public static final ListStateDescriptor<byte[]> POPULARITY =
             new ListStateDescriptor<>("popularity", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    /** The RankerTrainer's model with its optimizer state ({@code RankerModel.toBytes}). */
+    public static final ListStateDescriptor<byte[]> RANKER_MODEL =
+            new ListStateDescriptor<>("ranker-model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     public static final ListStateDescriptor<byte[]> GRADIENT_BUNDLE =
             new ListStateDescriptor<>("gradient-bundle", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 

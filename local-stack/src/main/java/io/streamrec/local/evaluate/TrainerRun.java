@@ -4,6 +4,15 @@ import io.streamrec.job.TrainerJob;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.config.TrainerOptions;
 import io.streamrec.job.learn.PrequentialResult;
+import io.streamrec.job.model.Learner;
+import io.streamrec.job.rank.RankedResult;
+import io.streamrec.job.sink.KafkaTopics;
+import io.streamrec.ranker.RankerModel;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import io.streamrec.job.source.InteractionSource;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.schema.EventJson;
@@ -71,7 +80,7 @@ final class TrainerRun {
     static final List<String> RESERVED_KEYS = List.of("kafka.bootstrap.servers", "kafka.group.id",
             "kafka.starting-offsets", "kafka.create-topics", "topics.interactions", "topics.dlq",
             "topics.item-embeddings", "topics.user-embeddings", "job.parallelism", "checkpoint.dir",
-            "checkpoint.interval", "metrics.prequential.sample");
+            "checkpoint.interval", "metrics.prequential.sample", "topics.ranker-model");
 
     /** Defaults of an evaluation that differ from the trainer's: fresher snapshots and user vectors. */
     static Map<String, String> evaluationDefaults() {
@@ -79,6 +88,10 @@ final class TrainerRun {
         m.put("snapshot.interval", "1 s");
         m.put("user.publish-interval", "200 ms");
         m.put("job.name", "streamrec-evaluate");
+        // Every event an example for the ranking stage (so every prequential event is also re-ranked), and the
+        // ranker out a second after its last example.
+        m.put("ranker.sample", "1.0");
+        m.put("ranker.publish-interval", "1 s");
         return m;
     }
 
@@ -89,10 +102,14 @@ final class TrainerRun {
 
     /** The final vectors of a training run, with counts and timings. */
     record Trained(PublishedModel model, long trainedEvents, long rejected, long snapshotVersion,
-                   double publishSeconds, double trainSeconds, double settleSeconds) {}
+                   double publishSeconds, double trainSeconds, double settleSeconds, RankerModel ranker) {}
 
-    /** Every prequential result of a run, with counts and timings. */
-    record Prequential(List<PrequentialResult> results, long rejected, double publishSeconds, double trainSeconds) {}
+    /**
+     * Every prequential result of a run, with counts and timings, and the ranking stage's result for every event
+     * that was a ranker example (empty with the ranker off).
+     */
+    record Prequential(List<PrequentialResult> results, long rejected, double publishSeconds, double trainSeconds,
+                       List<RankedResult> ranked) {}
 
     private final EmbeddedKafkaBroker broker;
     private final Map<String, String> trainerSettings;
@@ -138,6 +155,7 @@ final class TrainerRun {
         c.put("topics.user-embeddings", runName + "-user-embeddings");
         c.put("topics.catalog", runName + "-catalog");
         c.put("topics.catalog-dlq", runName + "-catalog-dlq");
+        c.put("topics.ranker-model", runName + "-ranker-model");
         c.put("job.parallelism", Integer.toString(parallelism));
         c.put("checkpoint.dir", workDir.resolve(runName + "-checkpoints").toUri().toString());
         // Every event scored before learning in a prequential run; none in a training run (saves the ranking).
@@ -193,11 +211,12 @@ final class TrainerRun {
                 progress.update("final snapshot", output.trainedEvents(), total);
                 settle.check(0);
             }
+            RankerModel ranker = finalRanker(config, job);
             double settleSeconds = (System.nanoTime() - settleStart) / 1e9;
             LOG.info("{}: {} events trained in {} s; final snapshot {} after {} s", runName, output.trainedEvents(),
                     trainSeconds, output.latestCompleteSnapshot(), settleSeconds);
             return new Trained(output.model(), output.trainedEvents(), output.rejected(),
-                    output.latestCompleteSnapshot(), publishSeconds, trainSeconds, settleSeconds);
+                    output.latestCompleteSnapshot(), publishSeconds, trainSeconds, settleSeconds, ranker);
         } finally {
             cancel(job);
         }
@@ -211,6 +230,8 @@ final class TrainerRun {
         StreamExecutionEnvironment env = environment(config);
         TrainerJob.Pipeline pipeline = TrainerJob.build(env, config, source(config, events.size()), true);
         CloseableIterator<PrequentialResult> results = pipeline.prequential.collectAsync();
+        CloseableIterator<RankedResult> rankedResults = pipeline.ranked == null ? null
+                : pipeline.ranked.collectAsync();
         JobClient job = env.executeAsync(config.jobName + " " + runName);
         List<PrequentialResult> collected = Collections.synchronizedList(new ArrayList<>(events.size()));
         AtomicReference<Throwable> drainFailure = new AtomicReference<>();
@@ -227,6 +248,20 @@ final class TrainerRun {
         }, "evaluate-prequential-drain");
         drain.setDaemon(true);
         drain.start();
+        List<RankedResult> ranked = Collections.synchronizedList(new ArrayList<>());
+        if (rankedResults != null) {
+            Thread rankedDrain = new Thread(() -> {
+                try {
+                    while (rankedResults.hasNext()) {
+                        ranked.add(rankedResults.next());
+                    }
+                } catch (RuntimeException e) {
+                    drainFailure.compareAndSet(null, e);
+                }
+            }, "evaluate-ranked-drain");
+            rankedDrain.setDaemon(true);
+            rankedDrain.start();
+        }
         try (TrainerOutput output = new TrainerOutput(config.bootstrapServers, config.itemEmbeddingsTopic,
                 config.userEmbeddingsTopic, config.dlqTopic, parallelism);
              Feeder feeder = new Feeder(config, events)) {
@@ -252,15 +287,73 @@ final class TrainerRun {
             synchronized (collected) {
                 copy = new ArrayList<>(collected);
             }
-            return new Prequential(copy, output.rejected(), publishSeconds, trainSeconds);
+            List<RankedResult> rankedCopy = rankedResults == null ? List.of() : awaitRanked(config, copy, ranked, job);
+            return new Prequential(copy, output.rejected(), publishSeconds, trainSeconds, rankedCopy);
         } finally {
             cancel(job);
             try {
                 results.close();
+                if (rankedResults != null) {
+                    rankedResults.close();
+                }
             } catch (Exception e) {
                 LOG.debug("closing the result stream of a cancelled job: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * The ranking stage's results for every prequential event that was a ranker example: they trail the prequential
+     * results by up to one {@code ranker.publish-interval} (the RankerTrainer learns in mini-batches).
+     */
+    private List<RankedResult> awaitRanked(JobConfig config, List<PrequentialResult> evaluated,
+                                           List<RankedResult> ranked, JobClient job) throws Exception {
+        Learner learner = new Learner(config.model);
+        long expected = evaluated.stream()
+                .filter(r -> config.ranker.isSampled(learner.eventSeed(r.userId, r.itemId, r.eventTime)))
+                .count();
+        Watchdog watchdog = new Watchdog(job, "the ranking stage's results");
+        while (ranked.size() < expected) {
+            Thread.sleep(50);
+            progress.update("re-ranking", ranked.size(), expected);
+            watchdog.check(ranked.size());
+        }
+        synchronized (ranked) {
+            return new ArrayList<>(ranked);
+        }
+    }
+
+    /**
+     * The ranker the run ended with (null with the ranker off): the newest model on the run's ranker topic once it
+     * has stopped changing for a few publish intervals (the RankerTrainer learns from its last examples within one).
+     */
+    private RankerModel finalRanker(JobConfig config, JobClient job) throws Exception {
+        if (!config.ranker.enabled || config.ranker.sample <= 0) {
+            return null;
+        }
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, (int) RankerModel.MAX_PUBLISHED_BYTES + 1024);
+        long quietMs = 3 * config.ranker.publishIntervalMs;
+        byte[] newest = null;
+        long changedAt = System.currentTimeMillis();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition tp = new TopicPartition(config.rankerModelTopic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            Watchdog watchdog = new Watchdog(job, "the final ranker");
+            while (newest == null || System.currentTimeMillis() - changedAt < quietMs) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    newest = r.value();
+                    changedAt = System.currentTimeMillis();
+                }
+                progress.update("final ranker", 0, 0);
+                watchdog.check(newest == null ? 0 : newest.length);
+            }
+        }
+        return RankerModel.fromBytes(newest);
     }
 
     /**
@@ -303,6 +396,10 @@ final class TrainerRun {
         broker.createTopic(c.itemEmbeddingsTopic, parallelism);
         broker.createTopic(c.userEmbeddingsTopic, parallelism);
         broker.createTopic(c.catalogDlqTopic, 1);
+        if (c.ranker.enabled) {
+            NewTopic ranker = KafkaTopics.rankerModelTopic(c.rankerModelTopic);
+            broker.createTopic(ranker.name(), ranker.numPartitions(), ranker.configs());
+        }
         if (catalogFirst()) {
             broker.createTopic(c.catalogTopic, parallelism);
             try (KafkaProducer<byte[], byte[]> producer = broker.newProducer()) {
