@@ -5,7 +5,7 @@ import io.streamrec.job.rank.RankedResult;
 import io.streamrec.job.rank.RankerPublication;
 import io.streamrec.job.rank.RankerTrainer;
 import io.streamrec.job.sink.RankerModelSerializer;
-import io.streamrec.ranker.RankerModel;
+import io.streamrec.ranker.RankerConfig;
 import io.streamrec.job.catalog.CatalogInput;
 import io.streamrec.job.catalog.CatalogRouter;
 import io.streamrec.job.catalog.CatalogSource;
@@ -234,7 +234,7 @@ public final class TrainerJob {
                 .setBootstrapServers(c.bootstrapServers)
                 .setRecordSerializer(new RankerModelSerializer(c.rankerModelTopic))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setProperty("max.request.size", Long.toString(RankerModel.MAX_PUBLISHED_BYTES + 1024))
+                .setProperty("max.request.size", Long.toString(RankerConfig.MAX_PUBLISHED_BYTES + 1024))
                 .setProperty("compression.type", "lz4")
                 .build();
     }

@@ -3,11 +3,17 @@ package io.streamrec.ranker;
 import java.util.Arrays;
 
 /**
- * Rows for the ranker to score or learn from: per row a user, a candidate item, the query vector, the candidate's
- * item vector (as served: the popularity prior in its bias coordinate) and the retrieval score; for learning also
- * the labels: whether the event happened (logistic loss, with a weight; 0 for no such term) and a rating (squared
- * error; only rows with {@code ratingWeight > 0}). Features are {@code [q, v, q*v, score]}
- * ({@link #featureWidth}). Grows as rows are added; not thread-safe.
+ * Rows for the ranker to score or learn from, in lists: a list is one user's candidates at one moment (one request
+ * to serving; one example in the job: the event's item and its negatives). Per row a user, a candidate item, the
+ * query vector, the candidate's item vector (as served: the popularity prior in its bias coordinate) and the
+ * retrieval score; for learning also the labels: whether the user acted on the item (1 for the list's positive,
+ * 0 for its negatives; a softmax over the list, with a weight; 0 for no such term) and a rating (squared error; only
+ * rows with {@code ratingWeight > 0}).
+ *
+ * <p>Features are {@code [q, v, q*v, score - top]} ({@link #featureWidth}), where {@code top} is the best retrieval
+ * score of the list's user at that moment ({@link #beginList(float)}; without one, the best score among the list's
+ * rows): retrieval scores have no fixed level (a softmax's logits), their distance from the user's best one does.
+ * Grows as rows are added; not thread-safe.
  */
 public final class RankerBatch {
     final int vectorLength;
@@ -20,6 +26,13 @@ public final class RankerBatch {
     float[] implicitWeights;
     float[] ratings;
     float[] ratingWeights;
+    /** Raw retrieval scores, and per row its list. */
+    float[] scores;
+    int[] listOf;
+    /** Per list: its first row and its top score (NaN: the best among its rows). */
+    int[] listStart = new int[4];
+    float[] listTop = new float[4];
+    int lists;
 
     public RankerBatch(int vectorLength, int expectedRows) {
         if (vectorLength < 1) {
@@ -35,6 +48,31 @@ public final class RankerBatch {
         implicitWeights = new float[n];
         ratings = new float[n];
         ratingWeights = new float[n];
+        scores = new float[n];
+        listOf = new int[n];
+    }
+
+    /** Starts a new list whose top score is the best among its rows. */
+    public void beginList() {
+        beginList(Float.NaN);
+    }
+
+    /**
+     * Starts a new list: the rows added next are one user's candidates at one moment, and {@code topScore} is the
+     * best retrieval score that user had then (the first candidate's, when they are in retrieval order).
+     */
+    public void beginList(float topScore) {
+        if (lists > 0 && listStart[lists - 1] == size) {
+            listTop[lists - 1] = topScore; // an empty list: replaced
+            return;
+        }
+        if (lists == listStart.length) {
+            listStart = Arrays.copyOf(listStart, lists * 2);
+            listTop = Arrays.copyOf(listTop, lists * 2);
+        }
+        listStart[lists] = size;
+        listTop[lists] = topScore;
+        lists++;
     }
 
     /** Inputs per row for vectors of this length: the query, the item, their product and the score. */
@@ -69,7 +107,12 @@ public final class RankerBatch {
         for (int d = 0; d < len; d++) {
             features[base + 2 * len + d] = query[d] * item[d];
         }
-        features[base + 3 * len] = score;
+        features[base + 3 * len] = score; // made relative to the list's top by prepare()
+        if (lists == 0) {
+            beginList(Float.NaN);
+        }
+        scores[size] = score;
+        listOf[size] = lists - 1;
         userBuckets[size] = -1;
         itemBuckets[size] = -1;
         userIds = grow(userIds, size + 1);
@@ -90,8 +133,21 @@ public final class RankerBatch {
         return a.length >= n ? a : Arrays.copyOf(a, Math.max(n, a.length * 2 + 8));
     }
 
-    /** Hashes the rows' ids into {@code buckets} (called by the model, which knows the table size). */
-    void bucket(int buckets) {
+    /**
+     * Makes the rows ready for the model: ids hashed into {@code buckets}, scores relative to their list's top.
+     * Idempotent.
+     */
+    void prepare(int buckets) {
+        float[] top = Arrays.copyOf(listTop, lists);
+        for (int i = 0; i < size; i++) {
+            int l = listOf[i];
+            if (Float.isNaN(listTop[l])) {
+                top[l] = Float.isNaN(top[l]) ? scores[i] : Math.max(top[l], scores[i]);
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            features[i * width + width - 1] = scores[i] - top[listOf[i]];
+        }
         for (int i = 0; i < size; i++) {
             userBuckets[i] = bucketOf(userIds[i], buckets, USER_SALT);
             itemBuckets[i] = bucketOf(itemIds[i], buckets, ITEM_SALT);
@@ -109,6 +165,7 @@ public final class RankerBatch {
     /** Empties the batch, keeping its arrays. */
     public void clear() {
         size = 0;
+        lists = 0;
         Arrays.fill(userIds, null);
         Arrays.fill(itemIds, null);
     }
@@ -125,6 +182,8 @@ public final class RankerBatch {
         implicitWeights = Arrays.copyOf(implicitWeights, cap);
         ratings = Arrays.copyOf(ratings, cap);
         ratingWeights = Arrays.copyOf(ratingWeights, cap);
+        scores = Arrays.copyOf(scores, cap);
+        listOf = Arrays.copyOf(listOf, cap);
     }
 
     static final long USER_SALT = 0x7573657262696173L;

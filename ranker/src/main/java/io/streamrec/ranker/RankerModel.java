@@ -10,15 +10,18 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The ranking stage's model: a two-layer MLP over {@link RankerBatch}'s features with two outputs, whether the user
- * acts on the candidate (a logit, trained with logistic loss on the event's item against negatives from the user's
- * own retrieved candidates) and the rating they give (trained with squared error on rating events, added to a
- * running mean rating and hashed per-user and per-item rating biases).
+ * The ranking stage's model: a two-layer MLP over {@link RankerBatch}'s features with two outputs. The first is
+ * the action logit, the ranking score: the network's output plus a wide term (a learned weight times the retrieval
+ * score relative to the user's best; 1 at the start, with the output layer at 0, so a new ranker orders as
+ * retrieval does) plus a hashed per-item action bias. It learns with a softmax over each list: the user's item
+ * against negatives from the same user's retrieved candidates. The second predicts the rating, added to a running
+ * mean rating and hashed per-user and per-item rating biases, and learns with squared error on rating events.
  *
  * <p>The parameters live in Java arrays, which makes checkpoints exact and the published model a plain byte array;
  * each call copies them into a DJL (PyTorch) sub-manager, runs the forward pass (and the backward pass, through
  * DJL's autograd, when learning) and frees every native array before it returns. The network steps with Adam, the
- * bias tables with Adagrad on the rows a batch touches. A model read from its published form scores only.
+ * rating biases with Adagrad, the action biases with plain SGD (so they keep following changes), each on the rows a
+ * batch touches. A model read from its published form scores only.
  *
  * <p>Not thread-safe for {@link #train}; {@link #score} on a model nobody trains may be called from many threads.
  */
@@ -32,10 +35,15 @@ public final class RankerModel {
     private final RankerConfig config;
     private final int vectorLength;
     private final int width;
-    /** W1 (width x h1), b1, W2 (h1 x h2), b2, W3 (h2 x 2), b3, flattened row-major. */
+    /**
+     * W1 (width x h1), b1, W2 (h1 x h2), b2, W3 (h2 x 2), b3, flattened row-major, then the wide weight: the action
+     * logit is the network's first output plus the wide weight times the retrieval score.
+     */
     private final float[] theta;
     private final float[] userBias;
     private final float[] itemBias;
+    /** Per item bucket, added to the action logit. */
+    private final float[] itemAction;
     private double ratingMean;
     private long ratingCount;
     private long version;
@@ -54,6 +62,7 @@ public final class RankerModel {
         this.theta = new float[paramCount(config, width)];
         this.userBias = new float[config.buckets()];
         this.itemBias = new float[config.buckets()];
+        this.itemAction = new float[config.buckets()];
         this.adamM = trainable ? new float[theta.length] : null;
         this.adamV = trainable ? new float[theta.length] : null;
         this.userAccum = trainable ? new float[config.buckets()] : null;
@@ -71,7 +80,9 @@ public final class RankerModel {
         int h2 = config.hidden2();
         m.initLayer(rnd, 0, m.width, h1);
         m.initLayer(rnd, m.width * h1 + h1, h1, h2);
-        m.initLayer(rnd, m.width * h1 + h1 + h1 * h2 + h2, h2, 2);
+        // The output layer starts at 0 and the wide weight at 1: a new ranker orders candidates as retrieval does, and
+        // learns from there, instead of starting from a random order.
+        m.theta[m.theta.length - 1] = 1f;
         return m;
     }
 
@@ -89,18 +100,11 @@ public final class RankerModel {
         return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2.0 * Math.PI * v);
     }
 
-    /** The largest published model a topic is set up for (its max.message.bytes and the producer's request size). */
-    public static final long MAX_PUBLISHED_BYTES = 16L << 20;
-
-    /** Size of {@link #toPublishedBytes} for this configuration and vector length. */
-    public static long publishedBytes(RankerConfig c, int vectorLength) {
-        return 128L + 4L * ((long) paramCount(c, RankerBatch.featureWidth(vectorLength)) + 2L * c.buckets());
-    }
+    /** See {@link RankerConfig#MAX_PUBLISHED_BYTES}. */
+    public static final long MAX_PUBLISHED_BYTES = RankerConfig.MAX_PUBLISHED_BYTES;
 
     static int paramCount(RankerConfig c, int width) {
-        int h1 = c.hidden1();
-        int h2 = c.hidden2();
-        return width * h1 + h1 + h1 * h2 + h2 + h2 * 2 + 2;
+        return c.networkParameters(width);
     }
 
     public RankerConfig config() {
@@ -111,7 +115,7 @@ public final class RankerModel {
         return vectorLength;
     }
 
-    /** Incremented by every {@link #train} call that learned from at least one row. */
+    /** Incremented by every {@link #train} call that had something to learn (a list with a positive, a rating). */
     public long version() {
         return version;
     }
@@ -137,14 +141,15 @@ public final class RankerModel {
         if (n == 0) {
             return new Scores(logits, ratings);
         }
-        batch.bucket(config.buckets());
+        batch.prepare(config.buckets());
         try (NDManager m = RankerEngine.manager().newSubManager()) {
             NDArray[] p = params(m, false);
-            NDArray out = forward(m, batch, p);
-            float[] o = out.toFloatArray();
+            NDArray[] out = forward(m, batch, p);
+            float[] l = out[0].toFloatArray();
+            float[] r = out[1].toFloatArray();
             for (int i = 0; i < n; i++) {
-                logits[i] = o[2 * i];
-                ratings[i] = o[2 * i + 1] + ratingOffset(batch, i);
+                logits[i] = l[i] + itemAction[batch.itemBuckets[i]];
+                ratings[i] = r[i] + ratingOffset(batch, i);
             }
         }
         return new Scores(logits, ratings);
@@ -156,8 +161,10 @@ public final class RankerModel {
     }
 
     /**
-     * One step on a mini-batch: Adam on the network, Adagrad on the touched bias rows. Returns the batch's loss
-     * before the step (logistic plus squared error, each a weighted mean over the rows that have it).
+     * One step on a mini-batch: Adam on the network, Adagrad on the touched rating-bias rows, SGD on the touched
+     * action-bias rows. Returns the batch's loss before the step: the softmax loss of each list's positive against
+     * the list's other rows (lists with a positive and at least one other row that has an action weight), plus the
+     * squared rating error, each a weighted mean.
      */
     public float train(RankerBatch batch) {
         if (!trainable()) {
@@ -168,47 +175,59 @@ public final class RankerModel {
         if (n == 0) {
             return 0f;
         }
-        batch.bucket(config.buckets());
+        batch.prepare(config.buckets());
         double ratingWeight = 0;
-        double implicitWeight = 0;
         for (int i = 0; i < n; i++) {
             if (batch.ratingWeights[i] > 0f) {
                 ratingCount++;
                 ratingMean += (batch.ratings[i] - ratingMean) / ratingCount;
                 ratingWeight += batch.ratingWeights[i];
             }
-            implicitWeight += batch.implicitWeights[i];
         }
         float[] offsets = new float[n];
+        float[] actions = new float[n];
         for (int i = 0; i < n; i++) {
             offsets[i] = ratingOffset(batch, i);
+            actions[i] = itemAction[batch.itemBuckets[i]];
+        }
+        Lists lists = Lists.of(batch);
+        if (lists.count == 0 && ratingWeight == 0) {
+            return 0f; // nothing to learn: no list with a positive and another row, no rating
         }
         float[] grad = new float[theta.length];
         float[] ratingOut;
+        float[] logitOut;
         float lossValue;
         try (NDManager m = RankerEngine.manager().newSubManager()) {
             NDArray[] p = params(m, true);
-            NDArray y = m.create(Arrays.copyOf(batch.labels, n));
-            NDArray wImp = m.create(Arrays.copyOf(batch.implicitWeights, n));
             NDArray r = m.create(Arrays.copyOf(batch.ratings, n));
             NDArray wRate = m.create(Arrays.copyOf(batch.ratingWeights, n));
             NDArray c = m.create(offsets);
+            NDArray a = m.create(actions);
             try (GradientCollector gc = RankerEngine.engine().newGradientCollector()) {
-                NDArray out = forward(m, batch, p);
-                NDArray logit = out.get(":, 0");
-                NDArray rate = out.get(":, 1");
-                // log(1 + e^l) - y l, computed stably
-                NDArray softplus = Activation.relu(logit).add(logit.abs().neg().exp().add(1f).log());
-                NDArray loss = softplus.sub(logit.mul(y)).mul(wImp).sum()
-                        .div((float) Math.max(implicitWeight, 1e-6));
-                NDArray diff = rate.add(c).sub(r);
-                loss = loss.add(diff.mul(diff).mul(wRate).sum().div((float) Math.max(ratingWeight, 1e-6)));
+                NDArray[] out = forward(m, batch, p);
+                NDArray logit = out[0].add(a);
+                NDArray rate = out[1];
+                NDArray loss = m.create(0f);
+                if (lists.count > 0) {
+                    // A softmax over each list's rows: the positives' weighted log-likelihood.
+                    Shape shape = new Shape(lists.count, lists.width);
+                    NDArray gathered = logit.take(m, m.create(lists.index, shape))
+                            .add(m.create(lists.mask, shape));
+                    loss = gathered.logSoftmax(1).mul(m.create(lists.target, shape)).sum().neg()
+                            .div((float) lists.weight);
+                }
+                if (ratingWeight > 0) {
+                    NDArray diff = rate.add(c).sub(r);
+                    loss = loss.add(diff.mul(diff).mul(wRate).sum().div((float) ratingWeight));
+                }
                 gc.backward(loss);
                 lossValue = loss.getFloat();
                 ratingOut = rate.toFloatArray();
+                logitOut = logit.toFloatArray();
                 int at = 0;
-                for (NDArray a : p) {
-                    float[] g = a.getGradient().toFloatArray();
+                for (NDArray param : p) {
+                    float[] g = param.getGradient().toFloatArray();
                     System.arraycopy(g, 0, grad, at, g.length);
                     at += g.length;
                 }
@@ -224,9 +243,101 @@ public final class RankerModel {
                 adagrad(itemBias, itemAccum, batch.itemBuckets[i], g);
             }
         }
+        // The action bias: plain SGD on each row's softmax gradient within its list (not averaged over the batch):
+        // up for the item acted on, down for the others in proportion to how likely the list made them.
+        float actionRate = config.actionBiasLearningRate();
+        if (actionRate > 0f) {
+            for (int l = 0; l < lists.count; l++) {
+                int base = l * lists.width;
+                double max = Double.NEGATIVE_INFINITY;
+                double positives = 0;
+                for (int j = 0; j < lists.width; j++) {
+                    if (lists.mask[base + j] == 0f) {
+                        max = Math.max(max, logitOut[(int) lists.index[base + j]]);
+                        positives += lists.target[base + j];
+                    }
+                }
+                double z = 0;
+                for (int j = 0; j < lists.width; j++) {
+                    if (lists.mask[base + j] == 0f) {
+                        z += Math.exp(logitOut[(int) lists.index[base + j]] - max);
+                    }
+                }
+                for (int j = 0; j < lists.width; j++) {
+                    if (lists.mask[base + j] == 0f) {
+                        int row = (int) lists.index[base + j];
+                        double prob = Math.exp(logitOut[row] - max) / z;
+                        double g = positives * prob - lists.target[base + j];
+                        itemAction[batch.itemBuckets[row]] -= actionRate * (float) g;
+                    }
+                }
+            }
+        }
         examples += n;
         version++;
         return lossValue;
+    }
+
+    /**
+     * The batch's lists that have a positive, as a padded matrix: row indices, a mask (0, or a large negative for
+     * padding) and the positives' weights, each {@code count x width}; {@code weight} their sum.
+     */
+    private static final class Lists {
+        int count;
+        int width;
+        long[] index;
+        float[] mask;
+        float[] target;
+        double weight;
+
+        static Lists of(RankerBatch b) {
+            Lists l = new Lists();
+            int[] start = new int[b.lists + 1];
+            System.arraycopy(b.listStart, 0, start, 0, b.lists);
+            start[b.lists] = b.size;
+            boolean[] used = new boolean[b.lists];
+            for (int k = 0; k < b.lists; k++) {
+                int members = 0;
+                boolean positive = false;
+                for (int i = start[k]; i < start[k + 1]; i++) {
+                    if (b.implicitWeights[i] > 0f) {
+                        members++;
+                        positive |= b.labels[i] > 0f;
+                    }
+                }
+                if (positive && members > 1) {
+                    used[k] = true;
+                    l.count++;
+                    l.width = Math.max(l.width, members);
+                }
+            }
+            l.index = new long[l.count * l.width];
+            l.mask = new float[l.count * l.width];
+            l.target = new float[l.count * l.width];
+            int row = 0;
+            for (int k = 0; k < b.lists; k++) {
+                if (!used[k]) {
+                    continue;
+                }
+                int j = 0;
+                for (int i = start[k]; i < start[k + 1]; i++) {
+                    if (b.implicitWeights[i] > 0f) {
+                        int at = row * l.width + j++;
+                        l.index[at] = i;
+                        if (b.labels[i] > 0f) {
+                            l.target[at] = b.implicitWeights[i];
+                            l.weight += b.implicitWeights[i];
+                        }
+                    }
+                }
+                for (; j < l.width; j++) {
+                    l.index[row * l.width + j] = start[k];
+                    l.mask[row * l.width + j] = -1e9f;
+                }
+                row++;
+            }
+            return l;
+        }
     }
 
     private void adam(float[] grad) {
@@ -256,11 +367,11 @@ public final class RankerModel {
         }
     }
 
-    /** The network's parameters as arrays of {@code m}: W1, b1, W2, b2, W3, b3. */
+    /** The network's parameters as arrays of {@code m}: W1, b1, W2, b2, W3, b3, the wide weight. */
     private NDArray[] params(NDManager m, boolean gradients) {
         int h1 = config.hidden1();
         int h2 = config.hidden2();
-        int[][] shapes = {{width, h1}, {h1}, {h1, h2}, {h2}, {h2, 2}, {2}};
+        int[][] shapes = {{width, h1}, {h1}, {h1, h2}, {h2}, {h2, 2}, {2}, {1}};
         NDArray[] p = new NDArray[shapes.length];
         int at = 0;
         for (int k = 0; k < shapes.length; k++) {
@@ -279,12 +390,15 @@ public final class RankerModel {
         return p;
     }
 
-    private NDArray forward(NDManager m, RankerBatch b, NDArray[] p) {
+    /** The action logits and the network's rating outputs (before the mean and biases) of a batch's rows. */
+    private NDArray[] forward(NDManager m, RankerBatch b, NDArray[] p) {
         int n = b.size();
         NDArray x = m.create(Arrays.copyOf(b.features, n * width), new Shape(n, width));
         NDArray h = Activation.relu(x.matMul(p[0]).add(p[1]));
         h = Activation.relu(h.matMul(p[2]).add(p[3]));
-        return h.matMul(p[4]).add(p[5]);
+        NDArray out = h.matMul(p[4]).add(p[5]);
+        NDArray score = x.get(":, " + (width - 1));
+        return new NDArray[] {out.get(":, 0").add(score.mul(p[6])), out.get(":, 1")};
     }
 
     // ---- bytes ----
@@ -301,16 +415,17 @@ public final class RankerModel {
 
     private byte[] write(boolean withOptimizer) {
         boolean opt = withOptimizer && trainable();
-        int floats = theta.length + 2 * userBias.length + (opt ? 2 * theta.length + 2 * userAccum.length : 0);
+        int floats = theta.length + 3 * userBias.length + (opt ? 2 * theta.length + 2 * userAccum.length : 0);
         ByteBuffer b = ByteBuffer.allocate(128 + 4 * floats);
         b.putInt(MAGIC).putInt(FORMAT).putInt(opt ? 1 : 0).putInt(vectorLength);
         b.putInt(config.hidden1()).putInt(config.hidden2()).putFloat(config.learningRate())
                 .putFloat(config.biasLearningRate()).putFloat(config.biasL2()).putInt(config.buckets())
-                .putLong(config.seed());
+                .putLong(config.seed()).putFloat(config.actionBiasLearningRate());
         b.putLong(version).putLong(examples).putDouble(ratingMean).putLong(ratingCount);
         put(b, theta);
         put(b, userBias);
         put(b, itemBias);
+        put(b, itemAction);
         if (opt) {
             b.putLong(step);
             put(b, adamM);
@@ -335,7 +450,7 @@ public final class RankerModel {
         boolean opt = b.getInt() == 1;
         int vectorLength = b.getInt();
         RankerConfig config = new RankerConfig(b.getInt(), b.getInt(), b.getFloat(), b.getFloat(), b.getFloat(),
-                b.getInt(), b.getLong());
+                b.getInt(), b.getLong(), b.getFloat());
         RankerModel m = new RankerModel(config, vectorLength, opt);
         m.version = b.getLong();
         m.examples = b.getLong();
@@ -344,6 +459,7 @@ public final class RankerModel {
         get(b, m.theta);
         get(b, m.userBias);
         get(b, m.itemBias);
+        get(b, m.itemAction);
         if (opt) {
             m.step = b.getLong();
             get(b, m.adamM);

@@ -14,7 +14,7 @@ class RankerModelTest {
 
     @Test
     void scoresAreTheForwardPassComputedByHand() {
-        RankerModel m = RankerModel.create(SMALL, 2);
+        RankerModel m = randomWeights(RankerModel.create(SMALL, 2), 3);
         RankerBatch b = new RankerBatch(2, 2);
         float[] q = {0.5f, 1f};
         float[] v = {-0.25f, 0.75f};
@@ -30,14 +30,24 @@ class RankerModelTest {
             assertEquals(out[1], s.ratings()[row], 1e-5f); // no ratings seen: mean and biases are 0
         }
         assertEquals(0.5f * -0.25f, b.features[4], 0f); // the product features
-        assertEquals(0.625f, b.features[6], 0f);
+        assertEquals(0.625f - 1f, b.features[6], 0f); // the score, relative to the list's best
+    }
+
+    @Test
+    void aNewRankerOrdersAsRetrievalDoes() {
+        RankerModel m = RankerModel.create(SMALL, 3);
+        RankerBatch b = batch(3, 4);
+        float[] logits = m.score(b).logits();
+        for (int i = 0; i < b.size(); i++) {
+            assertEquals(b.features[i * b.width + b.width - 1], logits[i], 1e-6f);
+        }
     }
 
     @Test
     void gradientStepMatchesFiniteDifferences() {
         // One plain-SGD-equivalent check: the first Adam step moves every weight by -lr * sign(gradient), so the
         // direction of each move must agree with a finite-difference gradient of the loss.
-        RankerModel m = RankerModel.create(new RankerConfig(3, 2, 1e-3f, 0.1f, 0f, 16, 3L), 2);
+        RankerModel m = randomWeights(RankerModel.create(new RankerConfig(3, 2, 1e-3f, 0.1f, 0f, 16, 3L), 2), 4);
         RankerBatch b = new RankerBatch(2, 3);
         b.add("u", new float[] {0.3f, 1f}, "a", new float[] {0.2f, 0.4f}, 0.46f, 1f, 1f, 4f, 1f);
         b.add("u", new float[] {0.3f, 1f}, "b", new float[] {-0.5f, 0.1f}, -0.05f, 0f, 2f, 0f, 0f);
@@ -75,22 +85,35 @@ class RankerModelTest {
     }
 
     private static double loss(float[] theta, RankerBatch b, int h1, int h2) {
-        // The batch's two rating rows have ratings 4 and 2, so the running mean before the step is 3; biases 0.
+        // One list (no beginList): a softmax over its rows, the positives' weighted log-likelihood. The two rating
+        // rows have ratings 4 and 2, so the running mean before the step is 3; biases 0.
         int w = b.width;
-        double imp = 0;
-        double impW = 0;
+        double[] logits = new double[b.size()];
         double rate = 0;
         double rateW = 0;
+        double max = Double.NEGATIVE_INFINITY;
         for (int r = 0; r < b.size(); r++) {
             float[] x = new float[w];
             System.arraycopy(b.features, r * w, x, 0, w);
             float[] out = forward(theta, x, h1, h2);
-            double l = out[0];
-            imp += b.implicitWeights[r] * (Math.log1p(Math.exp(l)) - b.labels[r] * l);
-            impW += b.implicitWeights[r];
+            logits[r] = out[0];
+            max = Math.max(max, out[0]);
             double d = out[1] + 3.0 - b.ratings[r];
             rate += b.ratingWeights[r] * d * d;
             rateW += b.ratingWeights[r];
+        }
+        double z = 0;
+        for (double l : logits) {
+            z += Math.exp(l - max);
+        }
+        double logZ = max + Math.log(z);
+        double imp = 0;
+        double impW = 0;
+        for (int r = 0; r < b.size(); r++) {
+            if (b.labels[r] > 0) {
+                imp -= b.implicitWeights[r] * (logits[r] - logZ);
+                impW += b.implicitWeights[r];
+            }
         }
         return imp / impW + rate / rateW;
     }
@@ -113,6 +136,7 @@ class RankerModelTest {
                 float[] neg = unit(new float[] {(float) Math.cos(u + 3), (float) Math.sin(u + 3), 0.3f, 0.5f});
                 int item = rnd.nextInt(30);
                 float rating = 3f + (u % 3) - 1f + (item % 2 == 0 ? 0.5f : -0.5f);
+                b.beginList();
                 b.add("u" + u, q, "i" + item, pos, dot(q, pos), 1f, 1f, rating, 1f);
                 b.add("u" + u, q, "n" + item, neg, dot(q, neg), 0f, 1f, 0f, 0f);
             }
@@ -139,6 +163,20 @@ class RankerModelTest {
         assertEquals(pairs, correct, "the positive outranks its negative");
         assertTrue(lastRmse < 0.35 && lastRmse < firstRmse / 3, firstRmse + " -> " + lastRmse);
         assertEquals(400, m.version());
+    }
+
+    @Test
+    void aBatchWithNothingToLearnChangesNothing() {
+        RankerModel m = RankerModel.create(SMALL, 2);
+        RankerBatch b = new RankerBatch(2, 2);
+        b.beginList();
+        b.add("u", new float[] {1f, 0f}, "i", new float[] {0f, 1f}, 0f, 1f, 1f, 0f, 0f); // a positive alone
+        b.beginList();
+        b.add("u", new float[] {1f, 0f}, "j", new float[] {1f, 1f}, 1f, 0f, 0f, 0f, 0f); // no weight at all
+        byte[] before = m.toBytes();
+        assertEquals(0f, m.train(b));
+        assertArrayEquals(before, m.toBytes());
+        assertEquals(0, m.version());
     }
 
     @Test
@@ -194,7 +232,7 @@ class RankerModelTest {
         return b;
     }
 
-    /** A plain-Java forward pass: x W1 + b1, relu, W2 + b2, relu, W3 + b3. */
+    /** A plain-Java forward pass: x W1 + b1, relu, W2 + b2, relu, W3 + b3; the logit plus wide x score. */
     private static float[] forward(float[] t, float[] x, int h1, int h2) {
         int w = x.length;
         int o = 0;
@@ -202,7 +240,9 @@ class RankerModelTest {
         o += w * h1 + h1;
         float[] c = layer(t, o, a, h1, h2, true);
         o += h1 * h2 + h2;
-        return layer(t, o, c, h2, 2, false);
+        float[] out = layer(t, o, c, h2, 2, false);
+        out[0] += t[t.length - 1] * x[w - 1];
+        return out;
     }
 
     private static float[] layer(float[] t, int o, float[] in, int n, int out, boolean relu) {
@@ -217,10 +257,24 @@ class RankerModelTest {
         return r;
     }
 
+    /** The model with every network weight drawn at random (a new model's output layer is 0). */
+    private static RankerModel randomWeights(RankerModel m, long seed) {
+        ByteBuffer b = ByteBuffer.wrap(m.toBytes());
+        Random rnd = new Random(seed);
+        int n = RankerModel.paramCount(m.config(), RankerBatch.featureWidth(m.vectorLength()));
+        for (int i = 0; i < n; i++) {
+            b.putFloat(THETA_OFFSET + 4 * i, (float) (rnd.nextGaussian() * 0.7));
+        }
+        return RankerModel.fromBytes(b.array());
+    }
+
+    /** Where the network's weights start in the model's bytes (after the header). */
+    private static final int THETA_OFFSET = 4 * 4 + 4 * 6 + 8 + 4 + 8 + 8 + 8 + 8;
+
     /** The network's weights as the published bytes hold them. */
     private static float[] theta(RankerModel m) {
         ByteBuffer b = ByteBuffer.wrap(m.toPublishedBytes());
-        b.position(4 * 4 + 4 * 6 + 8 + 8 + 8 + 8 + 8);
+        b.position(THETA_OFFSET);
         float[] t = new float[RankerModel.paramCount(m.config(), RankerBatch.featureWidth(m.vectorLength()))];
         b.asFloatBuffer().get(t);
         return t;

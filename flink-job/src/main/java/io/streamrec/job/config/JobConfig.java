@@ -104,12 +104,12 @@ public final class JobConfig implements Serializable {
         io.streamrec.ranker.RankerConfig rankerModel = new io.streamrec.ranker.RankerConfig(
                 c.get(RankerOptions.HIDDEN), c.get(RankerOptions.HIDDEN2),
                 c.get(RankerOptions.LEARNING_RATE).floatValue(), c.get(RankerOptions.BIAS_LEARNING_RATE).floatValue(),
-                c.get(RankerOptions.BIAS_L2).floatValue(), c.get(RankerOptions.BUCKETS), model.seed());
-        long rankerBytes = io.streamrec.ranker.RankerModel.publishedBytes(rankerModel,
-                new io.streamrec.job.model.Learner(model).vectorLength());
-        require(rankerBytes <= io.streamrec.ranker.RankerModel.MAX_PUBLISHED_BYTES, RankerOptions.HIDDEN,
+                c.get(RankerOptions.BIAS_L2).floatValue(), c.get(RankerOptions.BUCKETS), model.seed(),
+                c.get(RankerOptions.ACTION_BIAS_LEARNING_RATE).floatValue());
+        long rankerBytes = rankerModel.publishedBytes(new io.streamrec.job.model.Learner(model).vectorLength());
+        require(rankerBytes <= io.streamrec.ranker.RankerConfig.MAX_PUBLISHED_BYTES, RankerOptions.HIDDEN,
                 "the ranker would be " + rankerBytes / (1 << 20) + " MiB published, more than "
-                        + io.streamrec.ranker.RankerModel.MAX_PUBLISHED_BYTES / (1 << 20)
+                        + io.streamrec.ranker.RankerConfig.MAX_PUBLISHED_BYTES / (1 << 20)
                         + " MiB: use smaller ranker.hidden, ranker.hidden2, ranker.buckets or model.dim");
         ranker = new io.streamrec.job.rank.RankerSettings(c.get(RankerOptions.ENABLED), c.get(RankerOptions.SAMPLE),
                 c.get(RankerOptions.CANDIDATES), c.get(RankerOptions.NEGATIVES), c.get(RankerOptions.BATCH_ROWS),

@@ -60,17 +60,22 @@ public final class RankerOptions {
             .description("Units of the ranker's second hidden layer.").build();
 
     public static final Option<Double> LEARNING_RATE = Option.named("ranker.learning-rate", ValueTypes.NUMBER)
-            .defaultValue((double) D.learningRate()).check(between(1e-7, 1.0), "must be in (0, 1]")
+            .defaultValue(0.001).check(between(1e-7, 1.0), "must be in (0, 1]")
             .description("Adam's step size for the ranker's network.").build();
 
     public static final Option<Double> BIAS_LEARNING_RATE = Option.named("ranker.bias-learning-rate",
                     ValueTypes.NUMBER)
-            .defaultValue((double) D.biasLearningRate()).check(between(1e-7, 10.0), "must be in (0, 10]")
+            .defaultValue(0.05).check(between(1e-7, 10.0), "must be in (0, 10]")
             .description("Adagrad's step size for the ranker's hashed user and item rating biases.").build();
 
     public static final Option<Double> BIAS_L2 = Option.named("ranker.bias-l2", ValueTypes.NUMBER)
-            .defaultValue((double) D.biasL2()).check(between(0.0, 0.999), "must be in [0, 1)")
+            .defaultValue(0.0001).check(between(0.0, 0.999), "must be in [0, 1)")
             .description("L2 penalty on the rating biases.").build();
+
+    public static final Option<Double> ACTION_BIAS_LEARNING_RATE = Option.named("ranker.action-bias-learning-rate",
+                    ValueTypes.NUMBER)
+            .defaultValue(0.05).check(between(0.0, 10.0), "must be in [0, 10]")
+            .description("SGD step size of the ranker's hashed per-item action bias (0: none).").build();
 
     public static final Option<Integer> BUCKETS = Option.named("ranker.buckets", ValueTypes.INTEGER)
             .defaultValue(D.buckets()).check(between(1, 1 << 16), "must be in 1..65536")
@@ -78,6 +83,6 @@ public final class RankerOptions {
 
     public static List<Option<?>> all() {
         return List.of(ENABLED, TOPIC, SAMPLE, CANDIDATES, NEGATIVES, BATCH_ROWS, PUBLISH_INTERVAL, HIDDEN, HIDDEN2,
-                LEARNING_RATE, BIAS_LEARNING_RATE, BIAS_L2, BUCKETS);
+                LEARNING_RATE, BIAS_LEARNING_RATE, BIAS_L2, ACTION_BIAS_LEARNING_RATE, BUCKETS);
     }
 }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Per mini-batch (the samples whose rows fill {@code ranker.batch-size}, or whatever is pending when the publish
  * interval comes round), test then train: first every sample's
  * retrieved candidates are re-ranked by the model as it is (the live metric and {@link #RANKED}), then the model
- * takes one step on the batch: each sample's item as a positive (and its rating, for rating events) against
- * {@code ranker.negatives} candidates drawn from the sample's seed.
+ * takes one step on the batch: each sample's item as a positive against {@code ranker.negatives} other candidates
+ * drawn from the sample's seed, when retrieval found the item among them, and its rating, for rating events.
  *
  * <p>The model, with its optimizer state, is operator state: a checkpoint first learns from the pending samples,
  * so nothing is pending in it, and a restore continues exactly. A restored model of another shape (vector length,
@@ -120,7 +120,7 @@ public final class RankerTrainer extends AbstractStreamOperator<RankerPublicatio
             return; // cannot happen within one job graph; a guard for a rescaled or reconfigured restore
         }
         pending.add(s);
-        pendingRows += 1 + negativesOf(s);
+        pendingRows += 1 + (s.retrievalRank >= 0 ? negativesOf(s) : 0);
         if (pendingRows >= settings.batchRows) {
             step();
         }
@@ -140,9 +140,14 @@ public final class RankerTrainer extends AbstractStreamOperator<RankerPublicatio
         rerank();
         RankerBatch batch = new RankerBatch(vectorLength, pendingRows);
         for (RankerSample s : pending) {
-            batch.add(s.userId, s.query, s.itemId, s.target, s.targetScore, 1f, s.weight, s.rating,
-                    s.ratingWeight);
-            int k = negativesOf(s);
+            // The "acted on" term only when retrieval found the item: the ranker orders retrieved candidates, and a
+            // positive from outside them, against negatives from inside, would teach it to prefer low retrieval
+            // scores. The rating term always.
+            boolean retrieved = s.retrievalRank >= 0;
+            batch.beginList(topScore(s));
+            batch.add(s.userId, s.query, s.itemId, s.target, s.targetScore, 1f, retrieved ? s.weight : 0f,
+                    s.rating, s.ratingWeight);
+            int k = retrieved ? negativesOf(s) : 0;
             if (k == 0) {
                 continue;
             }
@@ -177,6 +182,11 @@ public final class RankerTrainer extends AbstractStreamOperator<RankerPublicatio
         stepMillisEma = stepMillisEma == 0 ? ms : 0.95 * stepMillisEma + 0.05 * ms;
     }
 
+    /** The user's best retrieval score at the sample's moment: the first candidate's (the item's own without any). */
+    private static float topScore(RankerSample s) {
+        return s.candidateScores.length > 0 ? s.candidateScores[0] : s.targetScore;
+    }
+
     /** Re-ranks every pending sample's candidates with the model as it is; emits and counts the results. */
     private void rerank() {
         int rows = 0;
@@ -188,6 +198,7 @@ public final class RankerTrainer extends AbstractStreamOperator<RankerPublicatio
             if (s.retrievalRank < 0) {
                 continue;
             }
+            batch.beginList(topScore(s));
             for (int i = 0; i < s.candidateIds.length; i++) {
                 batch.add(s.userId, s.query, s.candidateIds[i], s.candidateRow(i), s.candidateScores[i]);
             }

@@ -1,8 +1,8 @@
 package io.streamrec.job.sink;
 
-import io.streamrec.ranker.RankerModel;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.kafka.admin.PartitionReadiness;
+import io.streamrec.ranker.RankerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +31,14 @@ public final class KafkaTopics {
 
     /**
      * The ranker's topic: one partition (one record, the newest model), compacted, and room for a model of up to
-     * {@link RankerModel#MAX_PUBLISHED_BYTES}.
+     * {@link RankerConfig#MAX_PUBLISHED_BYTES}.
      */
     public static NewTopic rankerModelTopic(String name) {
         return new NewTopic(name, 1, (short) -1).configs(Map.of(
                 "cleanup.policy", "compact",
                 "min.compaction.lag.ms", "60000",
                 "segment.ms", "3600000",
-                "max.message.bytes", Long.toString(RankerModel.MAX_PUBLISHED_BYTES + 1024)));
+                "max.message.bytes", Long.toString(RankerConfig.MAX_PUBLISHED_BYTES + 1024)));
     }
 
     public static void ensure(JobConfig c) {

@@ -485,6 +485,10 @@ public final class EvaluateMain {
                 all.fieldNames().forEachRemaining(k -> out.println(String.format(Locale.ROOT,
                         "%-12s %-9s %9.4f   (among all items, the user's training items excluded)", protocol,
                         k.replace("top_", "top-"), all.path(k).asDouble())));
+                JsonNode allRanked = s.path("model_ranked_all_items");
+                allRanked.fieldNames().forEachRemaining(k -> out.println(String.format(Locale.ROOT,
+                        "%-12s %-9s %9.4f   (among all items, re-ranked by the ranker)", protocol,
+                        k.replace("top_", "top-"), allRanked.path(k).asDouble())));
             }
             JsonNode served = s.path("model_as_served");
             if (!served.isMissingNode() && s.path("coverage").path("test_pairs_without_user_vector").asLong() > 0) {
@@ -493,9 +497,45 @@ public final class EvaluateMain {
                         "%-12s %-9s %9.4f %11s %7s   %19.4f   (as served: popular items for users without a vector)",
                         protocol, k.replace("top_", "top-"), served.path(k).asDouble(), "", "",
                         sx.path(k).asDouble())));
-            }
+            }            printRanked(out, s, protocol);
         }
         out.println();
+    }
+
+    /** The ranking stage's lines: re-ranked next to retrieval-only, and the rating error. */
+    private static void printRanked(PrintStream out, JsonNode s, String protocol) {
+        JsonNode ranked = s.path("model_ranked");
+        if (ranked.isMissingNode()) {
+            return;
+        }
+        if (ranked.has("ranked")) { // prequential: over the events that were ranker examples
+            JsonNode before = ranked.path("retrieval");
+            JsonNode after = ranked.path("ranked");
+            for (String k : List.of("hr_10", "ndcg_10")) {
+                double b = before.path(k).asDouble();
+                double a = after.path(k).asDouble();
+                out.println(String.format(Locale.ROOT, "%-12s %-9s %9.4f %11.4f %7s   (re-ranked by the ranker, "
+                        + "against retrieval alone, over %,d examples' top %d)", protocol,
+                        k.replace("hr_", "HR@").replace("ndcg_", "NDCG@"), a, b,
+                        b > 0 ? String.format(Locale.ROOT, "%.2fx", a / b) : "-", ranked.path("events").asLong(),
+                        ranked.path("candidates").asInt()));
+            }
+            return;
+        }
+        JsonNode m = s.path("model");
+        JsonNode rx = s.path("model_ranked_excluding_seen");
+        JsonNode mx = s.path("model_excluding_seen");
+        ranked.fieldNames().forEachRemaining(k -> out.println(String.format(Locale.ROOT,
+                "%-12s %-9s %9.4f %11.4f %7s   %19.4f %11.4f   (re-ranked by the ranker, against retrieval alone)",
+                protocol, k.replace("top_", "top-"), ranked.path(k).asDouble(), m.path(k).asDouble(),
+                m.path(k).asDouble() > 0 ? String.format(Locale.ROOT, "%.2fx", ranked.path(k).asDouble()
+                        / m.path(k).asDouble()) : "-", rx.path(k).asDouble(), mx.path(k).asDouble())));
+        JsonNode r = s.path("ranker");
+        if (r.has("rmse")) {
+            out.println(String.format(Locale.ROOT, "%-12s %-9s %9.4f   (MAE %.4f; the ranker's predicted ratings of %,d "
+                    + "rated test pairs)", protocol, "RMSE", r.path("rmse").asDouble(), r.path("mae").asDouble(),
+                    r.path("rated_test_pairs").asLong()));
+        }
     }
 
     static String modelKeys() {

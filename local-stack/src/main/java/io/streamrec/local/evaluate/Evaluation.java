@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.job.config.JobConfig;
 import io.streamrec.job.learn.PrequentialResult;
+import io.streamrec.job.rank.RankedResult;
+import io.streamrec.ranker.RankerModel;
+import io.streamrec.schema.EventType;
 import io.streamrec.kafka.EmbeddedKafkaBroker;
 import io.streamrec.local.evaluate.EvaluateOptions.Protocol;
 import io.streamrec.local.evaluate.TopKAccuracy.Pair;
@@ -113,7 +116,7 @@ final class Evaluation {
         TrainerRun run = trainerRun();
         TrainerRun.Trained trained = run.train(protocol.cliName(), stream);
         long metricsStart = System.nanoTime();
-        OfflineScores scores = offlineScores(split, stream, trained.model());
+        OfflineScores scores = offlineScores(split, stream, trained.model(), trained.ranker());
         long end = System.nanoTime();
 
         ObjectNode r = offlineReport(protocol, events.size(), split, shuffle ? "shuffled" : "time", trained, scores);
@@ -130,10 +133,16 @@ final class Evaluation {
      */
     private record OfflineScores(int pairs, int usersInTraining, int itemsInTraining, Result modelPlain,
                                  Result modelExcluding, Result popPlain, Result popExcluding, Result popCold,
-                                 Result popColdExcluding) {}
+                                 Result popColdExcluding, Ranked ranked) {}
+
+    /** The two stages (retrieval, then the ranker over its top {@link #RANKED_CANDIDATES}); null without a ranker. */
+    private record Ranked(RankerModel ranker, Result plain, Result excluding, RankedAccuracy.RatingError ratings) {}
+
+    /** Candidates the ranker re-orders in the offline protocols: serving's default {@code rank.candidates}. */
+    static final int RANKED_CANDIDATES = 200;
 
     private static OfflineScores offlineScores(Splits.Split split, List<InteractionEvent> stream,
-                                               PublishedModel published) {
+                                               PublishedModel published, RankerModel ranker) {
         List<Pair> pairs = pairs(split.test());
         Map<String, Set<String>> seen = seenItems(split.train());
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -159,8 +168,29 @@ final class Evaluation {
         List<Pair> coldPairs = pairs.stream().filter(p -> !published.users().containsKey(p.userId())).toList();
         Result popCold = TopKAccuracy.evaluate(popularIds, pop, coldPairs, null);
         Result popColdExcluding = TopKAccuracy.evaluate(popularIds, pop, coldPairs, seen);
+        Ranked ranked = null;
+        if (ranker != null && !items.isEmpty() && ranker.vectorLength() == items.values().iterator().next().length) {
+            TopKAccuracy.Queries queries = queries(published, latest);
+            List<float[]> rows = new ArrayList<>(items.values());
+            int[] ks = TopKAccuracy.DEFAULT_KS;
+            Result rankedPlain = RankedAccuracy.evaluate(itemIds, rows, queries, pairs, null, ranker,
+                    RANKED_CANDIDATES, ks);
+            Result rankedExcluding = RankedAccuracy.evaluate(itemIds, rows, queries, pairs, seen, ranker,
+                    RANKED_CANDIDATES, ks);
+            List<Pair> rated = new ArrayList<>();
+            List<Double> ratings = new ArrayList<>();
+            for (InteractionEvent e : split.test()) {
+                if (e.type == EventType.RATING && e.value != null) {
+                    rated.add(new Pair(e.userId, e.itemId, e.timestamp));
+                    ratings.add(e.value);
+                }
+            }
+            RankedAccuracy.RatingError error = rated.isEmpty() ? null
+                    : RankedAccuracy.ratingError(items, queries, rated, ratings, seen, ranker);
+            ranked = new Ranked(ranker, rankedPlain, rankedExcluding, error);
+        }
         return new OfflineScores(pairs.size(), seen.size(), counts.size(), modelPlain, modelExcluding, popPlain,
-                popExcluding, popCold, popColdExcluding);
+                popExcluding, popCold, popColdExcluding, ranked);
     }
 
     /**
@@ -206,6 +236,21 @@ final class Evaluation {
         r.set("model_as_served", asServed(scores.modelPlain(), scores.popCold(), scores.pairs()));
         r.set("model_as_served_excluding_seen", asServed(scores.modelExcluding(), scores.popColdExcluding(),
                 scores.pairs()));
+        if (scores.ranked() != null) {
+            Ranked ranked = scores.ranked();
+            r.set("model_ranked", accuracy(ranked.plain()));
+            r.set("model_ranked_excluding_seen", accuracy(ranked.excluding()));
+            ObjectNode rk = r.putObject("ranker");
+            rk.put("version", ranked.ranker().version());
+            rk.put("examples", ranked.ranker().examples());
+            rk.put("candidates", RANKED_CANDIDATES);
+            if (ranked.ratings() != null) {
+                rk.put("rated_test_pairs", ranked.ratings().pairs());
+                rk.put("unscored_rated_pairs", ranked.ratings().unscored());
+                rk.put("rmse", ranked.ratings().rmse());
+                rk.put("mae", ranked.ratings().mae());
+            }
+        }
         PublishedModel published = trained.model();
         ObjectNode coverage = r.putObject("coverage");
         coverage.put("users_in_training", scores.usersInTraining());
@@ -274,6 +319,9 @@ final class Evaluation {
         r.put("evaluated_events", m.model().events());
         r.put("rejected_events", result.rejected());
         r.set("model", JSON.valueToTree(m.model().asMap()));
+        if (!result.ranked().isEmpty()) {
+            r.set("model_ranked", rankedPrequential(result.ranked()));
+        }
         r.set("popularity", JSON.valueToTree(m.popularity().asMap()));
         // The trainer's own live baseline (approximate counts per UserTower subtask), for comparison.
         r.set("popularity_in_trainer", JSON.valueToTree(trainerPopularity.asMap()));
@@ -290,6 +338,30 @@ final class Evaluation {
         r.put("events_per_second", Math.round(stream.size() / Math.max(result.trainSeconds(), 1e-9)));
         r.set("config", config(runConfig));
         return r;
+    }
+
+    /**
+     * The ranking stage, test-then-train: over the events that were ranker examples, HR@10 and NDCG@10 of the
+     * user's retrieved candidates in retrieval order and as the ranker (before learning from the event) ordered them.
+     */
+    private static ObjectNode rankedPrequential(List<RankedResult> ranked) {
+        int[] retrieval = new int[ranked.size()];
+        int[] reranked = new int[ranked.size()];
+        int candidates = 0;
+        for (int i = 0; i < retrieval.length; i++) {
+            RankedResult r = ranked.get(i);
+            retrieval[i] = r.retrievalRank;
+            reranked[i] = r.rankedRank;
+            candidates = Math.max(candidates, r.candidates);
+        }
+        PrequentialMetrics.Stats before = PrequentialMetrics.stats(retrieval);
+        PrequentialMetrics.Stats after = PrequentialMetrics.stats(reranked);
+        ObjectNode n = JSON.createObjectNode();
+        n.put("events", ranked.size());
+        n.put("candidates", candidates);
+        n.set("retrieval", JSON.valueToTree(before.asMap()));
+        n.set("ranked", JSON.valueToTree(after.asMap()));
+        return n;
     }
 
     /**
@@ -339,7 +411,8 @@ final class Evaluation {
             + "withheld item, that item is ranked for the event's user among the withheld items only (model: the "
             + "query serving forms, from the user's vector, latest training items and the event's time; random: the "
             + "expected rate of a random order, k / withheld items), and among all items with the user's training "
-            + "items excluded (model_all_items). Users without a vector are misses.";
+            + "items excluded (model_all_items; re-ranked by the ranker: model_ranked_all_items). Users without a "
+            + "vector are misses.";
     /** The share of items the cold-items protocol withholds. */
     static final double COLD_SHARE = 0.10;
 
@@ -362,7 +435,7 @@ final class Evaluation {
         TrainerRun run = trainerRun();
         TrainerRun.Trained trained = run.train(Protocol.COLD_ITEMS.cliName(), stream);
         long metricsStart = System.nanoTime();
-        ColdScores scores = coldScores(trained.model(), stream, train, pairs(test), withheld);
+        ColdScores scores = coldScores(trained.model(), stream, train, pairs(test), withheld, trained.ranker());
         long end = System.nanoTime();
 
         r.put("description", String.format(java.util.Locale.ROOT, COLD_ITEMS_DESCRIPTION, COLD_SHARE * 100)
@@ -383,10 +456,11 @@ final class Evaluation {
      * What the cold-items protocol measures: the withheld items' ranks among the withheld items the trainer
      * published ({@code published} of them), and among all items.
      */
-    private record ColdScores(int published, Result among, Result amongAll) {}
+    private record ColdScores(int published, Result among, Result amongAll, Result amongAllRanked) {}
 
     private static ColdScores coldScores(PublishedModel published, List<InteractionEvent> stream,
-                                         List<InteractionEvent> train, List<Pair> pairs, Set<String> withheld) {
+                                         List<InteractionEvent> train, List<Pair> pairs, Set<String> withheld,
+                                         RankerModel ranker) {
         Map<String, List<String>> latest = latestItems(stream, published.historySize());
         TopKAccuracy.Queries queries = queries(published, latest);
         // Among the withheld items only: those the trainer published (from their catalog records).
@@ -406,7 +480,12 @@ final class Evaluation {
         List<String> all = new ArrayList<>(published.items().keySet());
         Result amongAll = TopKAccuracy.evaluate(all,
                 TopKAccuracy.queries(new ArrayList<>(published.items().values()), queries), pairs, seen, 10, 100);
-        return new ColdScores(cold.size(), among, amongAll);
+        // And as the two stages serve: retrieval's top candidates re-ordered by the ranker.
+        Result amongAllRanked = ranker == null || ranker.vectorLength() != published.items().values().stream()
+                .findFirst().map(v -> v.length).orElse(-1) ? null
+                : RankedAccuracy.evaluate(all, new ArrayList<>(published.items().values()), queries, pairs, seen,
+                        ranker, RANKED_CANDIDATES, 10, 100);
+        return new ColdScores(cold.size(), among, amongAll, amongAllRanked);
     }
 
     /** The cold-items protocol's accuracies, the random baseline, coverage and the run's counts. */
@@ -419,6 +498,9 @@ final class Evaluation {
             random.put("top_" + k, cold == 0 ? 0.0 : Math.min(k, cold) / (double) cold);
         }
         r.set("model_all_items", accuracy(scores.amongAll()));
+        if (scores.amongAllRanked() != null) {
+            r.set("model_ranked_all_items", accuracy(scores.amongAllRanked()));
+        }
         PublishedModel published = trained.model();
         ObjectNode coverage = r.putObject("coverage");
         coverage.put("test_events_without_user_vector", scores.among().missingUser());

@@ -176,6 +176,7 @@ final class ReportWriter {
                     + "node's cold start does.</p>\n");
         }
         barChart(h, keys, m, p, mx, px);
+        rankedTopK(h, s, keys);
         JsonNode c = s.path("coverage");
         h.append("<h3>Coverage</h3>\n<table>");
         Iterator<Map.Entry<String, JsonNode>> it = c.fields();
@@ -186,6 +187,41 @@ final class ReportWriter {
         }
         h.append("</table>\n<p class=\"note\">Test pairs without a user or item vector count as misses for the "
                 + "model; popularity misses test items that never occur in training.</p>\n");
+    }
+
+    /** The two stages: retrieval's top candidates re-ordered by the ranker, next to retrieval alone. */
+    private static void rankedTopK(StringBuilder h, JsonNode s, List<String> keys) {
+        JsonNode ranked = s.path("model_ranked");
+        if (ranked.isMissingNode()) {
+            return;
+        }
+        JsonNode r = s.path("ranker");
+        h.append(String.format(Locale.ROOT, "<h3>The ranking stage</h3>\n<p>Retrieval's top %d re-ordered by the "
+                + "ranker (version %d, %,d rows learned), the items below in retrieval order.</p>\n",
+                r.path("candidates").asInt(), r.path("version").asLong(), r.path("examples").asLong()));
+        h.append("<table><tr><th>top-K accuracy</th><th class=\"model\">re-ranked</th><th>retrieval</th>")
+                .append("<th>ratio</th><th class=\"model\">re-ranked, excluding seen</th>")
+                .append("<th>retrieval, excluding seen</th><th>ratio</th></tr>\n");
+        JsonNode m = s.path("model");
+        JsonNode rx = s.path("model_ranked_excluding_seen");
+        JsonNode mx = s.path("model_excluding_seen");
+        for (String k : keys) {
+            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.4f</td><td>%.4f</td><td>%s</td><td>%.4f</td>"
+                    + "<td>%.4f</td><td>%s</td></tr>\n", k.replace("top_", "top-"), ranked.path(k).asDouble(),
+                    m.path(k).asDouble(), ratio(ranked.path(k).asDouble(), m.path(k).asDouble()),
+                    rx.path(k).asDouble(), mx.path(k).asDouble(),
+                    ratio(rx.path(k).asDouble(), mx.path(k).asDouble())));
+        }
+        h.append("</table>\n");
+        if (r.has("rmse")) {
+            h.append(String.format(Locale.ROOT, "<p>Predicted ratings of %,d rated test pairs: RMSE %.4f, MAE %.4f "
+                    + "(%,d pairs without a user or item vector left out).</p>\n", r.path("rated_test_pairs").asLong(),
+                    r.path("rmse").asDouble(), r.path("mae").asDouble(), r.path("unscored_rated_pairs").asLong()));
+        }
+    }
+
+    private static String ratio(double a, double b) {
+        return b > 0 ? String.format(Locale.ROOT, "%.2fx", a / b) : "-";
     }
 
     private static void prequential(StringBuilder h, JsonNode s) {
@@ -208,6 +244,22 @@ final class ReportWriter {
                     t.has(k) ? String.format(Locale.ROOT, "%.4f", t.path(k).asDouble()) : "-"));
         }
         h.append("</table>\n");
+        JsonNode ranked = s.path("model_ranked");
+        if (!ranked.isMissingNode()) {
+            h.append(String.format(Locale.ROOT, "<h3>The ranking stage</h3>\n<p>For the %,d events that were ranker "
+                    + "examples: the event's item among the user's top %d retrieved candidates, in retrieval order "
+                    + "and as the ranker (before learning from the event) re-ordered them.</p>\n",
+                    ranked.path("events").asLong(), ranked.path("candidates").asInt()));
+            h.append("<table><tr><th>metric</th><th class=\"model\">re-ranked</th><th>retrieval</th><th>ratio</th>"
+                    + "</tr>\n");
+            for (String k : List.of("hr_10", "ndcg_10")) {
+                double a = ranked.path("ranked").path(k).asDouble();
+                double b = ranked.path("retrieval").path(k).asDouble();
+                h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.4f</td><td>%.4f</td><td>%s</td></tr>\n",
+                        k.replace("hr_", "HR@").replace("ndcg_", "NDCG@"), a, b, ratio(a, b)));
+            }
+            h.append("</table>\n");
+        }
         JsonNode windows = s.path("windows");
         List<Double> model = new ArrayList<>();
         List<Double> pop = new ArrayList<>();

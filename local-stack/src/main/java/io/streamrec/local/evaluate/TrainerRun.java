@@ -7,6 +7,7 @@ import io.streamrec.job.learn.PrequentialResult;
 import io.streamrec.job.model.Learner;
 import io.streamrec.job.rank.RankedResult;
 import io.streamrec.job.sink.KafkaTopics;
+import io.streamrec.ranker.RankerConfig;
 import io.streamrec.ranker.RankerModel;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -335,7 +336,7 @@ final class TrainerRun {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, (int) RankerModel.MAX_PUBLISHED_BYTES + 1024);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, (int) RankerConfig.MAX_PUBLISHED_BYTES + 1024);
         long quietMs = 3 * config.ranker.publishIntervalMs;
         byte[] newest = null;
         long changedAt = System.currentTimeMillis();
