@@ -5,6 +5,8 @@
 #   serving/bench.sh --kafka localhost:9092 [--topic item-embeddings] ... (the snapshot a trainer run left in Kafka)
 # The older positional form runs TopKBenchmark (exact kernels side by side, HTTP load):
 #   serving/bench.sh [items dim k excluded queries httpSeconds clientThreads]
+# The ranking stage's added latency (RankerBenchmark: the stage, the model alone, forUser rank=auto vs none):
+#   serving/bench.sh ranker --candidates 200 --dim 64 --queries 10000 --warmup 10000 --items 100000 --out r.json
 # Extra JVM options: BENCH_JAVA_OPTS="..." serving/bench.sh ...; another collector: BENCH_GC=-XX:+UseG1GC
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +15,9 @@ cd "$(dirname "$0")/.."
 main=io.streamrec.serving.bench.TopKBenchmark
 if [[ "${1:-}" == --* ]]; then
   main=io.streamrec.serving.bench.ServingBenchmark
+elif [[ "${1:-}" == ranker ]]; then
+  main=io.streamrec.serving.bench.RankerBenchmark
+  shift
 fi
 exec java --add-modules jdk.incubator.vector -Xmx4g \
   -Dorg.apache.avro.limits.string.maxLength=65536 -Dorg.apache.avro.limits.bytes.maxLength=4194304 ${BENCH_GC:--XX:+UseParallelGC} \

@@ -83,10 +83,13 @@ public final class ServingConfig {
             "Compacted topic of item embeddings and snapshot completion markers (Avro)."));
     public static final Option<String> TOPIC_USER_EMBEDDINGS = key(text("topics.user-embeddings", "user-embeddings",
             "Compacted topic of user embeddings (Avro)."));
+    public static final Option<String> TOPIC_RANKER_MODEL = key(text("topics.ranker-model", "ranker-model",
+            "Compacted topic of the ranking stage's model (key `ranker`, value the trainer's published RankerModel); "
+                    + "the highest version read is used."));
     public static final Option<Path> STATE_DIR = key(Option.named("state.dir", ValueTypes.PATH)
             .defaultValue(Path.of(".streamrec/serving"))
-            .description("RocksDB directory: seen items, user vectors, popularity, the served snapshot and consumer "
-                    + "offsets."));
+            .description("RocksDB directory: seen items, user vectors, popularity, the served snapshot, the ranker "
+                    + "model and consumer offsets."));
     public static final Option<Boolean> STATE_SYNC_WRITES = key(Option.named("state.sync-writes", ValueTypes.BOOLEAN)
             .defaultValue(false)
             .description("fsync the RocksDB WAL on every batch. Off survives a process kill (the WAL is in the OS "
@@ -122,6 +125,9 @@ public final class ServingConfig {
             "Most history item ids in an anonymous (POST) request."));
     public static final Option<Integer> MAX_BODY_BYTES = key(integer("request.max-body-bytes", 1048576, 1024,
             64 * 1024 * 1024, "Largest request body accepted."));
+    public static final Option<Integer> RANK_CANDIDATES = key(integer("rank.candidates", 200, 1, 10_000,
+            "Candidates a model answer retrieves for the ranker to re-order (at least k; the best k by the ranker's "
+                    + "score are returned). Without a ranker model, or with `rank=none`, only k are retrieved."));
     public static final Option<Integer> TOPK_SCAN_THREADS = key(integer("topk.scan-threads", 2, 1, 64,
             "Threads one query's top-k scan may use (the caller plus idle helpers; 1 = never split)."));
     public static final Option<Integer> TOPK_MIN_ITEMS_PER_THREAD = key(integer("topk.min-items-per-thread", 25000,

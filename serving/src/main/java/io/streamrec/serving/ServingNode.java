@@ -4,9 +4,12 @@ import io.streamrec.schema.ParserOptions;
 import io.streamrec.serving.http.HttpApi;
 import io.streamrec.serving.ingest.InteractionIngestor;
 import io.streamrec.serving.ingest.Popularity;
+import io.streamrec.serving.ingest.RankerModelIngestor;
 import io.streamrec.serving.ingest.TopicConsumerLoop;
 import io.streamrec.serving.ingest.UserVectorIngestor;
 import io.streamrec.serving.metrics.ServingMetrics;
+import io.streamrec.serving.rank.RankerHolder;
+import io.streamrec.serving.rank.Reranker;
 import io.streamrec.serving.retrieval.AnnIndexer;
 import io.streamrec.serving.retrieval.BatchingTopK;
 import io.streamrec.serving.retrieval.IndexedTopK;
@@ -26,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One serving node, wired from a {@link ServingConfig}: the RocksDB state, the three topic consumers (interactions
- * -> seen items and popularity; item-embeddings -> snapshots; user-embeddings -> user vectors), the recommender and
- * the HTTP API. {@link #start()} opens everything; {@link #close()} stops HTTP first, then the consumers, then
+ * One serving node, wired from a {@link ServingConfig}: the RocksDB state, the four topic consumers (interactions
+ * -> seen items and popularity; item-embeddings -> snapshots; user-embeddings -> user vectors; ranker-model -> the
+ * ranking stage's model), the recommender with its ranking stage, and the HTTP API. {@link #start()} opens everything; {@link #close()} stops HTTP first, then the consumers, then
  * RocksDB, so no request or consumer touches a closed database.
  *
  * <p>Thread-safe start/close; used by {@link ServingMain} and by tests (several nodes can share a JVM).
@@ -43,6 +46,8 @@ public final class ServingNode implements AutoCloseable {
     private final SnapshotLoader loader;
     private final InteractionIngestor interactions;
     private final UserVectorIngestor userVectors;
+    private final RankerHolder rankers = new RankerHolder();
+    private final RankerModelIngestor rankerModels;
     private final HttpApi http;
     private final Recommender recommender;
     private final ParallelTopK topK;
@@ -74,10 +79,13 @@ public final class ServingNode implements AutoCloseable {
                     metrics, parserOptions, seen, popularity);
             this.userVectors = new UserVectorIngestor(bootstrap, config.get(ServingConfig.TOPIC_USER_EMBEDDINGS), store,
                     metrics, users, snapshots::dim);
+            this.rankerModels = new RankerModelIngestor(bootstrap, config.get(ServingConfig.TOPIC_RANKER_MODEL), store,
+                    metrics, rankers);
             // The approximate index lives in the JVM's heap and needs the Vector API like the float kernel.
             this.recommender = new Recommender(snapshots, users, seen, popularity,
                     ParallelTopK.vectorApiAvailable()
-                            ? new IndexedTopK(new BatchingTopK(topK, config.get(ServingConfig.TOPK_BATCH_MAX))) : topK);
+                            ? new IndexedTopK(new BatchingTopK(topK, config.get(ServingConfig.TOPK_BATCH_MAX))) : topK,
+                    new Reranker(rankers, metrics, config.get(ServingConfig.RANK_CANDIDATES)));
             registerGauges(popularity);
             this.http = new HttpApi(config, recommender, snapshots, metrics, this::healthProblem);
         } catch (RuntimeException e) {
@@ -111,10 +119,12 @@ public final class ServingNode implements AutoCloseable {
                 () -> store.sizeBytes());
         metrics.gauge("streamrec_popular_tracked_items", "Items whose popularity is tracked",
                 () -> popularity.trackedItems());
+        metrics.gauge("streamrec_ranker_version", "Version of the ranker model in use, -1 before the first",
+                () -> rankers.version());
     }
 
     private List<TopicConsumerLoop> consumers() {
-        return List.of(interactions, loader, userVectors);
+        return List.of(interactions, loader, userVectors, rankerModels);
     }
 
     /** Starts the consumers and the HTTP server; returns once the port is bound. */
@@ -152,6 +162,11 @@ public final class ServingNode implements AutoCloseable {
 
     public SnapshotHolder snapshots() {
         return snapshots;
+    }
+
+    /** The ranker model in use. */
+    public RankerHolder rankers() {
+        return rankers;
     }
 
     public Recommender recommender() {

@@ -175,7 +175,7 @@ class HardStopRestartITCase {
                 return false;
             }
         }
-        return found == 3;
+        return found == 4; // interactions, item-embeddings, user-embeddings, ranker-model
     }
 
     private static long consumed(String metrics, String topic) {

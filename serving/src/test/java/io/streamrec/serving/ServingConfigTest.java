@@ -68,6 +68,23 @@ class ServingConfigTest {
     }
 
     @Test
+    void shouldCheckTheRankingKeys() {
+        ServingConfig c = ServingConfig.defaults();
+        assertEquals(200, c.get(ServingConfig.RANK_CANDIDATES));
+        assertEquals("ranker-model", c.get(ServingConfig.TOPIC_RANKER_MODEL));
+        assertEquals(500, ServingConfig.fromArgs(new String[] {"--rank.candidates", "500"})
+                .get(ServingConfig.RANK_CANDIDATES));
+        for (String bad : new String[] {"0", "-1", "10001", "many"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServingConfig.fromArgs(new String[] {"--rank.candidates", bad}));
+            assertTrue(e.getMessage().startsWith("rank.candidates: "), e.getMessage());
+        }
+        IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+                () -> ServingConfig.fromArgs(new String[] {"--topics.ranker-model", " "}));
+        assertTrue(blank.getMessage().startsWith("topics.ranker-model: "), blank.getMessage());
+    }
+
+    @Test
     void shouldReadTheTrainersOldNamesWithAWarning() {
         ServingConfig c = ServingConfig.fromArgs(new String[] {"--events.earliest-timestamp", "1995-01-01T00:00:00Z",
             "--events.max-future-skew", "2h"});

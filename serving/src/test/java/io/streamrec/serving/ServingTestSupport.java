@@ -30,23 +30,29 @@ public final class ServingTestSupport {
 
     private ServingTestSupport() {}
 
-    /** Unique topic names for one test, created with {@code partitions} partitions (embeddings compacted). */
+    /**
+     * Unique topic names for one test, created with {@code partitions} partitions (embeddings compacted); the ranker
+     * model's topic is compacted with one partition (one key).
+     */
     public static final class Topics {
         public final String interactions = EmbeddedKafkaBroker.uniqueTopic("interactions");
         public final String items = EmbeddedKafkaBroker.uniqueTopic("item-embeddings");
         public final String users = EmbeddedKafkaBroker.uniqueTopic("user-embeddings");
+        public final String ranker = EmbeddedKafkaBroker.uniqueTopic("ranker-model");
 
         public Topics(EmbeddedKafkaBroker broker, int partitions) {
             broker.createTopic(interactions, partitions);
             broker.createTopic(items, partitions, Map.of("cleanup.policy", "compact"));
             broker.createTopic(users, partitions, Map.of("cleanup.policy", "compact"));
+            broker.createTopic(ranker, 1, Map.of("cleanup.policy", "compact"));
         }
 
         /** CLI arguments for a node on these topics. */
         public List<String> args(EmbeddedKafkaBroker broker, Path stateDir, int port) {
             return List.of("--kafka.bootstrap.servers", broker.bootstrapServers(),
                     "--topics.interactions", interactions, "--topics.item-embeddings", items,
-                    "--topics.user-embeddings", users, "--state.dir", stateDir.toString(),
+                    "--topics.user-embeddings", users, "--topics.ranker-model", ranker,
+                    "--state.dir", stateDir.toString(),
                     "--http.host", "127.0.0.1", "--http.port", Integer.toString(port),
                     "--snapshot.record-wait", "2s");
         }
@@ -95,6 +101,11 @@ public final class ServingTestSupport {
         long now = System.currentTimeMillis();
         EmbeddingRecord r = EmbeddingCodec.embedding(user, v, version, 0, 1, 1, now, now);
         broker.produce(List.of(new ProducerRecord<>(topic, EmbeddingCodec.key(r), EmbeddingCodec.encode(r))));
+    }
+
+    /** Publishes a ranker model record as the trainer does: key {@code ranker}, value the given bytes. */
+    public static void publishRanker(EmbeddedKafkaBroker broker, String topic, byte[] value) {
+        broker.produce(List.of(new ProducerRecord<>(topic, "ranker".getBytes(StandardCharsets.UTF_8), value)));
     }
 
     public static ProducerRecord<byte[], byte[]> event(String topic, String user, String item, EventType type) {

@@ -13,6 +13,7 @@ import io.streamrec.serving.metrics.ServingMetrics;
 import io.streamrec.serving.retrieval.QueryContext;
 import io.streamrec.serving.retrieval.Recommender;
 import io.streamrec.serving.retrieval.Recommender.ExcludePolicy;
+import io.streamrec.serving.retrieval.Recommender.RankMode;
 import io.streamrec.serving.snapshot.ItemSnapshot;
 import io.streamrec.serving.snapshot.SnapshotHolder;
 import io.streamrec.serving.http.NettyServer.Reply;
@@ -46,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * {@link ServingMetrics}.
  *
  * <pre>
- * GET  /v1/users/{id}/recommendations?k=10&amp;exclude=seen|purchased|none&amp;exclude_items=a&amp;exclude_items=b
- * POST /v1/recommendations  {"history": [ids], "k": 10, "exclude_items": [ids]}
+ * GET  /v1/users/{id}/recommendations?k=10&amp;exclude=seen|purchased|none&amp;exclude_items=a&amp;exclude_items=b&amp;rank=auto|none
+ * POST /v1/recommendations  {"history": [ids], "k": 10, "exclude_items": [ids], "rank": "auto"}
  * GET  /v1/items/{id}/similar?k=10
  * GET|HEAD /health   GET|HEAD /ready   GET /metrics
  * </pre>
@@ -301,11 +302,12 @@ public final class HttpApi implements AutoCloseable {
         String user = RequestParsing.id(RequestParsing.percentDecode(rawUser, false, "user_id"), "user_id");
         Map<String, List<String>> q = RequestParsing.query(target.query);
         QueryContext context = contextParameters(q);
-        allowOnly(q, Set.of("k", "exclude", "exclude_items"));
+        allowOnly(q, Set.of("k", "exclude", "exclude_items", "rank"));
         int k = RequestParsing.k(RequestParsing.single(q, "k"), defaultK, maxK);
         ExcludePolicy policy = excludePolicy(RequestParsing.single(q, "exclude"));
         List<String> excludeItems = ids(q.getOrDefault("exclude_items", List.of()), "exclude_items", maxExclude);
-        Recommender.Result r = recommender.forUser(user, k, policy, excludeItems, context);
+        RankMode rank = rankMode(RequestParsing.single(q, "rank"));
+        Recommender.Result r = recommender.forUser(user, k, policy, excludeItems, context, rank);
         return Reply.json(200, result(r, k, g -> {
             g.writeStringField("user_id", user);
             g.writeStringField("exclude", policy.name().toLowerCase(Locale.ROOT));
@@ -345,9 +347,10 @@ public final class HttpApi implements AutoCloseable {
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!f.equals("history") && !f.equals("k") && !f.equals("exclude_items") && !f.equals("context")) {
+            if (!f.equals("history") && !f.equals("k") && !f.equals("exclude_items") && !f.equals("context")
+                    && !f.equals("rank")) {
                 throw ApiException.invalid(f, "unknown field '" + RequestParsing.abbreviate(f)
-                        + "'; known fields: history, k, exclude_items, context");
+                        + "'; known fields: history, k, exclude_items, context, rank");
             }
         }
         QueryContext context = contextObject(root.get("context"));
@@ -361,7 +364,12 @@ public final class HttpApi implements AutoCloseable {
         }
         List<String> history = idArray(root.get("history"), "history", maxHistory);
         List<String> exclude = idArray(root.get("exclude_items"), "exclude_items", maxExclude);
-        Recommender.Result r = recommender.forHistory(history, k, exclude, context);
+        JsonNode rn = root.get("rank");
+        if (rn != null && !rn.isNull() && !rn.isTextual()) {
+            throw ApiException.invalid("rank", "rank must be one of auto, none");
+        }
+        RankMode rank = rankMode(rn == null || rn.isNull() ? null : rn.textValue());
+        Recommender.Result r = recommender.forHistory(history, k, exclude, context, rank);
         return Reply.json(200, result(r, k, g -> g.writeNumberField("history_size", history.size())));
     }
 
@@ -494,6 +502,20 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    /** {@code auto} (default): the ranking stage orders a model answer when a ranker model is there; {@code none}. */
+    private static RankMode rankMode(String raw) throws ApiException {
+        if (raw == null) {
+            return RankMode.AUTO;
+        }
+        switch (raw) {
+            case "auto": return RankMode.AUTO;
+            case "none": return RankMode.NONE;
+            default:
+                throw ApiException.invalid("rank", "rank must be one of auto, none; got '"
+                        + RequestParsing.abbreviate(raw) + "'");
+        }
+    }
+
     private static List<String> ids(List<String> raw, String parameter, int max) throws ApiException {
         if (raw.size() > max) {
             throw ApiException.invalid(parameter, parameter + " has " + raw.size() + " ids, over the limit of "
@@ -558,6 +580,11 @@ public final class HttpApi implements AutoCloseable {
                 g.writeNumberField("snapshot_version", r.snapshot.version);
                 g.writeNumberField("snapshot_age_ms", r.snapshot.ageMs(now));
             }
+            if (r.rankerVersion == null) {
+                g.writeNullField("ranker_version");
+            } else {
+                g.writeNumberField("ranker_version", r.rankerVersion);
+            }
             g.writeNumberField("k", k);
             g.writeNumberField("excluded_count", r.excluded);
             g.writeArrayFieldStart("items");
@@ -565,6 +592,9 @@ public final class HttpApi implements AutoCloseable {
                 g.writeStartObject();
                 g.writeStringField("item_id", s.itemId);
                 g.writeNumberField("score", s.score);
+                if (s.rankScore != null) {
+                    g.writeNumberField("rank_score", s.rankScore);
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

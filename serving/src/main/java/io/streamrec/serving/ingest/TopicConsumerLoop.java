@@ -60,6 +60,9 @@ public abstract class TopicConsumerLoop implements AutoCloseable {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Freshness: the broker answers a fetch as soon as one byte is there, or after 100 ms at the latest.
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        // The trainer creates its topics (compacted where they must be); a broker that auto-creates topics would
+        // otherwise create a missing one on this consumer's metadata request, with the broker's defaults.
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-serving-" + name);
         this.consumerConfig = c;
         this.thread = new Thread(this::run, "consumer-" + name);
@@ -79,12 +82,16 @@ public abstract class TopicConsumerLoop implements AutoCloseable {
     /** Called after the batch is durable (also after empty polls): publish what queries may now see. */
     protected void afterWrite(boolean caughtUp) {}
 
+    /** Called on the loop thread before it looks for its topic: a place to restore in-memory views from the store. */
+    protected void onStart() {}
+
     private void run() {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig)) {
             consumer = c;
             if (!running) {
                 return;
             }
+            onStart();
             List<TopicPartition> parts = assign(c);
             long lastPartitionCheck = System.currentTimeMillis();
             Map<TopicPartition, Long> written = new HashMap<>(store.offsets(topic));
@@ -152,8 +159,13 @@ public abstract class TopicConsumerLoop implements AutoCloseable {
 
     private List<TopicPartition> assign(KafkaConsumer<byte[], byte[]> c) {
         List<TopicPartition> parts = partitions(c);
+        long lastLogged = 0;
         while (parts.isEmpty() && running) {
-            LOG.info("waiting for topic {} to exist", topic);
+            // Once a minute, not once a second: a topic may not exist for long (no ranker trained yet).
+            if (System.currentTimeMillis() - lastLogged >= 60_000) {
+                LOG.info("waiting for topic {} to exist", topic);
+                lastLogged = System.currentTimeMillis();
+            }
             sleepQuietly(1000);
             parts = partitions(c);
         }

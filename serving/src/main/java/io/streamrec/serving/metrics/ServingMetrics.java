@@ -41,6 +41,12 @@ public final class ServingMetrics {
     /** Items in the served snapshot. */
     public final Gauge snapshotItems;
     public final Gauge snapshotFeatures;
+    /** Model answers the ranker ordered. */
+    public final Counter rankerRanked;
+    /** Model answers given in retrieval order although the request allowed the ranker, by reason. */
+    public final Counter rankerFallbacks;
+    /** Time of the ranking stage per ranked answer: features, the model's forward pass, the ordering. */
+    public final Histogram rankerLatency;
 
     public ServingMetrics() {
         JvmMetrics.builder().register(registry);
@@ -69,6 +75,17 @@ public final class ServingMetrics {
                 .help("Items in the served snapshot").register(registry);
         snapshotFeatures = Gauge.builder().name("streamrec_snapshot_features")
                 .help("Feature and context vectors in the served snapshot").register(registry);
+        rankerRanked = Counter.builder().name("streamrec_ranker_ranked_total")
+                .help("Model answers ordered by the ranker").register(registry);
+        rankerFallbacks = Counter.builder().name("streamrec_ranker_fallbacks_total")
+                .help("Model answers given in retrieval order although the request allowed the ranker, by reason "
+                        + "(no_model, vector_length, error, non_finite)")
+                .labelNames("reason").register(registry);
+        // Finer than the HTTP bounds: the stage is meant to take well under a millisecond.
+        rankerLatency = Histogram.builder().name("streamrec_ranker_duration_seconds")
+                .help("Time of the ranking stage per ranked answer: features, forward pass, ordering")
+                .classicOnly().classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1)
+                .withoutExemplars().register(registry);
     }
 
     /** A gauge read at scrape time. */

@@ -1,8 +1,10 @@
 package io.streamrec.serving.retrieval;
 
+import io.streamrec.ranker.RankerModel;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.features.QuerySpec;
 import io.streamrec.serving.ingest.Popularity;
+import io.streamrec.serving.rank.Reranker;
 import io.streamrec.serving.snapshot.ItemSnapshot;
 import io.streamrec.serving.snapshot.SnapshotHolder;
 import io.streamrec.serving.snapshot.SnapshotVersion;
@@ -20,6 +22,10 @@ import java.util.Set;
  * popularity: top-k for a known user, top-k for an anonymous history, and items similar to an item. Each call
  * reads the served snapshot exactly once, so its answer uses exactly one version.
  *
+ * <p>A model answer (a user's or a session's) may go through the ranking stage ({@link Reranker}): retrieval then
+ * returns {@code max(k, rank.candidates)} candidates, with the same exact exclusions, and the ranker's best k of
+ * them are the answer. Similar items and popular answers are never ranked.
+ *
  * <p>Thread-safe: everything it reads is immutable or thread-safe.
  */
 public final class Recommender {
@@ -34,14 +40,30 @@ public final class Recommender {
         NONE
     }
 
+    /** Whether a model answer may go through the ranking stage. */
+    public enum RankMode {
+        /** Rank with the ranker model when there is one that takes the served vectors (default). */
+        AUTO,
+        /** Answer in retrieval order. */
+        NONE
+    }
+
     /** One recommended item. */
     public static final class Scored {
         public final String itemId;
+        /** The retrieval score (or the popularity of a popular answer), whether or not the answer was ranked. */
         public final double score;
+        /** The ranker's logit, null when the answer was not ranked. */
+        public final Float rankScore;
 
         public Scored(String itemId, double score) {
+            this(itemId, score, null);
+        }
+
+        public Scored(String itemId, double score, Float rankScore) {
             this.itemId = itemId;
             this.score = score;
+            this.rankScore = rankScore;
         }
     }
 
@@ -52,12 +74,15 @@ public final class Recommender {
         public final List<Scored> items;
         /** Distinct item ids excluded for this request (seen + explicit). */
         public final int excluded;
+        /** The version of the ranker model that ordered the items, null when none did. */
+        public final Long rankerVersion;
 
-        Result(String strategy, SnapshotVersion snapshot, List<Scored> items, int excluded) {
+        Result(String strategy, SnapshotVersion snapshot, List<Scored> items, int excluded, Long rankerVersion) {
             this.strategy = strategy;
             this.snapshot = snapshot;
             this.items = items;
             this.excluded = excluded;
+            this.rankerVersion = rankerVersion;
         }
     }
 
@@ -72,20 +97,32 @@ public final class Recommender {
 
     public static final String MODEL = "model";
     public static final String POPULAR = "popular";
+    /** The user id an anonymous session's rows carry for the ranker (it reads user ids for ratings only). */
+    static final String ANONYMOUS = "";
 
     private final SnapshotHolder snapshots;
     private final UserVectorStore users;
     private final SeenItemsStore seen;
     private final Popularity popularity;
     private final TopK topK;
+    /** The ranking stage, null for none. */
+    private final Reranker reranker;
 
+    /** A recommender without a ranking stage: every answer in retrieval order. */
     public Recommender(SnapshotHolder snapshots, UserVectorStore users, SeenItemsStore seen, Popularity popularity,
                        TopK topK) {
+        this(snapshots, users, seen, popularity, topK, null);
+    }
+
+    /** @param reranker the ranking stage of model answers; null for none */
+    public Recommender(SnapshotHolder snapshots, UserVectorStore users, SeenItemsStore seen, Popularity popularity,
+                       TopK topK, Reranker reranker) {
         this.snapshots = snapshots;
         this.users = users;
         this.seen = seen;
         this.popularity = popularity;
         this.topK = topK;
+        this.reranker = reranker;
     }
 
     /** Top-k for a user, in the current context. */
@@ -93,14 +130,21 @@ public final class Recommender {
         return forUser(userId, k, policy, excludeItems, QueryContext.NOW);
     }
 
+    /** Top-k for a user, ranked when a ranker model is there ({@link RankMode#AUTO}). */
+    public Result forUser(String userId, int k, ExcludePolicy policy, Collection<String> excludeItems,
+                          QueryContext context) {
+        return forUser(userId, k, policy, excludeItems, context, RankMode.AUTO);
+    }
+
     /**
      * Top-k for a user: the model if the user has a vector of the served dimension, or, without one, recent items
      * this node has seen the user touch (the query is then their history term alone); else popular items. The query
      * is formed as the trainer forms it ({@link QuerySpec}): the user's vector plus the recency-weighted vectors of
      * the user's latest items as this node knows them (so a click changes the very next answer) plus the context's.
+     * The ranking stage then orders a model answer unless {@code rank} is {@link RankMode#NONE}.
      */
     public Result forUser(String userId, int k, ExcludePolicy policy, Collection<String> excludeItems,
-                          QueryContext context) {
+                          QueryContext context, RankMode rank) {
         ItemSnapshot snap = snapshots.get();
         Set<String> excluded = new HashSet<>(excludeItems);
         int recentSize = snap == null || snap.querySpec == null ? 0 : snap.querySpec.historySize();
@@ -119,14 +163,14 @@ public final class Recommender {
         float[] user = uv != null && uv.vector.length == snap.matrix.dim() ? uv.vector : null;
         if (snap.querySpec == null || snap.querySpec.vectorLength() != snap.matrix.dim()) {
             // A trainer that publishes no query spec publishes each user's query as its vector.
-            return user != null ? model(snap, user, k, excluded) : popular(snap, k, excluded);
+            return user != null ? model(snap, userId, user, k, excluded, rank) : popular(snap, k, excluded);
         }
         List<String> latest = recent.oldestFirst();
         if (user == null && !knowsAny(snap, latest)) {
             return popular(snap, k, excluded);
         }
         float[] q = query(snap, user != null ? user : anonymousUser(snap.querySpec), latest, context);
-        return model(snap, q, k, excluded);
+        return model(snap, userId, q, k, excluded, rank);
     }
 
     /**
@@ -136,12 +180,19 @@ public final class Recommender {
         return forHistory(history, k, excludeItems, QueryContext.NOW);
     }
 
+    /** Top-k for an anonymous session, ranked when a ranker model is there ({@link RankMode#AUTO}). */
+    public Result forHistory(List<String> history, int k, Collection<String> excludeItems, QueryContext context) {
+        return forHistory(history, k, excludeItems, context, RankMode.AUTO);
+    }
+
     /**
      * Top-k for an anonymous session ({@code history} oldest first): the trainer's query with no user vector, i.e.
      * the recency-weighted vectors of the session's latest items plus the context's; history items and
-     * {@code excludeItems} are excluded. Unknown history ids add nothing; with none known, popular items.
+     * {@code excludeItems} are excluded. Unknown history ids add nothing; with none known, popular items. The
+     * ranking stage orders a model answer unless {@code rank} is {@link RankMode#NONE}; the session has no user id.
      */
-    public Result forHistory(List<String> history, int k, Collection<String> excludeItems, QueryContext context) {
+    public Result forHistory(List<String> history, int k, Collection<String> excludeItems, QueryContext context,
+                             RankMode rank) {
         ItemSnapshot snap = snapshots.get();
         Set<String> excluded = new HashSet<>(excludeItems);
         excluded.addAll(history);
@@ -151,7 +202,7 @@ public final class Recommender {
         QuerySpec spec = snap.querySpec;
         if (spec == null || spec.vectorLength() != snap.matrix.dim()) {
             // No spec from the trainer: the plain mean of the known items (bias coordinate included).
-            return model(snap, meanOfKnown(snap.matrix, history), k, excluded);
+            return model(snap, ANONYMOUS, meanOfKnown(snap.matrix, history), k, excluded, rank);
         }
         // The latest distinct items, oldest first, as a user's history is kept.
         LinkedHashSet<String> distinct = new LinkedHashSet<>();
@@ -161,7 +212,7 @@ public final class Recommender {
         }
         List<String> all = new ArrayList<>(distinct);
         List<String> latest = all.subList(Math.max(0, all.size() - spec.historySize()), all.size());
-        return model(snap, query(snap, anonymousUser(spec), latest, context), k, excluded);
+        return model(snap, ANONYMOUS, query(snap, anonymousUser(spec), latest, context), k, excluded, rank);
     }
 
     /** The query of a user vector, the user's latest items (oldest first) and a context, per the snapshot's spec. */
@@ -265,17 +316,35 @@ public final class Recommender {
         }
         Exclusion self = Exclusion.builder(snap.matrix.size()).add(o).build();
         TopKResult r = topK.search(snap.matrix, snap.matrix.vector(o), k, self, Similarity.COSINE);
-        return new Result(MODEL, snap.version, toScored(snap.matrix, r), 1);
+        return new Result(MODEL, snap.version, toScored(snap.matrix, r, k), 1, null);
     }
 
-    private Result model(ItemSnapshot snap, float[] query, int k, Set<String> excluded) {
+    /**
+     * Retrieval of the query's best items, none excluded, then the ranking stage when it may run: retrieval returns
+     * {@code max(k, rank.candidates)} candidates, which the ranker orders; the answer is its best k. Without a
+     * usable model retrieval returns k; if the model fails on the candidates, their first k are the answer, in
+     * retrieval order, the same items as a retrieval of k.
+     */
+    private Result model(ItemSnapshot snap, String userId, float[] query, int k, Set<String> excluded,
+                         RankMode rank) {
         ItemMatrix m = snap.matrix;
         Exclusion.Builder b = Exclusion.builder(m.size());
         for (String id : excluded) {
             b.add(m.ordinal(id));
         }
-        TopKResult r = topK.search(m, query, k, b.build(), Similarity.DOT);
-        return new Result(MODEL, snap.version, toScored(m, r), excluded.size());
+        RankerModel ranker = rank == RankMode.AUTO && reranker != null ? reranker.modelFor(query.length) : null;
+        int fetch = ranker != null ? reranker.candidates(k) : k;
+        TopKResult r = topK.search(m, query, fetch, b.build(), Similarity.DOT);
+        Reranker.Ranking ranking = ranker != null ? reranker.rank(ranker, m, userId, query, r, k) : null;
+        if (ranking == null) {
+            return new Result(MODEL, snap.version, toScored(m, r, k), excluded.size(), null);
+        }
+        List<Scored> out = new ArrayList<>(ranking.order.length);
+        for (int i = 0; i < ranking.order.length; i++) {
+            int c = ranking.order[i];
+            out.add(new Scored(m.id(r.ordinal(c)), r.score(c), ranking.logits[i]));
+        }
+        return new Result(MODEL, snap.version, out, excluded.size(), ranking.modelVersion);
     }
 
     /**
@@ -292,12 +361,14 @@ public final class Recommender {
                 out.add(new Scored(id, ranked.scores[i]));
             }
         }
-        return new Result(POPULAR, snap == null ? null : snap.version, out, excluded.size());
+        return new Result(POPULAR, snap == null ? null : snap.version, out, excluded.size(), null);
     }
 
-    private static List<Scored> toScored(ItemMatrix m, TopKResult r) {
-        List<Scored> out = new ArrayList<>(r.size());
-        for (int i = 0; i < r.size(); i++) {
+    /** The first (at most) k of a retrieval result. */
+    private static List<Scored> toScored(ItemMatrix m, TopKResult r, int k) {
+        int n = Math.min(k, r.size());
+        List<Scored> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             out.add(new Scored(m.id(r.ordinal(i)), r.score(i)));
         }
         return out;

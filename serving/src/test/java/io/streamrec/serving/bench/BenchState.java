@@ -3,6 +3,7 @@ package io.streamrec.serving.bench;
 import io.streamrec.schema.EventType;
 import io.streamrec.serving.ServingConfig;
 import io.streamrec.serving.ingest.Popularity;
+import io.streamrec.serving.rank.Reranker;
 import io.streamrec.serving.retrieval.ItemMatrix;
 import io.streamrec.serving.retrieval.Recommender;
 import io.streamrec.serving.retrieval.TopK;
@@ -60,6 +61,11 @@ final class BenchState implements AutoCloseable {
     /** The recommender over this state, scanning with {@code topK}. */
     Recommender recommender(TopK topK) {
         return new Recommender(snapshot, userVectors, seen, popularity, topK);
+    }
+
+    /** The recommender over this state, scanning with {@code topK}, with a ranking stage. */
+    Recommender recommender(TopK topK, Reranker reranker) {
+        return new Recommender(snapshot, userVectors, seen, popularity, topK, reranker);
     }
 
     @Override

@@ -326,6 +326,31 @@ class HttpApiTest {
     }
 
     @Test
+    void rankIsAutoOrNoneAndAnswersSayWhetherARankerOrderedThem() throws Exception {
+        serveSnapshot();
+        // This recommender has no ranking stage: auto and none both answer in retrieval order, ranker_version null.
+        for (String rank : new String[] {"", "&rank=auto", "&rank=none"}) {
+            JsonNode r = JSON.readTree(get("/v1/users/alice/recommendations?k=3" + rank).body());
+            assertEquals(List.of("i2", "i3", "i4"), ids(r), rank);
+            assertTrue(r.has("ranker_version") && r.get("ranker_version").isNull(), r.toString());
+            assertFalse(r.get("items").get(0).has("rank_score"), r.toString());
+        }
+        JsonNode session = JSON.readTree(post("/v1/recommendations", "{\"history\": [\"i0\"], \"k\": 2, "
+                + "\"rank\": \"none\"}").body());
+        assertEquals(List.of("i1", "i2"), ids(session));
+        assertTrue(session.get("ranker_version").isNull(), session.toString());
+        assertTrue(JSON.readTree(get("/v1/items/i5/similar?k=2").body()).get("ranker_version").isNull());
+        for (String bad : new String[] {"best", "AUTO", "", "none%20"}) {
+            JsonNode e = assertError(get("/v1/users/alice/recommendations?rank=" + bad), 400, "rank");
+            assertEquals("invalid_parameter", e.get("error").asText());
+        }
+        assertError(get("/v1/users/alice/recommendations?rank=auto&rank=none"), 400, "rank");
+        assertError(post("/v1/recommendations", "{\"history\": [\"i0\"], \"rank\": \"best\"}"), 400, "rank");
+        assertError(post("/v1/recommendations", "{\"history\": [\"i0\"], \"rank\": 1}"), 400, "rank");
+        assertError(get("/v1/items/i5/similar?rank=none"), 400, "rank");
+    }
+
+    @Test
     void badBodiesAre4xx() throws Exception {
         assertError(post("/v1/recommendations", "not json"), 400, "body");
         assertError(post("/v1/recommendations", "[1, 2]"), 400, "body");
