@@ -100,6 +100,9 @@ public final class RankerModel {
         return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2.0 * Math.PI * v);
     }
 
+    /** The longest query and item vectors a model is read for (the trainer's model.dim is at most 4096). */
+    static final int MAX_VECTOR_LENGTH = 4097;
+
     /** See {@link RankerConfig#MAX_PUBLISHED_BYTES}. */
     public static final long MAX_PUBLISHED_BYTES = RankerConfig.MAX_PUBLISHED_BYTES;
 
@@ -451,6 +454,18 @@ public final class RankerModel {
         int vectorLength = b.getInt();
         RankerConfig config = new RankerConfig(b.getInt(), b.getInt(), b.getFloat(), b.getFloat(), b.getFloat(),
                 b.getInt(), b.getLong(), b.getFloat());
+        if (vectorLength < 1 || vectorLength > MAX_VECTOR_LENGTH) {
+            throw new IllegalArgumentException("a ranker model for vectors of length " + vectorLength
+                    + " (at most " + MAX_VECTOR_LENGTH + ")");
+        }
+        config.validate(); // bounded sizes before anything is allocated
+        long floats = (long) config.networkParameters(RankerBatch.featureWidth(vectorLength)) * (opt ? 3 : 1)
+                + (long) config.buckets() * (opt ? 5 : 3);
+        long expected = b.position() + 8L * 4 + 4L * floats + (opt ? 8 : 0);
+        if (bytes.length != expected) {
+            throw new IllegalArgumentException("a ranker model of " + bytes.length + " bytes where its header says "
+                    + expected);
+        }
         RankerModel m = new RankerModel(config, vectorLength, opt);
         m.version = b.getLong();
         m.examples = b.getLong();

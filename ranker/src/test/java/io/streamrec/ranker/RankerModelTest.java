@@ -205,6 +205,12 @@ class RankerModelTest {
         assertEquals(1, p.version());
         assertThrows(IllegalStateException.class, () -> p.train(batch(3, 3)));
         assertThrows(IllegalArgumentException.class, () -> RankerModel.fromBytes(new byte[] {1, 2, 3, 4}));
+        // A header that promises more than the record holds is refused before anything is allocated.
+        byte[] huge = published.clone();
+        ByteBuffer.wrap(huge).putInt(12, 1_000_000); // the vector length
+        assertThrows(IllegalArgumentException.class, () -> RankerModel.fromBytes(huge));
+        assertThrows(IllegalArgumentException.class, () -> RankerModel.fromBytes(
+                java.util.Arrays.copyOf(published, published.length - 4)));
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class ServingConfig {
             "Compacted topic of user embeddings (Avro)."));
     public static final Option<String> TOPIC_RANKER_MODEL = key(text("topics.ranker-model", "ranker-model",
             "Compacted topic of the ranking stage's model (key `ranker`, value the trainer's published RankerModel); "
-                    + "the highest version read is used."));
+                    + "the newest record is used."));
     public static final Option<Path> STATE_DIR = key(Option.named("state.dir", ValueTypes.PATH)
             .defaultValue(Path.of(".streamrec/serving"))
             .description("RocksDB directory: seen items, user vectors, popularity, the served snapshot, the ranker "

@@ -39,7 +39,7 @@ public final class RankerOptions {
                     + "re-ranking metric orders them.").build();
 
     public static final Option<Integer> NEGATIVES = Option.named("ranker.negatives", ValueTypes.INTEGER)
-            .defaultValue(4).check(between(1, 100), "must be in 1..100")
+            .defaultValue(20).check(between(1, 100), "must be in 1..100")
             .description("Negatives per example, drawn from its retrieved candidates.").build();
 
     public static final Option<Integer> BATCH_ROWS = Option.named("ranker.batch-size", ValueTypes.INTEGER)

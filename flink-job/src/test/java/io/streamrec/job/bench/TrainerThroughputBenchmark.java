@@ -215,6 +215,7 @@ public final class TrainerThroughputBenchmark {
         m.put("topics.dlq", c.dlqTopic);
         m.put("topics.item-embeddings", c.itemEmbeddingsTopic + (group.startsWith("floor") ? "-unused" : ""));
         m.put("topics.user-embeddings", c.userEmbeddingsTopic);
+        m.put("topics.ranker-model", c.rankerModelTopic);
         // Only the features run reads a catalog (a topic pattern: a missing topic is no catalog).
         m.put("topics.catalog", group.startsWith("features") ? CATALOG_TOPIC : "bench-no-catalog");
         m.put("job.parallelism", Integer.toString(c.parallelism));

@@ -110,6 +110,7 @@ class IngestPipelineITCase {
                 "topics.dlq", dlq,
                 "topics.item-embeddings", items,
                 "topics.user-embeddings", users,
+                "topics.ranker-model", TestJobs.rankerTopic(KAFKA.broker()),
                 "job.parallelism", "2",
                 "checkpoint.dir", checkpoints.toUri().toString(),
                 "checkpoint.interval", "1 s"));

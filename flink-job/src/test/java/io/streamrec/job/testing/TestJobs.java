@@ -32,6 +32,7 @@ public final class TestJobs {
         c.put("topics.dlq", dlq);
         c.put("topics.item-embeddings", EmbeddingTopics.create(broker, "item-embeddings"));
         c.put("topics.user-embeddings", EmbeddingTopics.create(broker, "user-embeddings"));
+        c.put("topics.ranker-model", rankerTopic(broker));
         c.put("job.parallelism", "2");
         c.put("checkpoint.dir", checkpoints.toUri().toString());
         c.put("checkpoint.interval", "2 s");
@@ -39,6 +40,14 @@ public final class TestJobs {
             c.put(overrides[i], overrides[i + 1]);
         }
         return c;
+    }
+
+    /** A fresh ranker-model topic, created as the job creates it (one partition, compacted, large records). */
+    public static String rankerTopic(EmbeddedKafkaBroker broker) {
+        org.apache.kafka.clients.admin.NewTopic t = io.streamrec.job.sink.KafkaTopics.rankerModelTopic(
+                EmbeddedKafkaBroker.uniqueTopic("ranker-model"));
+        broker.createTopic(t.name(), t.numPartitions(), t.configs());
+        return t.name();
     }
 
     /**

@@ -77,6 +77,9 @@ final class TrainerRun {
     /** Margin after the last user vector for the last bundle of item gradients to reach the ItemTower. */
     static final Duration SETTLE = Duration.ofSeconds(1);
 
+    /** Items in a catalog from which training runs make a quarter of the events ranker examples. */
+    static final int LARGE_CATALOG = 20_000;
+
     /** Keys every evaluation sets itself: the job must read and write the run's own topics. */
     static final List<String> RESERVED_KEYS = List.of("kafka.bootstrap.servers", "kafka.group.id",
             "kafka.starting-offsets", "kafka.create-topics", "topics.interactions", "topics.dlq",
@@ -89,9 +92,7 @@ final class TrainerRun {
         m.put("snapshot.interval", "1 s");
         m.put("user.publish-interval", "200 ms");
         m.put("job.name", "streamrec-evaluate");
-        // Every event an example for the ranking stage (so every prequential event is also re-ranked), and the
-        // ranker out a second after its last example.
-        m.put("ranker.sample", "1.0");
+        // The ranker out a second after its last example; its sample: see config().
         m.put("ranker.publish-interval", "1 s");
         return m;
     }
@@ -161,6 +162,12 @@ final class TrainerRun {
         c.put("checkpoint.dir", workDir.resolve(runName + "-checkpoints").toUri().toString());
         // Every event scored before learning in a prequential run; none in a training run (saves the ranking).
         c.put("metrics.prequential.sample", emitPrequential ? "1.0" : "0.0");
+        // Unless given: every event an example for the ranking stage (so every prequential event is also
+        // re-ranked), but in training runs over a large catalog a quarter: each example is a scan of the item
+        // cache, and those runs make several passes.
+        if (!c.containsKey("ranker.sample")) {
+            c.put("ranker.sample", emitPrequential || catalog.size() <= LARGE_CATALOG ? "1.0" : "0.25");
+        }
         return c;
     }
 

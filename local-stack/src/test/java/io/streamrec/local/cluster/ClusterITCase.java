@@ -79,7 +79,11 @@ class ClusterITCase {
             "--job.name", "streamrec-trainer (cluster test)",
             "--snapshot.interval", "1 s",
             "--checkpoint.interval", "2 s",
-            "--metrics.prequential.sample", "0");
+            "--metrics.prequential.sample", "0",
+            // Every event a ranker example and the ranker out every second: its DJL runs in each job, and the
+            // resubmitted one runs in the same TaskManager as the one before it (a JNI library loads once per JVM).
+            "--ranker.sample", "1.0",
+            "--ranker.publish-interval", "1 s");
 
     @Test
     void trainerRecoversFromTaskManagerKillAndResumesFromSavepoint(@TempDir Path dir) throws Exception {
@@ -213,6 +217,12 @@ class ClusterITCase {
             RestoreCheck afterStop = checkItemsRestored(settings.bootstrapServers(), stoppedAt, true);
             awaitTrue(() -> readyVersion(servingUri) > afterStop.lastVersionBefore, LONG,
                     "serving moves past the snapshot versions before the stop");
+            long resumedAt = probe2At;
+            awaitTrue(() -> newestRankerRecordTime(settings.bootstrapServers()) > resumedAt, LONG,
+                    "the resubmitted job, in the same TaskManager, publishes a ranker");
+            awaitTrue(() -> recommend(servingUri, acked.users().iterator().next()).path("ranker_version").isNumber(),
+                    LONG, "serving re-ranks with the trainer's ranker");
+            step(t0, "the resubmitted job's ranker (DJL in the same TaskManager) published and used by serving");
             step(t0, "resumed from the savepoint: " + expected2.values().stream().mapToLong(Long::longValue).sum()
                     + " events counted exactly, " + afterStop.republished + " items republished at v"
                     + afterStop.firstVersionAfter + " right after v" + afterStop.lastVersionBefore);
@@ -440,6 +450,30 @@ class ClusterITCase {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(serving.resolve("/ready"))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 ? JSON.readTree(r.body()).path("snapshot_version").asLong() : 0;
+    }
+
+    /** The timestamp of the newest record on the ranker-model topic, 0 when there is none. */
+    private static long newestRankerRecordTime(String bootstrap) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition tp = new TopicPartition(io.streamrec.job.config.RankerOptions.TOPIC.defaultText(), 0);
+            consumer.assign(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            if (end == 0) {
+                return 0;
+            }
+            consumer.seek(tp, end - 1);
+            long newest = 0;
+            for (int i = 0; i < 10 && newest == 0; i++) {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    newest = Math.max(newest, r.timestamp());
+                }
+            }
+            return newest;
+        }
     }
 
     private static JsonNode recommend(URI serving, String user) throws IOException, InterruptedException {

@@ -135,6 +135,10 @@ class DockerComposeTest {
         validateServingConfig(serving);
         Map<String, String> defaults = servingDefaults();
         Map<String, String> trainer = trainerFlags();
+        // The ranker's topic is left to both defaults, which agree.
+        assertEquals(null, trainer.get("topics.ranker-model"));
+        assertEquals(null, serving.get("topics.ranker-model"));
+        assertEquals(io.streamrec.job.config.RankerOptions.TOPIC.defaultText(), defaults.get("topics.ranker-model"));
         for (String topic : List.of("topics.interactions", "topics.item-embeddings", "topics.user-embeddings")) {
             assertEquals(trainer.get(topic), serving.get(topic), topic);
             assertEquals(defaults.get(topic), serving.get(topic), topic + " is the serving node's default");

@@ -14,15 +14,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes the compacted {@code ranker-model} topic (key {@code ranker}, value {@link RankerModel#toPublishedBytes})
- * into the {@link RankerHolder}. A model of a higher version than the one in use replaces it once it has scored one
- * row (which starts the DJL engine, and unpacks its native library on a machine's first use, on this thread rather
+ * into the {@link RankerHolder}. The newest record's model replaces the one in use (see {@link RankerHolder} for why
+ * the newest, not the highest version) once it has scored one row (which starts the DJL engine, and unpacks its native library on a machine's first use, on this thread rather
  * than on a request's) and once it is written to RocksDB ({@code meta}) in the batch that holds the topic's offsets:
  * a restart then serves it at once instead of waiting for the trainer's next publication.
  *
  * <p>Records that give no usable model are counted in {@code streamrec_records_skipped_total} by reason and logged:
  * {@code tombstone}, {@code unknown_key}, {@code undecodable} (not a ranker model, or a format this build does not
- * read), {@code not_newer} (a version at or below the one in use, e.g. republished after a trainer restore) and
- * {@code unusable} (decoded but it cannot score here). None stops the consumer or changes the model in use.
+ * read) and {@code unusable} (decoded but it cannot score here). None stops the consumer or changes the model in use.
  *
  * <p>Runs on its own thread; see {@link TopicConsumerLoop} for thread-safety.
  */
@@ -75,12 +74,6 @@ public final class RankerModelIngestor extends TopicConsumerLoop {
             metrics.recordsSkipped.labelValues(topic, "undecodable").inc();
             return;
         }
-        long newest = Math.max(holder.version(), pending == null ? -1 : pending.version());
-        if (m.version() <= newest) {
-            metrics.recordsSkipped.labelValues(topic, "not_newer").inc();
-            LOG.info("{}: ranker model version {} is not newer than version {}; skipped", where, m.version(), newest);
-            return;
-        }
         if (!usable(m, where)) {
             metrics.recordsSkipped.labelValues(topic, "unusable").inc();
             return;
@@ -94,7 +87,9 @@ public final class RankerModelIngestor extends TopicConsumerLoop {
         if (pending != null) {
             RankerModel m = pending;
             pending = null;
-            if (holder.offer(m)) {
+            long before = holder.version();
+            holder.offer(m);
+            if (m.version() != before) {
                 LOG.info("ranker model version {} (vector length {}, {} examples) in use", m.version(),
                         m.vectorLength(), m.examples());
             }

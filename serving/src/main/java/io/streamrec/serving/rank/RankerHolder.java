@@ -4,9 +4,11 @@ import io.streamrec.ranker.RankerModel;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The ranker model in use: the highest version the {@code ranker-model} consumer has read (or restored from the
- * state store), swapped atomically and read once by every request that ranks, so one answer is scored by one model.
- * A record of a lower or equal version never replaces it.
+ * The ranker model in use: the newest the {@code ranker-model} consumer has read (or restored from the state
+ * store), swapped atomically and read once by every request that ranks, so one answer is scored by one model. The
+ * newest record wins, whatever its version: the topic has one partition and one writer (the job's Ranker at
+ * parallelism 1), so its order is the trainer's, and a trainer restored from an older checkpoint, or started with a
+ * ranker of another shape, publishes lower versions that are nonetheless the model it now learns.
  *
  * <p>Thread-safe: an atomic reference to a model that only scores (read from its published form, so nothing trains
  * it, and its {@code score} may run on many request threads at once).
@@ -19,11 +21,9 @@ public final class RankerHolder {
         return current.get();
     }
 
-    /** Makes {@code model} the one in use unless one of the same or a higher version is; returns whether it did. */
-    public boolean offer(RankerModel model) {
-        RankerModel before = current.getAndAccumulate(model,
-                (held, offered) -> held == null || offered.version() > held.version() ? offered : held);
-        return before == null || model.version() > before.version();
+    /** Makes {@code model} the one in use. */
+    public void offer(RankerModel model) {
+        current.set(model);
     }
 
     /** The version in use, -1 before the first model. */

@@ -17,18 +17,32 @@ public final class TestRankers {
     private TestRankers() {}
 
     /**
-     * A model of the query {@code q} that has taken {@code steps} Adam steps (its version) on every row of
-     * {@code rows} at once, labelled 1 for the {@code preferred} ids (weighted up to the others' total, so that the
-     * few positives count) and 0 for the rest. Trainable; {@link #published} gives what the trainer publishes.
+     * A model of the query {@code q} that has taken {@code steps} Adam steps (its version) on one batch of lists,
+     * one per {@code preferred} id: that row (the positive) against every other row of {@code rows} (the
+     * negatives), as the trainer's examples are. Needs at least one row that is not preferred. Trainable;
+     * {@link #published} gives what the trainer publishes.
      */
     public static RankerModel train(float[] q, Map<String, float[]> rows, Set<String> preferred, int steps) {
+        if (rows.keySet().stream().allMatch(preferred::contains)) {
+            throw new IllegalArgumentException("a list needs a negative: give a row that is not preferred");
+        }
         RankerModel m = RankerModel.create(SMALL, q.length);
-        float positiveWeight = Math.max(1f, (rows.size() - preferred.size()) / (float) Math.max(1, preferred.size()));
-        RankerBatch b = new RankerBatch(q.length, rows.size());
-        for (Map.Entry<String, float[]> e : rows.entrySet()) {
-            boolean yes = preferred.contains(e.getKey());
-            b.add("u", q, e.getKey(), e.getValue(), dot(q, e.getValue()), yes ? 1f : 0f, yes ? positiveWeight : 1f,
-                    0f, 0f);
+        RankerBatch b = new RankerBatch(q.length, rows.size() * Math.max(1, preferred.size()));
+        float top = Float.NEGATIVE_INFINITY;
+        for (float[] v : rows.values()) {
+            top = Math.max(top, dot(q, v));
+        }
+        for (String positive : preferred) {
+            if (!rows.containsKey(positive)) {
+                continue;
+            }
+            b.beginList(top);
+            b.add("u", q, positive, rows.get(positive), dot(q, rows.get(positive)), 1f, 1f, 0f, 0f);
+            for (Map.Entry<String, float[]> e : rows.entrySet()) {
+                if (!preferred.contains(e.getKey())) {
+                    b.add("u", q, e.getKey(), e.getValue(), dot(q, e.getValue()), 0f, 1f, 0f, 0f);
+                }
+            }
         }
         for (int s = 0; s < steps; s++) {
             m.train(b);
