@@ -39,8 +39,9 @@ public final class RankerOptions {
                     + "re-ranking metric orders them.").build();
 
     public static final Option<Integer> NEGATIVES = Option.named("ranker.negatives", ValueTypes.INTEGER)
-            .defaultValue(20).check(between(1, 100), "must be in 1..100")
-            .description("Negatives per example, drawn from its retrieved candidates.").build();
+            .defaultValue(49).check(between(1, 999), "must be in 1..999")
+            .description("Negatives per example, drawn from its retrieved candidates (at most ranker.candidates - 1 "
+                    + "are used: the default, 49 of 50, is the whole list).").build();
 
     public static final Option<Integer> BATCH_ROWS = Option.named("ranker.batch-size", ValueTypes.INTEGER)
             .defaultValue(256).check(between(1, 65536), "must be in 1..65536")
