@@ -352,7 +352,11 @@ final class TrainerRun {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             Watchdog watchdog = new Watchdog(job, "the final ranker");
-            while (newest == null || System.currentTimeMillis() - changedAt < quietMs) {
+            // A ranker is published only once it has learned something (a list with a retrieved item, a rating):
+            // on a log where that never happened, give up after a while and report without the ranking stage.
+            long giveUpAt = System.currentTimeMillis() + Math.max(10_000, 5 * config.ranker.publishIntervalMs);
+            while (newest == null ? System.currentTimeMillis() < giveUpAt
+                    : System.currentTimeMillis() - changedAt < quietMs) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     newest = r.value();
                     changedAt = System.currentTimeMillis();
@@ -360,6 +364,10 @@ final class TrainerRun {
                 progress.update("final ranker", 0, 0);
                 watchdog.check(newest == null ? 0 : newest.length);
             }
+        }
+        if (newest == null) {
+            LOG.warn("the trainer published no ranker (nothing for it to learn from): no ranking-stage metrics");
+            return null;
         }
         return RankerModel.fromBytes(newest);
     }
