@@ -4,6 +4,7 @@ import io.streamrec.job.model.ItemVectorCache;
 import io.streamrec.job.model.Learner;
 import io.streamrec.job.model.ModelParams;
 import io.streamrec.job.model.UserState;
+import io.streamrec.job.model.Vectors;
 import io.streamrec.job.rank.RankerSample;
 import io.streamrec.job.rank.RankerSettings;
 import io.streamrec.schema.EventType;
@@ -57,7 +58,7 @@ final class RankerSampler {
         s.seed = seed;
         s.query = q;
         s.target = servedRow(e.itemId);
-        s.targetScore = dot(q, s.target, 0);
+        s.targetScore = Vectors.dot(q, s.target);
         int n = ids.size();
         s.candidateIds = ids.toArray(new String[0]);
         s.candidateRows = new float[n * len];
@@ -67,7 +68,7 @@ final class RankerSampler {
             String id = ids.get(i);
             float[] row = servedRow(id);
             System.arraycopy(row, 0, s.candidateRows, i * len, len);
-            s.candidateScores[i] = dot(q, s.candidateRows, i * len);
+            s.candidateScores[i] = Vectors.dot(q, s.candidateRows, i * len, len);
             if (id.equals(e.itemId)) {
                 s.retrievalRank = i;
             }
@@ -91,14 +92,6 @@ final class RankerSampler {
             row[len - 1] += prior; // the bias coordinate, whose query coordinate is 1 (QuerySpec.withPrior)
         }
         return row;
-    }
-
-    private float dot(float[] q, float[] rows, int base) {
-        float sum = 0f;
-        for (int d = 0; d < len; d++) {
-            sum += q[d] * rows[base + d];
-        }
-        return sum;
     }
 
     /** {@code seen} without {@code item}: a view for the exclusion test only. */

@@ -1,5 +1,6 @@
 package io.streamrec.local.evaluate;
 
+import io.streamrec.job.model.Vectors;
 import io.streamrec.local.evaluate.TopKAccuracy.Pair;
 import io.streamrec.local.evaluate.TopKAccuracy.Result;
 import io.streamrec.ranker.RankerBatch;
@@ -56,7 +57,7 @@ final class RankedAccuracy {
             }
             double[] s = new double[n];
             for (int j = 0; j < n; j++) {
-                s[j] = dot(q, items[j]);
+                s[j] = Vectors.dot(q, items[j]);
             }
             BitSet excluded = new BitSet(n);
             Set<String> ex = exclusions == null ? null : exclusions.get(first.userId());
@@ -150,11 +151,11 @@ final class RankedAccuracy {
             float top = Float.NEGATIVE_INFINITY;
             for (Map.Entry<String, float[]> e : all) {
                 if (ex == null || !ex.contains(e.getKey())) {
-                    top = Math.max(top, dot(q, e.getValue()));
+                    top = Math.max(top, Vectors.dot(q, e.getValue()));
                 }
             }
             batch.beginList(top);
-            batch.add(p.userId(), q, p.itemId(), v, dot(q, v));
+            batch.add(p.userId(), q, p.itemId(), v, Vectors.dot(q, v));
             truth.add(ratings.get(i));
         }
         if (batch == null) {
@@ -187,13 +188,5 @@ final class RankedAccuracy {
             best[pos] = j;
         }
         return java.util.Arrays.copyOf(best, size);
-    }
-
-    private static float dot(float[] a, float[] b) {
-        float sum = 0f;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
     }
 }
