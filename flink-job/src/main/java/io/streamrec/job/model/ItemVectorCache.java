@@ -600,10 +600,12 @@ public final class ItemVectorCache {
         int[] best = new int[Math.max(0, Math.min(k, n))];
         int size = 0;
         for (int j = 0; j < n && best.length > 0; j++) {
-            if (exclude.contains(idOfSlot[j])) {
+            if (size == best.length && s[j] <= s[best[size - 1]]) {
                 continue;
             }
-            if (size == best.length && s[j] <= s[best[size - 1]]) {
+            // After the threshold test: the exclusion set is consulted for the few items that would enter the top
+            // k, not for every cached item (its look-ups cost more than the scores).
+            if (exclude.contains(idOfSlot[j])) {
                 continue;
             }
             int pos = size < best.length ? size++ : size - 1;

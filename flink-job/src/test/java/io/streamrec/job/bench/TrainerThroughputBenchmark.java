@@ -60,10 +60,13 @@ public final class TrainerThroughputBenchmark {
             prefill(broker, config.interactionsTopic, events);
             prefillCatalog(broker, CATALOG_TOPIC);
 
+            List<java.util.Map<String, Object>> results = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 Rate floor = run(config, events, true, "floor-" + round);
                 Rate trainer = run(config, events, false, "trainer-" + round);
                 Rate features = run(config, events, false, "features-" + round);
+                results.add(roundResult(round, floor, trainer, features));
+                writeResults(events, results);
                 System.out.printf(Locale.ROOT, "round %d: trainer with the catalog %,.0f events/s (ratio %.2f to the"
                         + " floor, %.2f to the trainer without), process CPU per event %.1f us%n", round,
                         features.whole, features.whole / floor.whole, features.whole / trainer.whole,
@@ -80,6 +83,49 @@ public final class TrainerThroughputBenchmark {
     }
 
     static final String CATALOG_TOPIC = "bench-catalog";
+
+    private static java.util.Map<String, Object> roundResult(int round, Rate floor, Rate trainer, Rate features) {
+        java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("round", round);
+        r.put("floor_events_per_s", floor.whole);
+        r.put("trainer_events_per_s", trainer.whole);
+        r.put("ratio", trainer.whole / floor.whole);
+        r.put("floor_cpu_us_per_event", floor.cpuMicrosPerEvent);
+        r.put("trainer_cpu_us_per_event", trainer.cpuMicrosPerEvent);
+        r.put("second_half_ratio", trainer.secondHalf / floor.secondHalf);
+        r.put("features_events_per_s", features.whole);
+        r.put("features_ratio", features.whole / floor.whole);
+        r.put("features_cpu_us_per_event", features.cpuMicrosPerEvent);
+        return r;
+    }
+
+    /**
+     * With {@code -Dbench.out=FILE}: every round so far as JSON, with the trainer overrides ({@code bench.trainer};
+     * every other key at its default) and the machine's load, rewritten after each round.
+     */
+    private static void writeResults(int events, List<java.util.Map<String, Object>> rounds) throws Exception {
+        String out = System.getProperty("bench.out");
+        if (out == null) {
+            return;
+        }
+        java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        doc.put("benchmark", "TrainerThroughputBenchmark");
+        doc.put("events", events);
+        java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        for (String kv : System.getProperty("bench.trainer", "").split(",")) {
+            if (kv.contains("=")) {
+                overrides.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
+        doc.put("trainer_config", overrides);
+        doc.put("trainer_config_note", "keys not listed are at their defaults");
+        doc.put("cores", Runtime.getRuntime().availableProcessors());
+        doc.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
+        doc.put("rounds", rounds);
+        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValue(Path.of(out).toFile(), doc);
+    }
 
     /** A catalog of the 20k items, each with a category, a brand, title words and a price. */
     static void prefillCatalog(EmbeddedKafkaBroker broker, String topic) {
